@@ -1,0 +1,1 @@
+"""Spec -> SymPy: LaTeX parser, recipe language, derivations."""

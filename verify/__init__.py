@@ -1,0 +1,1 @@
+"""Comparison engine, NumPy kernels, diagnosis, report formats."""
