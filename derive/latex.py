@@ -95,7 +95,7 @@ def _unwrap_alignment(rows: Node) -> Node:
 
 
 def _starts_with_sign(node: Node) -> bool:
-    while node.kind in ("add", "sub"):
+    while node.kind in ("add", "minus"):
         node = node.args[0]
     return node.kind in ("pos", "neg")
 

@@ -78,7 +78,7 @@ class ToAst(Transformer):
         return Node("add", (children[0], children[2]))
 
     def sub(self, children):
-        return Node("sub", (children[0], children[2]))
+        return Node("minus", (children[0], children[2]))
 
     def neg(self, children):
         return Node("neg", (children[-1],))

@@ -1,0 +1,79 @@
+"""Say *how* a wrong claim differs: a constant factor, a sign, or a single missing/extra term."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import sympy as sp
+
+from verify.numeric import Evaluator, NumericError, SamplePoints
+
+if TYPE_CHECKING:
+    from verify.compare import Comparison
+
+
+def format_expr(expr: sp.Basic) -> str:
+    """Short LaTeX for messages (indexed data printed as x_i)."""
+    from verify.latex_writer import to_latex
+
+    return to_latex(expr)
+
+
+def _constant_ratio(claimed: sp.Expr, expected: sp.Expr, seed: int = 7) -> sp.Rational | None:
+    pts = SamplePoints(n=24, seed=seed)
+    try:
+        ev = Evaluator(pts)
+        c, e = ev(claimed), ev(expected)
+    except NumericError:
+        return None
+    ok = np.isfinite(c) & np.isfinite(e) & (np.abs(e) > 1e-9)
+    if ok.sum() < 8:
+        return None
+    ratio = c[ok] / e[ok]
+    if np.ptp(ratio) > 1e-9 * max(1.0, float(np.abs(ratio).max())):
+        return None
+    r = sp.nsimplify(sp.Float(float(ratio[0]), 15), rational=True, tolerance=1e-10)
+    if not r.is_Rational or r.q > 1000 or r == 1:
+        return None
+    return r
+
+
+def _terms(expr: sp.Expr) -> list[sp.Expr]:
+    return list(sp.Add.make_args(sp.expand(expr)))
+
+
+def _single_term_difference(claimed: sp.Expr, expected: sp.Expr) -> str | None:
+    from verify.compare import merge_sums
+
+    diff = merge_sums(claimed - expected)
+    in_sum = isinstance(diff, sp.Sum)
+    body = diff.function if in_sum else diff
+    body_terms = [t for t in _terms(body) if t != 0]
+    if len(body_terms) != 1:
+        return None
+    u = body_terms[0]
+    where = " inside the sum" if in_sum else ""
+    ref = expected.function if in_sum and isinstance(expected, sp.Sum) else expected
+    mine = claimed.function if in_sum and isinstance(claimed, sp.Sum) else claimed
+    if -u in _terms(ref):
+        return f"missing term {format_expr(-u)}{where}"
+    if u in _terms(mine):
+        return f"extra term {format_expr(u)}{where}"
+    return f"differs by {format_expr(u)}{where}"
+
+
+def diagnose(claimed: sp.Expr, expected: sp.Expr, comparison: Comparison | None = None) -> str | None:
+    if isinstance(claimed, sp.MatrixBase) or isinstance(expected, sp.MatrixBase):
+        return None
+    try:
+        ratio = _constant_ratio(claimed, expected)
+        if ratio is not None:
+            if ratio == -1:
+                return "sign error (claim is the negative of the derived value)"
+            return f"off by factor {format_expr(ratio)}"
+        if claimed.is_number and expected.is_number:
+            return f"{format_expr(claimed)} where {format_expr(expected)} is derived"
+        return _single_term_difference(claimed, expected)
+    except (TypeError, ValueError, NotImplementedError, AttributeError, RecursionError):
+        return None
