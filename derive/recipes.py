@@ -260,7 +260,9 @@ class RecipeInterpreter:
             raise RecipeError("sum index must be a name")
         return sp.Sum(e, limits).doit() if limits[1].is_Integer and limits[2].is_Integer else sp.Sum(e, limits)
 
-    def op_latex(self, text: str) -> sp.Expr:
+    def op_latex(self, text: Any) -> sp.Expr:
+        if isinstance(text, sp.Basic):  # a quoted string was already read as LaTeX
+            return text
         try:
             formula = parse_latex(text)
         except LatexParseError as exc:

@@ -17,7 +17,8 @@ def format_expr(expr: sp.Basic) -> str:
     """Short LaTeX for messages (indexed data printed as x_i)."""
     from verify.latex_writer import to_latex
 
-    return to_latex(expr)
+    text = to_latex(expr)
+    return "-" + text[2:] if text.startswith("- ") else text
 
 
 def _constant_ratio(claimed: sp.Expr, expected: sp.Expr, seed: int = 7) -> sp.Rational | None:
