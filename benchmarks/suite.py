@@ -1,0 +1,40 @@
+"""Whole-suite wall time and claims per second: `python benchmarks/suite.py [-j N] [PATH ...]`.
+
+Runs `derivcheck verify` in a fresh process (cold: imports and all symbolic work included) and
+prints the figures; no assertion, so it never makes a test flaky.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("paths", nargs="*", default=["exercises"])
+    ap.add_argument("-j", "--jobs", type=int, nargs="*", default=[1, 2])
+    args = ap.parse_args()
+    for jobs in args.jobs:
+        start = time.perf_counter()
+        out = subprocess.run([sys.executable, str(ROOT / "cli.py"), "verify", *args.paths, "--format", "json",
+                              "-j", str(jobs)], cwd=ROOT, capture_output=True, text=True)
+        elapsed = time.perf_counter() - start
+        if out.returncode not in (0, 1):
+            print(out.stderr, file=sys.stderr)
+            return 2
+        summary = json.loads(out.stdout)["summary"]
+        claims = summary["claims"]
+        print(f"-j {jobs}: {claims} claims in {summary['exercises']} exercises, wall {elapsed:.2f} s, "
+              f"{claims / elapsed:.1f} claims/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Comparison engine: confirmed counterexamples, proofs, diagnosis, determinism."""
+
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from derive.declarations import Declarations, declare_symbols
+from derive.latex import parse_latex
+from derive.lower import Lowerer
+from verify.compare import compare
+
+
+def lower(text, **symbols):
+    d = Declarations()
+    declare_symbols(d, symbols)
+    return Lowerer(d).expr(parse_latex(text).statements[0].operands[0])
+
+
+DATA = {"x": {"indexed": "i"}, "y": {"indexed": "i"}}
+
+
+def test_missing_term_in_sum_is_diagnosed():
+    claimed = lower(r"\sum_i [2\phi_0 + 2\phi_1 x_i]", **DATA)
+    truth = lower(r"\sum_i 2(\phi_0 + \phi_1 x_i - y_i)", **DATA)
+    result = compare(claimed, truth, seed=1)
+    assert result.equal is False
+    assert result.diagnosis == "missing term -2 y_{i} inside the sum"
+    cx = result.counterexample
+    assert cx is not None and abs(cx.claimed - cx.expected) > 1e-6
+
+
+def test_factor_and_sign():
+    truth = lower(r"\sum_i 2(\phi_0 - y_i)", **DATA)
+    assert compare(lower(r"\sum_i 4(\phi_0 - y_i)", **DATA), truth, seed=2).diagnosis == "off by factor 2"
+    assert compare(-truth, truth, seed=3).diagnosis.startswith("sign error")
+
+
+def test_correct_identity_is_proven():
+    result = compare(lower(r"\frac{e^{-z}}{(1+e^{-z})^2}"), lower(r"\text{sig}[z](1-\text{sig}[z])"), seed=4)
+    assert result.equal is True and result.proven
+
+
+def test_relu_homogeneity_depends_on_sign_of_alpha():
+    pos = compare(lower(r"\text{ReLU}[\alpha z]", alpha="positive"), lower(r"\alpha \text{ReLU}[z]", alpha="positive"),
+                  seed=5)
+    assert pos.equal is True
+    neg = compare(lower(r"\text{ReLU}[\alpha z]", alpha="negative"), lower(r"\alpha \text{ReLU}[z]", alpha="negative"),
+                  seed=5)
+    assert neg.equal is False and neg.counterexample is not None
+
+
+def test_float_noise_is_not_a_counterexample():
+    # Catastrophic cancellation in floating point; exact re-check must call it equal.
+    a = lower(r"(x + 10^{8})^2 - 10^{16} - 2 \cdot 10^{8} x")
+    assert compare(a, lower(r"x^2"), seed=6).equal is True
+
+
+def test_same_seed_same_counterexample():
+    c, t = lower(r"\sum_i x_i^2", **DATA), lower(r"\sum_i x_i", **DATA)
+    assert compare(c, t, seed=9).counterexample == compare(c, t, seed=9).counterexample
+
+
+def test_log_domain_uses_positive_points():
+    assert compare(lower(r"\log[x^2]", x="positive"), lower(r"2\log[x]", x="positive"), seed=10).equal is True
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=1, max_value=9), st.sampled_from(["x", "y", "z", "w"]))
+def test_adding_a_term_makes_a_correct_claim_wrong_and_is_named(k, name):
+    truth = lower(r"\phi_0^2 + 3\phi_1")
+    sym = sp.Symbol(name, real=True)
+    result = compare(truth + k * sym, truth, seed=k)
+    assert result.equal is False
+    assert result.diagnosis == f"extra term {k if k != 1 else ''}{' ' if k != 1 else ''}{name}"
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=-5, max_value=5))
+def test_claim_equals_itself(c):
+    e = lower(r"\text{sig}[z] + \phi_0 z^2") + c
+    assert compare(e, e, seed=abs(c)).equal is True
