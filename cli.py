@@ -49,6 +49,10 @@ def _build_parser() -> argparse.ArgumentParser:
     e.add_argument("--timeout", type=float, default=10.0)
     e.add_argument("-j", "--jobs", type=int, default=1)
 
+    c = sub.add_parser("check-sources", help="every claim's quote is at its stated line of the notes")
+    c.add_argument("paths", nargs="*", default=["exercises"])
+    c.add_argument("--notes-dir", required=True)
+
     s = sub.add_parser("show", help="the derivation of one exercise")
     s.add_argument("id")
     s.add_argument("paths", nargs="*", default=["exercises"])
@@ -67,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_equiv(args)
         if args.command == "show":
             return _show(args)
+        if args.command == "check-sources":
+            return _check_sources(args)
     except UsageError as exc:
         print(f"derivcheck: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -118,6 +124,19 @@ def _run_with_progress(exercises, opts, run_suite):
         task = bar.add_task("checking", total=len(exercises))
         return run_suite(exercises, opts, progress=lambda ex: bar.update(task, advance=1,
                                                                         description=ex.id))
+
+
+def _check_sources(args: argparse.Namespace) -> int:
+    from verify.sources import check_sources
+
+    notes_dir = Path(args.notes_dir)
+    if not notes_dir.is_dir():
+        raise UsageError(f"--notes-dir {notes_dir}: no such folder")
+    checked, problems = check_sources(_load(args.paths, []), notes_dir)
+    for p in problems:
+        print(p)
+    print(f"{checked} quotes checked, {len(problems)} not at their stated line", file=sys.stderr)
+    return EXIT_FINDINGS if problems else EXIT_OK
 
 
 def _show(args: argparse.Namespace) -> int:

@@ -1,0 +1,91 @@
+"""pytest plugin: `pytest exercises/` collects each spec file as a module and each claim as a test.
+
+A thin adapter over the same engine as `derivcheck verify`; wrong and ill-posed claims fail with the
+claim, the derived answer, the diagnosis and the counterexample; undecided claims are skipped with
+their reason, so they stay visible.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from derive.spec import SPEC_SUFFIXES, ExerciseSpec, SpecError, parse_spec_file
+from verify.check import check_exercise
+from verify.result import ClaimResult, Verdict
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("derivcheck")
+    group.addoption("--derivcheck-seed", type=int, default=0, help="seed for derivcheck's numeric checks")
+    group.addoption("--derivcheck-timeout", type=float, default=10.0, help="seconds per claim")
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector):
+    # Only specs under an `exercises/` folder: other YAML in a repository is not ours.
+    if file_path.suffix in SPEC_SUFFIXES and "exercises" in file_path.parts:
+        return SpecFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ClaimFailed(Exception):
+    def __init__(self, result: ClaimResult) -> None:
+        super().__init__(result.message)
+        self.result = result
+
+
+class SpecFile(pytest.File):
+    def collect(self):
+        try:
+            exercises = parse_spec_file(self.path)
+        except SpecError as exc:
+            raise self.CollectError(str(exc)) from None
+        for ex in exercises:
+            for claim in ex.claims or [None]:
+                name = f"{ex.id}::{claim.id if claim else 'answer'}"
+                yield ClaimItem.from_parent(self, name=name, exercise=ex, claim_id=claim.id if claim else "-")
+
+    def results_for(self, ex: ExerciseSpec) -> dict[str, ClaimResult]:
+        cache = self.__dict__.setdefault("_results", {})
+        if ex.id not in cache:
+            cfg = self.config
+            results = check_exercise(ex, seed=cfg.getoption("derivcheck_seed"),
+                                     timeout=cfg.getoption("derivcheck_timeout"))
+            cache[ex.id] = {r.claim: r for r in results}
+        return cache[ex.id]
+
+
+class ClaimItem(pytest.Item):
+    def __init__(self, *, exercise: ExerciseSpec, claim_id: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.exercise = exercise
+        self.claim_id = claim_id
+
+    def runtest(self) -> None:
+        try:
+            result = self.parent.results_for(self.exercise)[self.claim_id]
+        except SpecError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        if result.verdict.is_failure:
+            raise ClaimFailed(result)
+        if result.verdict is not Verdict.CORRECT:
+            pytest.skip(f"{result.verdict.value}: {result.message}")
+
+    def repr_failure(self, excinfo, style=None) -> str:
+        if isinstance(excinfo.value, ClaimFailed):
+            r = excinfo.value.result
+            lines = [f"{r.verdict.value}: {r.message}", f"  claimed: {r.claimed_latex}"]
+            if r.expected_latex:
+                lines.append(f"  derived: {r.expected_latex}")
+            if r.diagnosis:
+                lines.append(f"  diagnosis: {r.diagnosis}")
+            if r.counterexample:
+                cx = r.counterexample
+                lines.append(f"  counterexample: {cx.point} -> claimed {cx.claimed:.10g}, derived {cx.expected:.10g}")
+            return "\n".join(lines)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self):
+        line = self.exercise.spec_line - 1
+        return self.path, line, f"{self.exercise.id} {self.claim_id}"
