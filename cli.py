@@ -38,6 +38,8 @@ def _build_parser() -> argparse.ArgumentParser:
     v.add_argument("-j", "--jobs", type=int, default=1, help="worker processes")
     v.add_argument("--notes-dir", default=None, help="folder holding the notes files named by the specs")
     v.add_argument("--select", action="append", default=[], help="only exercises whose id starts with this")
+    v.add_argument("--cache-dir", default=".derivcheck_cache", help="result cache (default .derivcheck_cache)")
+    v.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
 
     e = sub.add_parser("equiv", help="are two LaTeX expressions equal?")
     e.add_argument("a", nargs="?")
@@ -105,7 +107,8 @@ def _verify(args: argparse.Namespace) -> int:
     if args.jobs < 1 or args.timeout <= 0:
         raise UsageError("-j needs at least 1 and --timeout a positive number of seconds")
     exercises = _load(args.paths, args.select)
-    opts = RunOptions(seed=args.seed, timeout=args.timeout, jobs=args.jobs)
+    opts = RunOptions(seed=args.seed, timeout=args.timeout, jobs=args.jobs,
+                      cache_dir=None if args.no_cache else Path(args.cache_dir))
     try:
         report = _run_with_progress(exercises, opts, run_suite)
     except SpecError as exc:

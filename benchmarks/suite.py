@@ -21,17 +21,22 @@ def main() -> int:
     ap.add_argument("paths", nargs="*", default=["exercises"])
     ap.add_argument("-j", "--jobs", type=int, nargs="*", default=[1, 2])
     args = ap.parse_args()
-    for jobs in args.jobs:
+    import tempfile
+
+    cache = tempfile.mkdtemp(prefix="derivcheck-bench-")
+    runs = [(f"cold -j {j}", ["--no-cache", "-j", str(j)]) for j in args.jobs]
+    runs += [("fill cache", ["--cache-dir", cache]), ("warm", ["--cache-dir", cache])]
+    for label, extra in runs:
         start = time.perf_counter()
         out = subprocess.run([sys.executable, str(ROOT / "cli.py"), "verify", *args.paths, "--format", "json",
-                              "-j", str(jobs)], cwd=ROOT, capture_output=True, text=True)
+                              *extra], cwd=ROOT, capture_output=True, text=True)
         elapsed = time.perf_counter() - start
         if out.returncode not in (0, 1):
             print(out.stderr, file=sys.stderr)
             return 2
         summary = json.loads(out.stdout)["summary"]
         claims = summary["claims"]
-        print(f"-j {jobs}: {claims} claims in {summary['exercises']} exercises, wall {elapsed:.2f} s, "
+        print(f"{label}: {claims} claims in {summary['exercises']} exercises, wall {elapsed:.2f} s, "
               f"{claims / elapsed:.1f} claims/s")
     return 0
 

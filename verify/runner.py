@@ -5,8 +5,10 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from derive.spec import ExerciseSpec
+from verify.cache import ResultCache, cache_key
 from verify.check import check_exercise
 from verify.result import ClaimResult, Report
 
@@ -18,6 +20,7 @@ class RunOptions:
     seed: int = 0
     timeout: float = 10.0
     jobs: int = 1
+    cache_dir: Path | None = None
 
 
 def _check(args: tuple[ExerciseSpec, RunOptions]) -> list[ClaimResult]:
@@ -28,18 +31,34 @@ def _check(args: tuple[ExerciseSpec, RunOptions]) -> list[ClaimResult]:
 def run_suite(exercises: list[ExerciseSpec], opts: RunOptions,
               progress: Callable[[ExerciseSpec], None] | None = None) -> Report:
     """Results in suite order whatever the worker count (deterministic JSON for a seed)."""
-    work = [(ex, opts) for ex in exercises]
-    results: list[ClaimResult] = []
+    cache = ResultCache(opts.cache_dir) if opts.cache_dir else None
+    keys = [cache_key(ex, seed=opts.seed, timeout=opts.timeout) for ex in exercises] if cache else []
+    by_exercise: dict[int, list[ClaimResult]] = {}
+    todo: list[int] = []
+    for n, ex in enumerate(exercises):
+        hit = cache.get(keys[n]) if cache else None
+        if hit is not None:
+            by_exercise[n] = hit
+            if progress:
+                progress(ex)
+        else:
+            todo.append(n)
+    work = [(exercises[n], opts) for n in todo]
     if opts.jobs > 1 and len(work) > 1:
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(min(opts.jobs, len(work))) as pool:
-            for ex, batch in zip(exercises, pool.imap(_check, work), strict=True):
-                results.extend(batch)
+            batches = pool.imap(_check, work)
+            for n, batch in zip(todo, batches, strict=True):
+                by_exercise[n] = batch
                 if progress:
-                    progress(ex)
+                    progress(exercises[n])
     else:
-        for ex, item in zip(exercises, work, strict=True):
-            results.extend(_check(item))
+        for n, item in zip(todo, work, strict=True):
+            by_exercise[n] = _check(item)
             if progress:
-                progress(ex)
+                progress(exercises[n])
+    if cache:
+        for n in todo:
+            cache.put(keys[n], by_exercise[n])
+    results = [r for n in range(len(exercises)) for r in by_exercise[n]]
     return Report(results=results, tool_version=TOOL_VERSION, seed=opts.seed)

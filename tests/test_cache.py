@@ -1,0 +1,38 @@
+"""A warm re-run of an unchanged suite does no symbolic work; any change to the spec misses."""
+
+from pathlib import Path
+
+import verify.runner as runner
+from derive.spec import load_specs
+from verify.runner import RunOptions, run_suite
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_warm_run_uses_cache_and_changes_miss(tmp_path, monkeypatch):
+    exercises = load_specs([ROOT / "exercises" / "udl" / "ch2.yaml"])
+    opts = RunOptions(seed=1, cache_dir=tmp_path / "cache")
+    cold = run_suite(exercises, opts)
+
+    def boom(item):
+        raise AssertionError("symbolic work on a warm run")
+
+    monkeypatch.setattr(runner, "_check", boom)
+    warm = run_suite(exercises, opts)
+    assert [r.to_dict() for r in warm.results] == [r.to_dict() for r in cold.results]
+
+    exercises[0].claims[0].latex += " + 0"
+    try:
+        run_suite(exercises, opts)
+    except AssertionError as exc:
+        assert "warm run" in str(exc)
+    else:
+        raise AssertionError("a changed claim must miss the cache")
+    # A different seed is a different key too.
+    monkeypatch.setattr(runner, "_check", boom)
+    try:
+        run_suite(exercises[1:], RunOptions(seed=2, cache_dir=tmp_path / "cache"))
+    except AssertionError:
+        pass
+    else:
+        raise AssertionError("a different seed must miss the cache")
