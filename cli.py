@@ -55,6 +55,13 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="*", default=["exercises"])
     c.add_argument("--notes-dir", required=True)
 
+    fx = sub.add_parser("fix", help="corrected copies of the notes (wrong claims replaced)")
+    fx.add_argument("paths", nargs="*", default=["exercises"])
+    fx.add_argument("--notes-dir", required=True)
+    fx.add_argument("--out", default=None, help="folder for the corrected copies")
+    fx.add_argument("--dry-run", action="store_true", help="print a unified diff instead of writing")
+    fx.add_argument("--seed", type=int, default=0)
+
     s = sub.add_parser("show", help="the derivation of one exercise")
     s.add_argument("id")
     s.add_argument("paths", nargs="*", default=["exercises"])
@@ -75,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             return _show(args)
         if args.command == "check-sources":
             return _check_sources(args)
+        if args.command == "fix":
+            return _fix(args)
     except UsageError as exc:
         print(f"derivcheck: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -140,6 +149,32 @@ def _check_sources(args: argparse.Namespace) -> int:
         print(p)
     print(f"{checked} quotes checked, {len(problems)} not at their stated line", file=sys.stderr)
     return EXIT_FINDINGS if problems else EXIT_OK
+
+
+def _fix(args: argparse.Namespace) -> int:
+    from derive.spec import SpecError
+    from verify.fix import fix_notes, plan_corrections
+    from verify.runner import RunOptions, run_suite
+
+    if not args.dry_run and not args.out:
+        raise UsageError("fix needs --out DIR (or --dry-run)")
+    notes_dir = Path(args.notes_dir)
+    if not notes_dir.is_dir():
+        raise UsageError(f"--notes-dir {notes_dir}: no such folder")
+    exercises = _load(args.paths, [])
+    try:
+        report = run_suite(exercises, RunOptions(seed=args.seed))
+        corrections = plan_corrections(exercises, report.results, seed=args.seed)
+        lines, applied = fix_notes(corrections, notes_dir, Path(args.out) if args.out else None,
+                                   dry_run=args.dry_run)
+    except SpecError as exc:
+        raise UsageError(str(exc)) from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    for line in lines:
+        print(line)
+    print(f"{len(applied)} claims corrected (each re-checked correct)", file=sys.stderr)
+    return EXIT_OK
 
 
 def _show(args: argparse.Namespace) -> int:
