@@ -1,0 +1,98 @@
+"""A standalone LaTeX document of a run: per exercise, each claim as written, its verdict, the derived
+answer and the counterexample. `compile_pdf` runs pdflatex when it is installed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from itertools import groupby
+from pathlib import Path
+
+from verify.result import ClaimResult, Report, Verdict
+
+_PREAMBLE = r"""\documentclass[11pt]{article}
+\usepackage[margin=2cm]{geometry}
+\usepackage{amsmath,amssymb}
+\usepackage[T1]{fontenc}
+\providecommand{\mathbbm}[1]{\mathbb{#1}}
+\providecommand{\bm}[1]{\boldsymbol{#1}}
+\allowdisplaybreaks
+\setlength{\parindent}{0pt}
+\title{derivcheck report}
+\date{}
+\begin{document}
+\maketitle
+"""
+
+_VERDICT_WORD = {v: v.value for v in Verdict}
+
+
+def escape_text(text: str) -> str:
+    """Plain text for LaTeX (messages may contain _, %, &, # ...)."""
+    table = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+             "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+    return "".join(table.get(c, c) for c in text)
+
+
+def display_math(latex: str) -> str:
+    """Quoted notes LaTeX as a display; aligned rows (a quote with `&` or `\\\\`) get an environment."""
+    body = latex.strip()
+    if body.startswith(r"\begin{aligned}") or body.startswith(r"\begin{align"):
+        return f"\\[{body}\\]"
+    if "&" in body or r"\\" in body:
+        return f"\\[\\begin{{aligned}}{body}\\end{{aligned}}\\]"
+    return f"\\[{body}\\]"
+
+
+def _claim_block(r: ClaimResult) -> list[str]:
+    where = f"{r.location.file}:{r.location.line}" if r.location.file else ""
+    out = [f"\\paragraph{{{escape_text(r.claim)}}} \\textbf{{{_VERDICT_WORD[r.verdict]}}} "
+           f"\\quad {{\\small {escape_text(where)}}}\\\\", escape_text(r.message)]
+    if r.claimed_latex:
+        out += ["\\\\ Claimed:", display_math(r.claimed_latex)]
+    if r.expected_latex and r.verdict is not Verdict.CORRECT:
+        out += ["Derived:", display_math(r.expected_latex)]
+    if r.counterexample:
+        cx = r.counterexample
+        point = ", ".join(f"{k} = {v}" for k, v in cx.point.items())
+        out.append(escape_text(f"Counterexample at {point}: claimed {cx.claimed:.10g}, derived {cx.expected:.10g}."))
+    return out
+
+
+def latex_document(report: Report) -> str:
+    parts = [_PREAMBLE]
+    summary = report.summary()
+    counts = ", ".join(f"{summary[v.value]} {v.value}" for v in Verdict)
+    parts.append(escape_text(f"{summary['claims']} claims in {summary['exercises']} exercises: {counts}.") + "\n")
+    for exercise, results in groupby(report.results, key=lambda r: r.exercise):
+        results = list(results)
+        title = results[0].title or ""
+        parts.append(f"\\section*{{{escape_text(exercise)} {escape_text(title)}}}")
+        for r in results:
+            parts.extend(_claim_block(r))
+            parts.append("")
+    parts.append("\\end{document}\n")
+    return "\n".join(parts)
+
+
+class PdfError(RuntimeError):
+    pass
+
+
+def compile_pdf(tex: str, pdf_path: Path) -> Path:
+    """pdflatex in a scratch folder; the PDF is moved into place only when the run succeeds."""
+    exe = shutil.which("pdflatex")
+    if exe is None:
+        raise PdfError("pdflatex is not installed (Debian: texlive-latex-base)")
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "report.tex"
+        src.write_text(tex, encoding="utf-8")
+        run = subprocess.run([exe, "-interaction=nonstopmode", "-halt-on-error", "report.tex"], cwd=tmp,
+                             capture_output=True, text=True, timeout=300)
+        if run.returncode != 0:
+            errors = [ln for ln in run.stdout.splitlines() if ln.startswith("!")]
+            raise PdfError(f"pdflatex failed: {errors[0] if errors else 'see log'}")
+        pdf_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(Path(tmp) / "report.pdf"), pdf_path)
+    return pdf_path
