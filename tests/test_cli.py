@@ -152,3 +152,10 @@ def test_timeout_gives_unverified(tmp_path):
     data = json.loads(out.stdout)
     assert data["results"][0]["verdict"] in ("unverified", "correct")
     assert os.path.exists(ROOT / "cli.py")
+
+
+def test_comma_separated_statements_are_not_chained(tmp_path):
+    spec = GOOD.replace(r"latex: '\frac{\partial L}{\partial \phi_0} = \sum_i 2(\phi_0 + \phi_1 x_i - y_i)'",
+                        r"latex: 'a = 2, \quad b = 3'").replace("        expect: 'diff(L, phi_0)'\n", "")
+    data = json.loads(run("verify", str(write(tmp_path, spec)), "--format", "json", "--no-cache").stdout)
+    assert data["results"][0]["verdict"] == "unverified"

@@ -79,3 +79,10 @@ def test_adding_a_term_makes_a_correct_claim_wrong_and_is_named(k, name):
 def test_claim_equals_itself(c):
     e = lower(r"\text{sig}[z] + \phi_0 z^2") + c
     assert compare(e, e, seed=abs(c)).equal is True
+
+
+def test_integer_symbols_take_values_beyond_zero_and_one():
+    # 2^k and k + 1 agree for k in {0, 1}: sampling must reach larger k.
+    k = {"k": {"integer": True, "nonnegative": True}}
+    result = compare(lower(r"2^{k}", **k), lower(r"k + 1", **k), seed=0)
+    assert result.equal is False and result.counterexample.point["k"] >= 2

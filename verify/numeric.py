@@ -40,6 +40,7 @@ class SamplePoints:
     n: int
     seed: int
     positive_only: bool = False
+    trial: int = 0
     scalars: dict[str, np.ndarray] = field(default_factory=dict)
     integers: dict[str, int] = field(default_factory=dict)
     assumptions: dict[str, dict[str, bool]] = field(default_factory=dict)
@@ -54,7 +55,9 @@ class SamplePoints:
         flags = sym.assumptions0
         if flags.get("integer"):
             lo = 0 if flags.get("nonnegative") and not flags.get("positive") else 1
-            value = int(rng.integers(lo, 5))
+            # Successive trials walk through 5 consecutive values, so sizes and counts >= 2 always occur
+            # (k! = 1 for k in {0, 1} must not hide a dropped factorial).
+            value = lo + (_stable_seed(name) + self.trial) % 5
             self.integers[name] = value
             return value
         if flags.get("positive") or self.positive_only:
