@@ -3,9 +3,11 @@ answer and the counterexample. `compile_pdf` runs pdflatex when it is installed.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from itertools import groupby
 from pathlib import Path
 
@@ -32,12 +34,55 @@ def escape_text(text: str) -> str:
     """Plain text for LaTeX (messages may contain _, %, &, # ...)."""
     table = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
              "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
-    return "".join(table.get(c, c) for c in text)
+    return "".join(table.get(c) or _non_ascii(c) for c in text)
+
+
+_SYMBOLS = {"≤": r"\leq", "≥": r"\geq", "≠": r"\neq", "×": r"\times", "−": "-", "·": r"\cdot", "→": r"\to",
+            "∞": r"\infty", "±": r"\pm", "≈": r"\approx", "∈": r"\in", "∑": r"\sum", "∂": r"\partial"}
+
+
+_GREEK_CAPITALS = {"gamma", "delta", "theta", "lambda", "xi", "pi", "sigma", "upsilon", "phi", "psi", "omega"}
+_LATIN_LOOKALIKES = str.maketrans("ΑΒΕΖΗΙΚΜΝΟΡΤΧ", "ABEZHIKMNOPTX")
+
+
+def _non_ascii(c: str) -> str:
+    """pdflatex with T1 fonts knows no Greek or math symbols in text: typeset them as inline math."""
+    if c.isascii():
+        return c
+    if c in _SYMBOLS:
+        return f"\\ensuremath{{{_SYMBOLS[c]}}}"
+    name = unicodedata.name(c, "")
+    if name.startswith("GREEK "):
+        letter = name.split()[-1].lower()
+        letter = {"lamda": "lambda"}.get(letter, letter)
+        if "CAPITAL" in name:
+            if letter not in _GREEK_CAPITALS:
+                return c.translate(_LATIN_LOOKALIKES)
+            letter = letter.capitalize()
+        return f"\\ensuremath{{\\{letter}}}"
+    return f"[U+{ord(c):04X}]"
+
+
+def _balanced(latex: str) -> bool:
+    """A quote cut out of a larger display may open an environment or brace it never closes."""
+    stack: list[str] = []
+    for m in re.finditer(r"\\(begin|end)\{([^}]*)\}|\\[{}]|[{}]", latex):
+        token = m.group(0)
+        if token in ("\\{", "\\}"):
+            continue
+        if m.group(1) == "begin" or token == "{":
+            stack.append(m.group(2) or "{")
+        elif not stack or stack.pop() != (m.group(2) or "{"):
+            return False
+    return not stack
 
 
 def display_math(latex: str) -> str:
-    """Quoted notes LaTeX as a display; aligned rows (a quote with `&` or `\\\\`) get an environment."""
+    """Quoted notes LaTeX as a display; aligned rows (a quote with `&` or `\\\\`) get an environment.
+    A fragment that would not compile is shown as source text instead."""
     body = latex.strip()
+    if not _balanced(body):
+        return f"\\begin{{quote}}\\texttt{{{escape_text(body)}}}\\end{{quote}}"
     if body.startswith(r"\begin{aligned}") or body.startswith(r"\begin{align"):
         return f"\\[{body}\\]"
     if "&" in body or r"\\" in body:
