@@ -40,6 +40,7 @@ def _build_parser() -> argparse.ArgumentParser:
     v.add_argument("--select", action="append", default=[], help="only exercises whose id starts with this")
     v.add_argument("--cache-dir", default=".derivcheck_cache", help="result cache (default .derivcheck_cache)")
     v.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    v.add_argument("--allow-code", action="store_true", help="run `code:` snippets in a limited child process")
 
     e = sub.add_parser("equiv", help="are two LaTeX expressions equal?")
     e.add_argument("a", nargs="?")
@@ -117,7 +118,8 @@ def _verify(args: argparse.Namespace) -> int:
         raise UsageError("-j needs at least 1 and --timeout a positive number of seconds")
     exercises = _load(args.paths, args.select)
     opts = RunOptions(seed=args.seed, timeout=args.timeout, jobs=args.jobs,
-                      cache_dir=None if args.no_cache else Path(args.cache_dir))
+                      cache_dir=None if args.no_cache else Path(args.cache_dir),
+                      allow_code=getattr(args, "allow_code", False))
     try:
         report = _run_with_progress(exercises, opts, run_suite)
     except SpecError as exc:

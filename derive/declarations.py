@@ -28,6 +28,9 @@ class Declarations:
     given_functions: dict[str, tuple[tuple[sp.Symbol, ...], sp.Expr]] = field(default_factory=dict)
     labels: frozenset[str] = frozenset()   # superscripts that name, not raise to a power (H, O)
     constants: dict[str, sp.Expr] = field(default_factory=dict)
+    shapes: dict[str, tuple[sp.Expr, sp.Expr]] = field(default_factory=dict)   # matrix sizes (rows, cols)
+    layout: str | None = None   # derivative layout convention: denominator | numerator
+    distributions: dict[str, tuple] = field(default_factory=dict)   # a -> ("normal", mean, std)
 
     _symbols: dict[str, sp.Symbol] = field(default_factory=dict, repr=False)
 
@@ -75,6 +78,9 @@ class Declarations:
             given_functions=dict(self.given_functions),
             labels=self.labels,
             constants=dict(self.constants),
+            shapes=dict(self.shapes),
+            layout=self.layout,
+            distributions=dict(self.distributions),
         )
 
 
@@ -104,6 +110,20 @@ def declare_symbols(decls: Declarations, spec: dict[str, Any]) -> None:
                     decls.index_ranges[name] = (_bound(decls, val[0]), _bound(decls, val[1]))
                 elif key == "label":
                     continue
+                elif key == "normal":
+                    from derive.expectation import declared_distribution
+
+                    try:
+                        decls.distributions[name] = declared_distribution(val)
+                    except ValueError as exc:
+                        raise DeclarationError(f"symbol {name}: {exc}") from None
+                elif key == "shape":
+                    from derive.shapes import declared_shape
+
+                    try:
+                        decls.shapes[name] = declared_shape(decls, val)
+                    except ValueError as exc:
+                        raise DeclarationError(f"symbol {name}: {exc}") from None
                 elif key in _ASSUMPTION_KEYS:
                     if not isinstance(val, bool):
                         raise DeclarationError(f"symbol {name}: {key} takes true/false")

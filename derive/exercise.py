@@ -8,22 +8,26 @@ from typing import Any
 import sympy as sp
 
 from derive.declarations import NAME_RE, DeclarationError, Declarations, declare_symbols
-from derive.functions import BUILTINS, builtin_named
+from derive.functions import BUILTINS, builtin_named, opaque_function
 from derive.latex import LatexParseError, parse_latex
 from derive.lower import Lowerer, LoweringError, split_arguments
 from derive.spec import ExerciseSpec, SpecError
 
 
 def build_declarations(ex: ExerciseSpec) -> Declarations:
-    decls = Declarations(labels=frozenset(ex.labels))
+    decls = Declarations(labels=frozenset(ex.labels), layout=getattr(ex, "layout", None))
     try:
         declare_symbols(decls, ex.symbols)
     except DeclarationError as exc:
         raise SpecError(ex.spec_file, ex.spec_line, str(exc)) from None
+    if decls.shapes:
+        from derive.matcalc import instantiate
+
+        instantiate(decls)
     for name, kind in ex.functions.items():
         if not NAME_RE.match(name):
             raise SpecError(ex.spec_file, ex.spec_line, f"invalid function name {name!r}")
-        builder = builtin_named(kind)
+        builder = opaque_function(name) if kind == "opaque" else builtin_named(kind)
         if builder is None:
             raise SpecError(ex.spec_file, ex.spec_line,
                             f"function {name}: unknown built-in {kind!r} (known: {', '.join(sorted(BUILTINS))})")
@@ -63,7 +67,10 @@ def given_value(decls: Declarations, value: Any) -> sp.Basic:
 
 def _define(decls: Declarations, key: str, value: Any) -> None:
     if NAME_RE.match(key):
-        decls.given[key] = given_value(decls, value)
+        from derive.kernel_recipes import IllPosedValue, ragged_rows
+
+        problem = ragged_rows(value)  # malformed data: claims using it are ill-posed, not a spec error
+        decls.given[key] = IllPosedValue(key, problem) if problem else given_value(decls, value)
         return
     # A function definition written as in the notes: `f[x, \phi]`, `\text{sig}[z]`.
     formula = parse_latex(key)

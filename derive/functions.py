@@ -43,6 +43,33 @@ def indicator(condition: sp.Basic) -> sp.Expr:
     return sp.Piecewise((1, condition), (0, True))
 
 
+def opaque_function(name: str) -> Builder:
+    """An unspecified function (`functions: {f: opaque}`): f[x, theta] stays an application f(x, theta)."""
+    head = sp.Function(name, real=True)
+
+    def build(args: Sequence[sp.Expr]) -> sp.Expr:
+        if not args:
+            raise ValueError(f"{name} needs an argument")
+        if len(args) == 1 and isinstance(args[0], sp.MatrixBase):
+            return head(*args[0])   # a scalar function of a vector: l[f] = l(f_1, ..., f_n)
+        return head(*args)
+
+    build.vector_argument = True  # type: ignore[attr-defined]
+    return build
+
+
+def _leaky(args: Sequence[sp.Expr]) -> sp.Expr:
+    """leaky ReLU; the slope is the second argument, else the symbol alpha (Prince's notation)."""
+    if len(args) not in (1, 2):
+        raise ValueError(f"leaky_relu takes one or two arguments, got {len(args)}")
+    slope = args[1] if len(args) == 2 else sp.Symbol("alpha", real=True)
+    return leaky_relu(args[0], slope)
+
+
+def leaky_relu(z: sp.Expr, slope: sp.Expr) -> sp.Expr:
+    return sp.Piecewise((z, z > 0), (slope * z, True))
+
+
 BUILTINS: dict[str, Builder] = {
     "relu": _one("relu", relu),
     "sigmoid": _one("sigmoid", sigmoid),
@@ -65,6 +92,7 @@ BUILTINS: dict[str, Builder] = {
     "max": _many(sp.Max, "max"),
     "min": _many(sp.Min, "min"),
     "softplus": _one("softplus", lambda z: sp.log(1 + sp.exp(z))),
+    "leaky_relu": _leaky,
 }
 
 # How notes spell the built-ins (lower-cased, backslash and \text{} removed).
@@ -74,7 +102,7 @@ ALIASES: dict[str, str] = {
     "cosh": "cosh", "sqrt": "sqrt", "abs": "abs", "sgn": "sign", "sign": "sign", "heaviside": "heaviside",
     "step": "heaviside", "rect": "rect", "max": "max", "min": "min", "bessel_0": "bessel0",
     "bessel0": "bessel0", "i_0": "bessel0", "erf": "erf", "softplus": "softplus", "identity": "identity",
-    "id": "identity",
+    "id": "identity", "leaky_relu": "leaky_relu", "leakyrelu": "leaky_relu", "lrelu": "leaky_relu",
 }
 
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 import sympy as sp
 
 from derive.declarations import Declarations
-from derive.functions import builtin_for, indicator
+from derive.functions import ALIASES, builtin_for, indicator
 from derive.latex_ast import Node, Statement, is_sep
 
 MAX_EXPONENT = 1000
@@ -125,7 +125,9 @@ class Lowerer:
             return sp.true
         operands = [i for i in items if not is_sep(i)]
         rels = [i.args[0] for i in items if is_sep(i, "rel")]
-        if len(operands) != len(rels) + 1 or not rels:
+        if not rels:
+            raise LoweringError("an indicator or case without a condition (no relation such as > 0)")
+        if len(operands) != len(rels) + 1:
             raise LoweringError("cannot read the condition")
         clauses = []
         values = [self.expr(o) if o.kind != "interval" else o for o in operands]
@@ -186,6 +188,7 @@ class Lowerer:
             if not word.replace("_", "").isalnum():
                 return None
             known = builtin_for(word) or word in self.decls.assumptions or word in self.decls.functions
+            known = known or any(a.startswith(f"{word.lower()}_") for a in ALIASES)  # \text{Bessel}_0
             return word if known or word in self.decls.given or len(word) <= 5 else None
         if k == "func":
             return node.args[0]
@@ -219,6 +222,17 @@ class Lowerer:
         if inner.kind == "name" and inner.args[0] in self.decls.labels:
             return True
         return False
+
+    def _labelled_indexed(self, node: Node) -> sp.Expr | None:
+        """`w_{1,i}^{2,0}` for a base declared in `labels:`: the superscript indexes (layer, unit), it is
+        no power; the quantity is w[2, 0, 1, i] (superscript indices first), so sums over i bind it."""
+        if node.kind != "sup" or node.args[0].kind != "sub":
+            return None
+        base_name = self._name_of(node.args[0].args[0])
+        if base_name is None or base_name not in self.decls.labels:
+            return None
+        indices = self._index_letters(node.args[1]) + self._index_letters(node.args[0].args[1])
+        return sp.IndexedBase(base_name)[tuple(indices)]
 
     def _is_transpose(self, script: Node) -> bool:
         inner = script
@@ -422,6 +436,9 @@ class Lowerer:
         if self._is_transpose(script):
             value = self.expr(base)
             return value.T if isinstance(value, sp.MatrixBase) else value
+        labelled = self._labelled_indexed(node)
+        if labelled is not None:
+            return labelled
         if self._is_label(script):
             name = self._name_of(node)
             if name is None:
@@ -435,6 +452,8 @@ class Lowerer:
         value = self.expr(base)
         if isinstance(value, sp.MatrixBase):
             return value ** exponent
+        if isinstance(value, sp.Abs) and exponent.is_integer and exponent.is_even:
+            return sp.Pow(value.args[0], exponent)   # |v|^2 = v^2: quantities are real (data arrays too)
         return sp.Pow(value, exponent)
 
     def _script_value(self, script: Node) -> sp.Expr:
@@ -455,10 +474,27 @@ class Lowerer:
             raise LoweringError("subscript on an expression")
         if base.kind == "style" and base.args[0] in ("mathbb", "mathbbm") and base_name.endswith(("_1", "_I")):
             return indicator(self.condition(self._condition_items(script)))
+        concrete = self.decls.constants.get(base_name, self.decls.given.get(base_name))
+        if isinstance(concrete, sp.MatrixBase) and f"{base_name}_{canonical_script(script)}" not in self.decls.given:
+            return self._component(base_name, concrete, script)
         if base_name in self.decls.indexed or self._uses_bound_index(script):
             indices = self._index_letters(script)
             return sp.IndexedBase(base_name)[tuple(indices)]
         return self._symbol(f"{base_name}_{canonical_script(script)}")
+
+    def _component(self, name: str, matrix: sp.MatrixBase, script: Node) -> sp.Expr:
+        """`z_2`, `w_{12}` of a matrix given concrete sizes; a letter index cannot be instantiated."""
+        raw = canonical_script(script)
+        parts = raw.split(",") if "," in raw else list(raw)
+        if not all(p.isdigit() for p in parts):
+            raise LoweringError(f"component {name}_{{{raw}}} with a symbolic index of a quantity checked "
+                                f"on concrete sizes")
+        idx = [int(p) - 1 for p in parts]
+        if matrix.shape[1] == 1 and len(idx) == 1:
+            idx.append(0)
+        if len(idx) != 2 or not (0 <= idx[0] < matrix.shape[0] and 0 <= idx[1] < matrix.shape[1]):
+            raise LoweringError(f"component {name}_{{{raw}}} outside the concrete size {matrix.shape}")
+        return matrix[idx[0], idx[1]]
 
     def _condition_items(self, script: Node) -> list[Node]:
         node = script.args[0] if script.kind == "group" else script
@@ -489,15 +525,37 @@ class Lowerer:
             return indicator(self.condition(self._flat_items(rows)))
         if head.kind == "bold" and name == "1":
             return indicator(self.condition(self._flat_items(rows)))
+        if self.decls.distributions and name is not None:
+            from derive.expectation import (
+                EXPECTATION_NAMES,
+                VARIANCE_NAMES,
+                ExpectationUndecided,
+                expectation,
+            )
+
+            if name in EXPECTATION_NAMES | VARIANCE_NAMES:
+                try:
+                    return expectation(self.expr(single_expression(rows)), self.decls,
+                                       variance=name in VARIANCE_NAMES)
+                except ExpectationUndecided as exc:
+                    raise LoweringError(str(exc)) from None
         fn = self._function(name) if head.kind != "number" else None
         if fn is None and head.kind == "func":
             raise LoweringError(f"unknown function \\{head.args[0]}")
         if fn is not None:
             args = [self._argument(a) for a in split_arguments(rows)]
             try:
+                if args and isinstance(args[0], sp.MatrixBase) and not getattr(fn, "vector_argument", False):
+                    from derive.matcalc import elementwise
+
+                    return elementwise(fn, args[0], args[1:])   # activations act elementwise
                 return fn(args)
             except (TypeError, ValueError) as exc:
                 raise LoweringError(str(exc)) from None
+        if head.kind == "frac":  # `\frac{\partial}{\partial f} (\log[...])`: the operator acts on the group
+            op = self._operator(head)
+            if isinstance(op, _DerivativeOperator):
+                return op.apply(self.expr(single_expression(rows)))
         # Not a function: brackets group, and juxtaposition multiplies.
         return self.expr(head) * self.expr(single_expression(rows))
 
@@ -669,11 +727,11 @@ class Lowerer:
         return None
 
     def _variable(self, node: Node) -> tuple[sp.Symbol, int]:
-        if node.kind == "sup" and not self._is_label(node.args[1]):
+        if node.kind == "sup" and not self._is_label(node.args[1]) and self._labelled_indexed(node) is None:
             var, _ = self._variable(node.args[0])
             return var, int(self._script_value(node.args[1]))
         value = self.expr(node)
-        if not isinstance(value, (sp.Symbol, sp.Indexed)):
+        if not isinstance(value, (sp.Symbol, sp.Indexed, sp.MatrixBase)):
             raise LoweringError("can only differentiate with respect to a variable")
         return value, 1
 
@@ -687,7 +745,9 @@ class _DerivativeOperator:
 
     def apply(self, expr: sp.Expr) -> sp.Expr:
         spec = [v for var, n in self.variables for v in [var] * n]
-        if not any(expr.has(v) for v in spec):
+        if any(isinstance(v, sp.MatrixBase) for v in [expr, *spec]):
+            return self._matrix(expr, spec)
+        if not any(_depends(expr, v) for v in spec):
             raise UndefinedQuantity("the expression differentiated does not depend on the variable")
         return sp.diff(expr, *spec)
 
@@ -698,11 +758,31 @@ class _DerivativeOperator:
             return self.apply(low.decls.given[name])
         value = low.expr(quantity)
         spec = [v for var, n in self.variables for v in [var] * n]
-        if not any(value.has(v) for v in spec):
+        if any(isinstance(v, sp.MatrixBase) for v in [value, *spec]):
+            return self._matrix(value, spec)
+        if not any(_depends(value, v) for v in spec):
             what = name or "the quantity"
             raise UndefinedQuantity(f"{what} is not defined in terms of {', '.join(map(str, spec))} "
                                     f"(add it under given:)")
         return sp.diff(value, *spec)
+
+    def _matrix(self, value, spec):
+        from derive.matcalc import matrix_derivative
+
+        if len(spec) != 1:
+            raise LoweringError("only first derivatives of matrix quantities are supported")
+        try:
+            return matrix_derivative(value, spec[0], self.lowerer.decls.layout)
+        except ValueError as exc:
+            raise LoweringError(str(exc)) from None
+
+
+def _depends(expr: sp.Basic, v: sp.Basic) -> bool:
+    """Whether expr may depend on v; an entry w[2,0,1,1] may hide in a sum over w[2,0,1,i]."""
+    if expr.has(v):
+        return True
+    return isinstance(v, sp.Indexed) and any(a.base == v.base and len(a.indices) == len(v.indices)
+                                             for a in expr.atoms(sp.Indexed))
 
 
 def single_item_or_rows(rows: Node) -> Node:

@@ -86,6 +86,11 @@ class RecipeInterpreter:
             "abs": lambda e: sp.Abs(e), "exp": lambda e: sp.exp(e), "log": lambda e: sp.log(e),
             "sqrt": lambda e: sp.sqrt(e), "rational": lambda a, b: sp.Rational(a, b),
         }
+        self.ops.update({"weights": self.op_weights, "deep_regions": self.op_deep_regions,
+                         "factorial": lambda n: sp.factorial(n)})
+        from derive.kernel_recipes import register_kernel_ops  # numeric pipelines: mlp(...).z1, sgd, ...
+
+        register_kernel_ops(self.ops)
 
     # ------------------------------------------------------------ walking
     def run(self, text: str) -> Any:
@@ -179,9 +184,9 @@ class RecipeInterpreter:
 
     def n_attr(self, obj: Tree, name: Token) -> Any:
         value = self.eval(obj)
-        if isinstance(value, Solutions):
+        if isinstance(value, Solutions) or getattr(value, "recipe_record", False):
             return value.component(str(name))
-        raise RecipeError(f".{name} applies to the result of solve")
+        raise RecipeError(f".{name} applies to the result of solve or of a kernel pipeline")
 
     def n_index(self, obj: Tree, idx: Tree) -> Any:
         value, k = self.eval(obj), self.eval(idx)
@@ -286,6 +291,16 @@ class RecipeInterpreter:
             return sp.Integer(sum(comb(int(d_hidden), j) for j in range(int(d_in) + 1)))
         j = sp.Symbol("j", integer=True, nonnegative=True)
         return sp.Sum(sp.binomial(d_hidden, j), (j, 0, d_in))
+
+    def op_weights(self, sizes: list) -> sp.Expr:
+        """Weights only (no biases) of a fully connected network with these layer sizes."""
+        if len(sizes) < 2:
+            raise RecipeError("weights needs at least input and output sizes")
+        return sp.Add(*[a * b for a, b in zip(sizes, sizes[1:], strict=False)])
+
+    def op_deep_regions(self, d_in: Any, d_hidden: Any, depth: Any) -> sp.Expr:
+        """Montufar et al.'s bound (UDL eq. 4.17): K layers of D >= D_i units, D_i inputs."""
+        return (d_hidden / d_in + 1) ** (d_in * (depth - 1)) * self.op_regions(d_in, d_hidden)
 
     def op_eigenvals(self, m: Any) -> list:
         vals = sp.Matrix(m).eigenvals()

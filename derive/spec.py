@@ -14,7 +14,12 @@ SPEC_SUFFIXES = (".yaml", ".yml")
 _EXERCISE_KEYS = {"id", "title", "symbols", "functions", "given", "claims", "status", "reason", "notes",
                   "context", "unknowns", "labels", "layout"}
 _CLAIM_KEYS = {"id", "line", "latex", "expect", "context", "tol", "notes", "reason", "unknowns", "status",
-               "code", "kind"}
+               "code", "kind", "symbols", "given",
+               # `from_claim: {name: claim-id}` (or `exercise-id#claim-id`): in `expect`, `name` is the value
+               # derived for that earlier claim; a wrong number that is right from the value the notes
+               # *printed* there is reported as propagated (verify/numeric_claims.py). `tol:` is an
+               # absolute tolerance for numeric claims (default: from the printed decimals).
+               "from_claim"}
 MAX_SPEC_BYTES = 2_000_000
 
 
@@ -123,6 +128,7 @@ class ExerciseSpec:
     context: str | None = None
     unknowns: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    layout: str | None = None
 
     @property
     def collection(self) -> str:
@@ -205,6 +211,7 @@ def _exercise(path: Path, ex: Any, default_notes: Any) -> ExerciseSpec:
         context=ex.get("context"),
         unknowns=_names(ex.get("unknowns"), path, ex.line_of("unknowns"), "unknowns"),
         labels=_names(ex.get("labels"), path, ex.line_of("labels"), "labels"),
+        layout=_layout(ex.get("layout"), path, ex.line_of("layout")),
     )
     claims = ex.get("claims") or []
     if not isinstance(claims, list):
@@ -219,6 +226,12 @@ def _exercise(path: Path, ex: Any, default_notes: Any) -> ExerciseSpec:
     if not spec.claims and status != "unfinished":
         raise SpecError(path, ex.line, f"exercise {ex_id} has no claims (mark it `status: unfinished`?)")
     return spec
+
+
+def _layout(value: Any, file: Path, line: int) -> str | None:
+    if value not in (None, "denominator", "numerator"):
+        raise SpecError(file, line, f"layout must be denominator or numerator, got {value!r}")
+    return value
 
 
 def _claim(path: Path, c: Any) -> ClaimSpec:

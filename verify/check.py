@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sympy as sp
@@ -32,9 +32,11 @@ class _Side:
     node: Node
     value: sp.Basic | None
     error: Exception | None
+    group: int = 0   # which statement of the claim the side belongs to
 
 
-def check_exercise(ex: ExerciseSpec, *, seed: int = 0, timeout: float = 10.0) -> list[ClaimResult]:
+def check_exercise(ex: ExerciseSpec, *, seed: int = 0, timeout: float = 10.0,
+                   allow_code: bool = False) -> list[ClaimResult]:
     """All results of one exercise; raises SpecError for a broken spec."""
     decls = build_declarations(ex)
     if not ex.claims:
@@ -43,11 +45,27 @@ def check_exercise(ex: ExerciseSpec, *, seed: int = 0, timeout: float = 10.0) ->
     for claim in ex.claims:
         try:
             with time_limit(timeout):
-                results.append(check_claim(ex, claim, decls.copy(), seed=claim_seed(seed, ex.id, claim.id),
-                                           proof_seconds=min(3.0, timeout / 3)))
+                results.append(check_claim(ex, claim, _claim_declarations(ex, claim, decls),
+                                           seed=claim_seed(seed, ex.id, claim.id),
+                                           proof_seconds=min(3.0, timeout / 3), allow_code=allow_code))
         except TimeoutError:
             results.append(_result(ex, claim, Verdict.UNVERIFIED, f"time budget of {timeout:g} s ran out"))
     return results
+
+
+def _claim_declarations(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations) -> Declarations:
+    """The exercise's declarations, with the claim's own `symbols:` / `given:` laid over them."""
+    symbols, given = claim.raw.get("symbols"), claim.raw.get("given")
+    if not symbols and not given:
+        return decls.copy()
+    for what, value in (("symbols", symbols), ("given", given)):
+        if value is not None and not isinstance(value, dict):
+            raise SpecError(ex.spec_file, claim.spec_line, f"claim {claim.id}: {what} must be a mapping")
+    lines = dict(ex.given_lines)
+    lines.update({k: claim.spec_line for k in (given or {})})
+    merged = replace(ex, symbols={**ex.symbols, **(symbols or {})}, given={**ex.given, **(given or {})},
+                     given_lines=lines)
+    return build_declarations(merged)
 
 
 def _result(ex: ExerciseSpec, claim: ClaimSpec | None, verdict: Verdict, message: str, **kw: Any) -> ClaimResult:
@@ -87,9 +105,23 @@ def derive_expected(claim: ClaimSpec, ex: ExerciseSpec, decls: Declarations) -> 
 
 
 def check_claim(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, seed: int,
-                proof_seconds: float = 3.0) -> ClaimResult:
+                proof_seconds: float = 3.0, allow_code: bool = False) -> ClaimResult:
     if claim.status == "unfinished":
         return _result(ex, claim, Verdict.INCOMPLETE, claim.reason or "the notes give no answer")
+    from verify.special_claims import check_special  # regions / index notation / code claims
+
+    if (special := check_special(ex, claim, decls, seed=seed, allow_code=allow_code)) is not None:
+        return _result(ex, claim, special[0], special[1])
+    if claim.raw.get("kind") == "shape":
+        from derive.shapes import check_shape_claim
+
+        sv = check_shape_claim(claim.latex, decls, ex.given, ex.layout)
+        return _result(ex, claim, Verdict(sv.verdict), sv.message, expected_latex=sv.expected)
+    from verify.numeric_claims import check_numeric_claim  # printed decimals vs a derived float
+
+    numeric = check_numeric_claim(ex, claim, decls, seed=seed)
+    if numeric is not None:
+        return numeric
     try:
         expected = derive_expected(claim, ex, decls)
     except DerivationFailed as exc:
@@ -102,6 +134,9 @@ def check_claim(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, seed
     statements = [st for st in formula.statements if any(o.kind != "empty" for o in st.operands)]
     if not statements:
         return _result(ex, claim, Verdict.UNPARSED, "no mathematics in the quoted LaTeX")
+    if expected is None and claim.reason:
+        # The spec says why this claim cannot be derived: never compare its parts with each other.
+        return _result(ex, claim, Verdict.UNVERIFIED, claim.reason)
     low = Lowerer(decls)
     if isinstance(expected, sp.Eq) or _all_equations(statements) and isinstance(expected, sp.Eq):
         return _check_equations(ex, claim, statements, low, expected, seed, proof_seconds)
@@ -128,16 +163,16 @@ def _all_equations(statements: list[Statement]) -> bool:
 def _lower_chain(statements: list[Statement], low: Lowerer) -> list[_Side]:
     """Operands joined by '=' in reading order (other relations end the chain)."""
     sides: list[_Side] = []
-    for st in statements:
+    for group, st in enumerate(statements):
         for k, node in enumerate(st.operands):
             if k > 0 and st.relations[k - 1] != "=":
                 break
             if node.kind == "empty":
                 continue
             try:
-                sides.append(_Side(node, low.expr(node), None))
+                sides.append(_Side(node, low.expr(node), None, group))
             except (LoweringError, ValueError, TypeError) as exc:
-                sides.append(_Side(node, None, exc))
+                sides.append(_Side(node, None, exc, group))
     return sides
 
 
@@ -169,8 +204,10 @@ def _check_chain(ex, claim, sides: list[_Side], expected, decls, seed, proof_sec
     expected_latex = _latex(expected)
     if not sides:
         return _result(ex, claim, Verdict.UNPARSED, "nothing to compare", expected_latex=expected_latex)
-    if len(sides) > 1 and _is_label(sides[0], decls):
-        sides = sides[1:]
+    # The first side of each statement may name what is computed (`\phi_0 = ...`): not a value.
+    sides = [s for n, s in enumerate(sides)
+             if not (_is_label(s, decls) and (n == 0 or sides[n - 1].group != s.group)
+                     and any(t.group == s.group for t in sides[n + 1:]))]
     steps: list[StepResult] = []
     for k, side in enumerate(sides):
         if side.error is not None:
@@ -178,11 +215,13 @@ def _check_chain(ex, claim, sides: list[_Side], expected, decls, seed, proof_sec
             msg = f"step {k + 1}: {side.error}"
             return _result(ex, claim, kind, msg, expected_latex=expected_latex, steps=steps)
     reference_of = (lambda k: expected) if expected is not None else (lambda k: sides[k - 1].value)
-    first = 0 if expected is not None else 1
-    if expected is None and len(sides) < 2:
-        return _result(ex, claim, Verdict.UNVERIFIED, "no `expect:` and nothing to compare the claim with")
+    # Without a derivation, a side is only compared with the side before it in the same statement.
+    to_check = list(range(len(sides))) if expected is not None else [
+        k for k in range(1, len(sides)) if sides[k].group == sides[k - 1].group]
+    if expected is None and not to_check:
+        return _result(ex, claim, Verdict.UNVERIFIED, claim.reason or "no `expect:` and nothing to compare the claim with")
     all_proven = True
-    for k in range(first, len(sides)):
+    for k in to_check:
         value, ref = sides[k].value, reference_of(k)
         step_latex = _latex(value) or ""
         free = _ill_posed_index(value, ref, decls)
