@@ -63,6 +63,12 @@ def _build_parser() -> argparse.ArgumentParser:
     fx.add_argument("--dry-run", action="store_true", help="print a unified diff instead of writing")
     fx.add_argument("--seed", type=int, default=0)
 
+    from verify.lint.cli import register as register_lint
+    from verify.report_command import register as register_report
+
+    register_report(sub)
+    register_lint(sub)
+
     s = sub.add_parser("show", help="the derivation of one exercise")
     s.add_argument("id")
     s.add_argument("paths", nargs="*", default=["exercises"])
@@ -85,6 +91,14 @@ def main(argv: list[str] | None = None) -> int:
             return _check_sources(args)
         if args.command == "fix":
             return _fix(args)
+        if args.command == "report":
+            from verify.report_command import run as run_report
+
+            return run_report(args)
+        if args.command == "lint":
+            from verify.lint.cli import run as run_lint
+
+            return run_lint(args)
     except UsageError as exc:
         print(f"derivcheck: {exc}", file=sys.stderr)
         return EXIT_USAGE

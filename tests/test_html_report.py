@@ -9,8 +9,9 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from verify.html import register, run, write_html_report
+from verify.html import write_html_report
 from verify.html.mathml import to_mathml
+from verify.report_command import register, run
 from verify.result import ClaimResult, Counterexample, Location, Report, StepResult, Verdict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,11 +168,12 @@ def test_from_json_round_trip(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def suite_html(tmp_path_factory) -> Path:
+def suite_html(tmp_path_factory, bundled_report_json) -> Path:
     if not (NOTES / "udl-solutions.md").exists() or not (ROOT / "exercises").is_dir():
         pytest.skip("bundled suite or shared notes not present")
     out = tmp_path_factory.mktemp("suite") / "html"
-    args = _args("--html", str(out), "--notes-dir", str(NOTES), str(ROOT / "exercises"))
+    args = _args("--html", str(out), "--notes-dir", str(NOTES), "--from", str(bundled_report_json),
+                  str(ROOT / "exercises"))
     assert run(args) == 0
     return out
 

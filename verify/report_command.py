@@ -1,15 +1,18 @@
-"""`derivcheck report --html OUT_DIR [--from report.json] [--notes-dir DIR] [paths...]`."""
+"""`derivcheck report (--html OUT_DIR | --latex FILE.tex | --pdf FILE.pdf) [--from report.json] [paths...]`:
+one run (or a saved JSON report) rendered as a static HTML folder and/or a LaTeX document / PDF."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from verify.html.builder import HtmlReportError, write_html_report
 from verify.html.plots import SpecIndex
+from verify.latex_report import PdfError, compile_pdf, latex_document
 from verify.result import ClaimResult, Report
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -17,9 +20,11 @@ EXIT_OK, EXIT_USAGE = 0, 2
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add the `report` subcommand to `subparsers` (from ArgumentParser.add_subparsers)."""
-    p = subparsers.add_parser("report", help="write a static HTML report folder")
+    p = subparsers.add_parser("report", help="write an HTML folder, a LaTeX document or a PDF of a run")
     p.add_argument("paths", nargs="*", default=[], help="spec files or folders (default: exercises)")
-    p.add_argument("--html", required=True, metavar="OUT_DIR", help="folder to write (replaced whole)")
+    p.add_argument("--html", default=None, metavar="OUT_DIR", help="folder to write (replaced whole)")
+    p.add_argument("--latex", default=None, metavar="FILE.tex", help="standalone LaTeX document")
+    p.add_argument("--pdf", default=None, metavar="FILE.pdf", help="the LaTeX document compiled with pdflatex")
     p.add_argument("--from", dest="from_json", default=None, metavar="REPORT_JSON",
                    help="render a saved `verify --format json` report instead of checking now")
     p.add_argument("--notes-dir", default=None, help="folder holding the notes files named by the specs")
@@ -82,7 +87,11 @@ def _spec_index(paths: list[str], required: bool) -> tuple[list[Any], SpecIndex]
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run `report`: exit 0 when the folder was written, 2 (one line on stderr) when not."""
+    """Run `report`: exit 0 when every requested output was written, 2 (one line on stderr) when not."""
+    if not (args.html or args.latex or args.pdf):
+        print("derivcheck: report needs at least one of --html DIR, --latex FILE.tex, --pdf FILE.pdf",
+              file=sys.stderr)
+        return EXIT_USAGE
     try:
         notes_dir = Path(args.notes_dir) if args.notes_dir else None
         if notes_dir is not None and not notes_dir.is_dir():
@@ -102,12 +111,34 @@ def run(args: argparse.Namespace) -> int:
                 report = run_suite(exercises, RunOptions(seed=args.seed, timeout=args.timeout, jobs=args.jobs))
             except SpecError as exc:
                 raise HtmlReportError(str(exc).splitlines()[0]) from None
-        write_html_report(report, Path(args.html), notes_dir=notes_dir, specs=specs)
-    except HtmlReportError as exc:
+        written = _write_outputs(args, report, notes_dir, specs)
+    except (HtmlReportError, PdfError) as exc:
         print(f"derivcheck: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:
-        print(f"derivcheck: cannot write {args.html}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"derivcheck: cannot write {exc.filename or 'the report'}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"wrote {Path(args.html) / 'index.html'}", file=sys.stderr)
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
+
+
+def _write_outputs(args: argparse.Namespace, report: Report, notes_dir: Path | None, specs: SpecIndex) -> list[Path]:
+    written = []
+    if args.html:
+        write_html_report(report, Path(args.html), notes_dir=notes_dir, specs=specs)
+        written.append(Path(args.html) / "index.html")
+    if args.latex or args.pdf:
+        tex = latex_document(report)
+        if args.latex:
+            _atomic_write(Path(args.latex), tex)
+            written.append(Path(args.latex))
+        if args.pdf:
+            written.append(compile_pdf(tex, Path(args.pdf)))
+    return written
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
