@@ -1,0 +1,125 @@
+"""Where things are in a notes file: section headings and the relation signs of a formula."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+# Plain-text section lines many converted notes use instead of Markdown headings.
+_PROBLEM_LINE = re.compile(r"^\s*(\*\*)?(Problem|Exercise|Question)\s+\d+(\.\d+)*\*?(\*\*)?\s*[:.]?\s*$", re.I)
+_CHAPTER_LINE = re.compile(r"^\s*(\*\*)?Chapter\s+\d+\b.{0,80}$", re.I)
+_TEX_SECTION = re.compile(r"\\(chapter|section|subsection|subsubsection)\*?\{([^}]*)\}")
+
+
+@dataclass(frozen=True)
+class Section:
+    line: int
+    title: str
+    chapter: bool  # a level-1 heading or a "Chapter N" line: data-symbol facts reset here
+
+
+class Sections:
+    """Nearest preceding heading of a line."""
+
+    def __init__(self, sections: list[Section]) -> None:
+        self.sections = sorted(sections, key=lambda s: s.line)
+        self.lines = [s.line for s in self.sections]
+
+    def at(self, line: int) -> Section | None:
+        i = bisect.bisect_right(self.lines, line) - 1
+        return self.sections[i] if i >= 0 else None
+
+    def chapter_at(self, line: int) -> Section | None:
+        i = bisect.bisect_right(self.lines, line) - 1
+        while i >= 0 and not self.sections[i].chapter:
+            i -= 1
+        return self.sections[i] if i >= 0 else None
+
+
+def find_sections(text: str, kind: str) -> Sections:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    out: list[Section] = []
+    if kind == "tex":
+        for m in _TEX_SECTION.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            out.append(Section(line, m.group(2).strip(), m.group(1) == "chapter"))
+        return Sections(out)
+    tokens = MarkdownIt("commonmark").parse(text)  # code fences never yield headings
+    for i, tok in enumerate(tokens):
+        if tok.map is None or i + 1 >= len(tokens):
+            continue
+        if tok.type == "heading_open":
+            title = tokens[i + 1].content.strip()
+            out.append(Section(tok.map[0] + 1, title, tok.tag == "h1"))
+        elif tok.type == "paragraph_open":
+            first = tokens[i + 1].content.split("\n", 1)[0]
+            if _PROBLEM_LINE.match(first):
+                out.append(Section(tok.map[0] + 1, first.strip(" *:."), False))
+            elif _CHAPTER_LINE.match(first) and len(first) < 90:
+                out.append(Section(tok.map[0] + 1, first.strip(" *:."), True))
+    return Sections(out)
+
+
+_REL_WORDS = ("leq", "geq", "le", "ge", "neq", "ne", "approx", "sim", "simeq", "equiv", "propto", "to",
+              "rightarrow", "Rightarrow", "longrightarrow", "Longrightarrow", "implies", "leftarrow",
+              "Leftarrow", "gets", "mapsto", "in", "notin", "subset", "subseteq", "iff", "Leftrightarrow",
+              "ll", "gg", "coloneqq", "lesssim", "gtrsim", "therefore", "because", "cong", "asymp")
+_TRANSPARENT = ("boxed", "fbox", "begin", "end", "displaystyle", "color")
+_CONTROL = re.compile(r"\\([a-zA-Z]+|.)")
+
+
+def relation_offsets(latex: str) -> list[int]:
+    """Offsets of the top-level relation signs of a formula, in reading order.
+
+    Top level: not inside a script, a `\\frac` argument, brackets or `\\text`; `\\boxed{..}` and
+    environments are transparent. Used only to place findings; callers fall back to the span's
+    start when the count disagrees with the parsed statements.
+    """
+    out: list[int] = []
+    stack: list[bool] = []  # per open brace: transparent?
+    depth = 0  # opaque nesting (braces, brackets, parentheses)
+    last_cs = ""
+    i = 0
+    n = len(latex)
+    while i < n:
+        ch = latex[i]
+        if ch == "\\":
+            m = _CONTROL.match(latex, i)
+            word = m.group(1) if m else ""
+            if word in ("left", "bigl", "Bigl", "big", "Big"):
+                depth += 1
+            elif word in ("right", "bigr", "Bigr"):
+                depth = max(0, depth - 1)
+            elif depth == 0 and word in _REL_WORDS:
+                out.append(i)
+            elif word in ("{", "}", "|"):
+                pass
+            last_cs = word
+            i = m.end() if m else i + 1
+            if word in ("left", "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big") and i < n:
+                i += 1 + (latex[i] == "\\")  # the delimiter itself (`\left\{` -> skip `\{` too)
+            continue
+        if ch == "{":
+            transparent = last_cs in _TRANSPARENT and depth == 0
+            stack.append(transparent)
+            if not transparent:
+                depth += 1
+        elif ch == "}":
+            if stack and not stack.pop():
+                depth = max(0, depth - 1)
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in "=<>":
+            if not (ch == "=" and i > 0 and latex[i - 1] == ":"):
+                out.append(i)
+        elif depth == 0 and ch == ":":
+            out.append(i)
+        if not ch.isspace() and ch != "{":
+            last_cs = "" if ch != "}" else last_cs
+        i += 1
+    return out
