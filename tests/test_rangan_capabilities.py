@@ -59,6 +59,24 @@ def test_index_missing_sum_named():
     assert ok.verdict == "correct"
 
 
+def test_index_undefined_quantity_is_ill_posed_with_the_stand_in_named():
+    squared = [*LINEAR, "shape y = (3)", r"L = \sum_{i} (y_i - z_i)^2"]
+    v = check_index_claim(r"\frac{\partial u_i}{\partial b_i} = \frac{\partial u_i}{\partial z_i} = 2(z_i - y_i)", squared)
+    assert v.verdict == "ill-posed" and "with L in place of u" in v.message, v.message
+    v = check_index_claim(r"\frac{\partial u_i}{\partial b_i} = 3(z_i - y_i)", squared)
+    assert v.verdict == "ill-posed" and "in place of" not in v.message
+
+
+def test_index_relu_network_backprop_right_and_swapped():
+    relu = ["shape x = (3, 2)", "shape W = (4, 2)", "shape z = (3, 4)", "shape u = (3, 4)", "shape a = (4)",
+            "function f = relu", r"z_{ij} = \sum_{k} W_{jk} x_{ik}", r"u_{ij} = f(z_{ij})",
+            r"L = \sum_{i} (\sum_{j} a_{j} u_{ij})^2"]
+    ok = r"\frac{\partial L}{\partial W_{jk}} = \sum_{i} \frac{\partial L}{\partial z_{ij}} x_{ik}"
+    assert check_index_claim(ok, relu).verdict == "correct"
+    bad = r"\frac{\partial L}{\partial W_{jk}} = \sum_{i} \frac{\partial L}{\partial z_{ik}} x_{ik}"
+    assert check_index_claim(bad, relu).verdict == "wrong"
+
+
 HIDDEN = "Zh = X.dot(Wh.T) + bh[None,:]\nUh = 1/(1+np.exp(-Zh))\n"
 
 

@@ -23,7 +23,9 @@ import numpy as np
 import sympy as sp
 
 LABELS = {"H", "O"}
-_FUNCS = {"sigmoid": lambda z: 1 / (1 + sp.exp(-z)), "relu": lambda z: sp.Max(0, z), "exp": sp.exp}
+# ReLU as a Piecewise: sp.Max on symbolic arguments spends seconds looking for dominated arguments.
+_FUNCS = {"sigmoid": lambda z: 1 / (1 + sp.exp(-z)), "relu": lambda z: sp.Piecewise((z, z > 0), (0, True)),
+          "exp": sp.exp}
 
 
 class IndexError_(ValueError):
@@ -208,6 +210,7 @@ def build_model(lines: list[str]) -> Model:
 class _Eval:
     def __init__(self, model: Model, hold: frozenset[str] = frozenset()) -> None:
         self.m, self.hold = model, hold
+        self.memo: dict[tuple[str, tuple[int, ...]], sp.Expr] = {}  # a defined component is built once
 
     def size(self, var: str, node) -> int:
         for name, idx in _refs(node):
@@ -229,7 +232,9 @@ class _Eval:
             shape = self.m.shapes.get(name, ())
             if len(vals) != len(letters) or any(not 0 <= v < n for v, n in zip(vals, shape, strict=False)):
                 raise IndexError_(f"{name} has shape {shape}; index {tuple(v + 1 for v in vals)} is out of range")
-            return self.ev(body, dict(zip(letters, vals, strict=True)))
+            if (name, vals) not in self.memo:
+                self.memo[(name, vals)] = self.ev(body, dict(zip(letters, vals, strict=True)))
+            return self.memo[(name, vals)]
         return self.m.leaf(name, vals)
 
     def ev(self, node, env: dict[str, int]) -> sp.Expr:
@@ -365,7 +370,13 @@ def check_index_claim(latex: str, expect, seed: int = 0) -> IndexVerdict:
         return IndexVerdict("unparsed", "expected LHS = RHS")
     lhs = sides[0]
     if lhs[0] == "d" and lhs[1][1] not in model.defs and lhs[1][1] not in model.shapes:
-        return IndexVerdict("unverified", f"{lhs[1][1]} is not defined in this problem")
+        return _undefined_top(sides, model, seed)
+    return check_index_claim_sides(sides, model, seed)
+
+
+def check_index_claim_sides(sides: list, model: Model, seed: int = 0) -> IndexVerdict:
+    """Every right side of a parsed claim against the derivative on its left, component by component."""
+    lhs = sides[0]
     ranges = _ranges(lhs, model)
     rng = np.random.default_rng(seed)
     try:
@@ -401,6 +412,25 @@ def check_index_claim(latex: str, expect, seed: int = 0) -> IndexVerdict:
     return IndexVerdict("correct", f"every component agrees for sizes {ranges or 'scalar'} with random tensors")
 
 
+def _undefined_top(sides: list, model: Model, seed: int) -> IndexVerdict:
+    """The claim differentiates a quantity the problem never defines (a name carried over from another
+    problem): ill-posed as written; say which defined scalar would make every side right."""
+    name = sides[0][1][1]
+    verdict = IndexVerdict("ill-posed", f"{name} is not defined in this problem")
+    for candidate, (letters, _) in model.defs.items():
+        if letters:
+            continue
+        renamed = [_replace_ref(side, name, candidate) for side in sides]
+        try:
+            ok = check_index_claim_sides(renamed, model, seed).verdict == "correct"
+        except IndexError_:
+            ok = False
+        if ok:
+            verdict.message += f"; with {candidate} in place of {name} every side would be right"
+            break
+    return verdict
+
+
 def _extend(values: dict, model: Model, rng) -> dict:
     for s in model.syms.values():
         if s not in values:
@@ -421,6 +451,15 @@ def _which_swap(lhs, rhs, model, ranges, values, rng) -> str:
             if ok:
                 return f"; indices {a} and {b} of {target} look swapped"
     return ""
+
+
+def _replace_ref(node, name: str, scalar: str):
+    """Every reference to tensor `name` (any indices) becomes the scalar `scalar`."""
+    if node[0] == "ref":
+        return ("ref", scalar, "") if node[1] == name else node
+    if node[0] in ("add", "mul"):
+        return (node[0], [_replace_ref(c, name, scalar) for c in node[1]])
+    return tuple(_replace_ref(c, name, scalar) if isinstance(c, tuple) else c for c in node)
 
 
 def _rename_in(node, target: str, a: str, b: str):
