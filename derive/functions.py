@@ -40,6 +40,9 @@ def rect(z: sp.Expr) -> sp.Expr:
 
 
 def indicator(condition: sp.Basic) -> sp.Expr:
+    # [i = j] between integer indices is the Kronecker delta, which sums and differentiates cleanly
+    if isinstance(condition, sp.Eq) and all(a.is_integer for a in condition.args):
+        return sp.KroneckerDelta(*condition.args)
     return sp.Piecewise((1, condition), (0, True))
 
 
@@ -55,6 +58,7 @@ def opaque_function(name: str) -> Builder:
         return head(*args)
 
     build.vector_argument = True  # type: ignore[attr-defined]
+    build.opaque_head = head  # type: ignore[attr-defined]  # f_{1,d}[x] -> f(1, d, x) (derive/lower_ext.py)
     return build
 
 
@@ -68,6 +72,65 @@ def _leaky(args: Sequence[sp.Expr]) -> sp.Expr:
 
 def leaky_relu(z: sp.Expr, slope: sp.Expr) -> sp.Expr:
     return sp.Piecewise((z, z > 0), (slope * z, True))
+
+
+def _matrix_function(name: str, fn: Callable[[sp.Expr], sp.Expr]) -> Builder:
+    """A function of a whole vector or matrix (softmax, diag, trace), not applied entry by entry."""
+    def build(args: Sequence[sp.Expr]) -> sp.Expr:
+        if len(args) != 1:
+            raise ValueError(f"{name} takes one argument, got {len(args)}")
+        return fn(args[0])
+
+    build.vector_argument = True  # type: ignore[attr-defined]
+    return build
+
+
+def softmax(z: sp.Expr) -> sp.Expr:
+    """exp(z_i) / sum_j exp(z_j) over a vector; a matrix is normalised row by row (attention scores)."""
+    if not isinstance(z, sp.MatrixBase):
+        return sp.Integer(1)
+    if 1 in z.shape:
+        total = sp.Add(*[sp.exp(e) for e in z])
+        return sp.ImmutableMatrix(z.shape[0], z.shape[1], [sp.exp(e) / total for e in z])
+    rows = [[sp.exp(e) / sp.Add(*[sp.exp(x) for x in z.row(r)]) for e in z.row(r)] for r in range(z.shape[0])]
+    return sp.ImmutableMatrix(rows)
+
+
+def logsumexp(z: sp.Expr) -> sp.Expr:
+    return sp.log(sp.Add(*[sp.exp(e) for e in z])) if isinstance(z, sp.MatrixBase) else z
+
+
+def diag(v: sp.Expr) -> sp.Expr:
+    """The diagonal matrix of a vector."""
+    if not isinstance(v, sp.MatrixBase):
+        return v
+    if 1 not in v.shape:
+        raise ValueError("diag takes a vector")
+    return sp.ImmutableMatrix(sp.diag(*list(v)))
+
+
+def trace(m: sp.Expr) -> sp.Expr:
+    return m.trace() if isinstance(m, sp.MatrixBase) else m
+
+
+def _extremum(fn: Callable[..., sp.Expr], name: str) -> Builder:
+    """max(a, b, ...) of numbers; max(v) over a vector's entries; max(0, Z) entry by entry."""
+    def build(args: Sequence[sp.Expr]) -> sp.Expr:
+        matrices = [a for a in args if isinstance(a, sp.MatrixBase)]
+        if len(args) == 1 and matrices:
+            return fn(*list(args[0]))
+        if len(args) < 2:
+            raise ValueError(f"{name} takes at least 2 arguments, got {len(args)}")
+        if not matrices:
+            return fn(*args)
+        shape = matrices[0].shape
+        if any(m.shape != shape for m in matrices):
+            raise ValueError(f"{name} of matrices of different sizes")
+        return sp.ImmutableMatrix(shape[0], shape[1], lambda i, j: fn(
+            *[a[i, j] if isinstance(a, sp.MatrixBase) else a for a in args]))
+
+    build.vector_argument = True  # type: ignore[attr-defined]
+    return build
 
 
 BUILTINS: dict[str, Builder] = {
@@ -94,6 +157,11 @@ BUILTINS: dict[str, Builder] = {
     "softplus": _one("softplus", lambda z: sp.log(1 + sp.exp(z))),
     "leaky_relu": _leaky,
 }
+BUILTINS.update({
+    "max": _extremum(sp.Max, "max"), "min": _extremum(sp.Min, "min"),
+    "softmax": _matrix_function("softmax", softmax), "logsumexp": _matrix_function("logsumexp", logsumexp),
+    "diag": _matrix_function("diag", diag), "trace": _matrix_function("trace", trace),
+})
 
 # How notes spell the built-ins (lower-cased, backslash and \text{} removed).
 ALIASES: dict[str, str] = {
@@ -104,6 +172,8 @@ ALIASES: dict[str, str] = {
     "bessel0": "bessel0", "i_0": "bessel0", "erf": "erf", "softplus": "softplus", "identity": "identity",
     "id": "identity", "leaky_relu": "leaky_relu", "leakyrelu": "leaky_relu", "lrelu": "leaky_relu",
 }
+ALIASES.update({"softmax": "softmax", "logsumexp": "logsumexp", "lse": "logsumexp", "diag": "diag",
+                "trace": "trace", "tr": "trace"})
 
 
 def builtin_for(spelling: str) -> Builder | None:

@@ -297,15 +297,105 @@ def op_mean(*xs: Any) -> Any:
     return sp.Float(float(vals.mean()), 17)
 
 
+def op_lstm_cell(x: Any, h: Any, c: Any, Wxi: Any, Whi: Any, bi: Any, Wxf: Any, Whf: Any, bf: Any,
+                 Wxo: Any, Who: Any, bo: Any, Wxc: Any, Whc: Any, bc: Any) -> KernelRecord:
+    """One LSTM step from per-gate weights (input, forget, output, candidate), as notes write them.
+
+    Fields: i, f, o, g (the candidate, c-tilde), c, h."""
+    xv, hv, cv = vector(x, "x"), vector(h, "h"), vector(c, "c")
+    gates = {"i": (Wxi, Whi, bi), "f": (Wxf, Whf, bf), "o": (Wxo, Who, bo), "g": (Wxc, Whc, bc)}
+    W, U, b = [], [], []
+    for name, (wx, wh, bb) in gates.items():
+        wx_m, wh_m, b_v = matrix(wx, f"Wx{name}"), matrix(wh, f"Wh{name}"), vector(bb, f"b{name}")
+        if wx_m.shape != (hv.size, xv.size) or wh_m.shape != (hv.size, hv.size) or b_v.size != hv.size:
+            raise ShapeMismatch(f"gate {name}: weights {_shape(wx_m)}, {_shape(wh_m)} and bias {b_v.size} do not "
+                                f"fit x of {xv.size} and h of {hv.size}")
+        W.append(wx_m)
+        U.append(wh_m)
+        b.append(b_v)
+    h_new, c_new, cache = K.lstm_cell_forward(xv[None], hv[None], cv[None], np.vstack(W), np.vstack(U),
+                                              np.concatenate(b), gate_order="ifog")
+    return KernelRecord("lstm_cell", {"i": to_sympy(cache.i[0]), "f": to_sympy(cache.f[0]),
+                                      "o": to_sympy(cache.o[0]), "g": to_sympy(cache.g[0]),
+                                      "c": to_sympy(c_new[0]), "h": to_sympy(h_new[0])})
+
+
+def op_attention(Q: Any, Kmat: Any, V: Any) -> KernelRecord:
+    """Scaled dot-product attention (rows are tokens): fields scores, weights, out."""
+    q, k, v = matrix(Q, "Q"), matrix(Kmat, "K"), matrix(V, "V")
+    if q.shape[1] != k.shape[1] or k.shape[0] != v.shape[0]:
+        raise ShapeMismatch(f"attention: Q {_shape(q)}, K {_shape(k)}, V {_shape(v)} do not fit")
+    out, cache = K.attention_forward(q, k, v)
+    return KernelRecord("attention", {"scores": to_sympy(cache.scores), "weights": to_sympy(cache.weights),
+                                      "out": to_sympy(out)})
+
+
+# ------------------------------------------------------------------ finite differences (second witness)
+FD_STEP = 1e-6
+
+
+def _fd_loss(name: str, y: Any, delta: Any) -> Callable[[np.ndarray], float]:
+    """A scalar kernel loss of one vector `x` (sum reduction: the per-example formula of the notes)."""
+    target = None if y is None else vector(y, "y")
+    d = 1.0 if delta is None else to_float(delta, "delta")
+
+    def need_y() -> np.ndarray:
+        if target is None:
+            raise RecipeError(f"fd_grad: {name} needs y=")
+        return target
+
+    table: dict[str, Callable[[np.ndarray], float]] = {
+        "mse": lambda x: K.mse_loss(x, need_y(), "sum"),
+        "bce": lambda x: K.bce_loss(x, need_y(), "sum"),
+        "bce_logits": lambda x: K.bce_logits_loss(x, need_y(), "sum"),
+        "cce_logits": lambda x: K.cross_entropy_logits_loss(x[None], need_y()[None], "sum"),
+        "huber": lambda x: K.huber_loss(x, need_y(), d, "sum"),
+        "logsumexp": lambda x: float(np.log(np.sum(np.exp(x - x.max()))) + x.max()),
+    }
+    if name not in table:
+        raise RecipeError(f"fd_grad: unknown loss {name!r} (known: {', '.join(sorted(table))})")
+    return table[name]
+
+
+def _central(f: Callable[[np.ndarray], Any], x: np.ndarray) -> np.ndarray:
+    """Central differences of f at x: one column per coordinate of x."""
+    cols = []
+    for k in range(x.size):
+        h = FD_STEP * max(1.0, abs(x[k]))
+        up, down = x.copy(), x.copy()
+        up[k] += h
+        down[k] -= h
+        cols.append((np.asarray(f(up), dtype=np.float64) - np.asarray(f(down), dtype=np.float64)) / (2 * h))
+    return np.stack(cols, axis=-1)
+
+
+def op_fd_grad(loss: Any, x: Any, y: Any = None, delta: Any = None) -> Any:
+    """`fd_grad(cce_logits, z, y=Y)`: gradient of a kernel loss at x by central differences."""
+    point = vector(x, "x")
+    return to_sympy(_central(_fd_loss(_name(loss, "loss"), y, delta), point))
+
+
+def op_fd_jacobian(f: Any, x: Any) -> Any:
+    """`fd_jacobian(softmax, z)`: J[i, j] = d f_i / d x_j of a kernel activation, by central differences."""
+    name = _name(f, "f")
+    forward = K.softmax if name == "softmax" else K.get_activation(name)[0]
+    point = vector(x, "x")
+    J = _central(lambda v: forward(v), point)
+    return sp.ImmutableMatrix([[sp.Float(float(v), 17) for v in row] for row in J])
+
+
 KERNEL_OPS: dict[str, Callable[..., Any]] = {
     "mlp": op_mlp, "rnn": op_rnn, "sgd": op_sgd, "momentum": op_momentum, "l2_penalty": op_l2_penalty,
     "batchnorm": op_batchnorm, "dropout": op_dropout, "sigmoid": op_sigmoid, "bce": op_bce, "mean": op_mean,
+    "fd_grad": op_fd_grad, "fd_jacobian": op_fd_jacobian, "lstm_cell": op_lstm_cell, "attention": op_attention,
 }
 
 
 def register_kernel_ops(ops: dict[str, Callable[..., Any]]) -> None:
     """Add the kernel operations; never replaces an operation someone else registered."""
-    for name, fn in KERNEL_OPS.items():
+    from derive.tensor_recipes import TENSOR_OPS  # norm, dot, softmax, ... by their definitions
+
+    for name, fn in {**KERNEL_OPS, **TENSOR_OPS}.items():
         ops.setdefault(name, fn)
 
 

@@ -45,8 +45,10 @@ class _NormBars:
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
+    from derive.abs_bars import AbsBars  # plain |x| pairs into an absolute value
+
     return Lark(_GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="basic",
-                propagate_positions=True, maybe_placeholders=False, postlex=_NormBars())
+                propagate_positions=True, maybe_placeholders=False, postlex=AbsBars(_NormBars()))
 
 
 def parse_tree(text: str) -> Node:

@@ -112,6 +112,9 @@ class ToAst(Transformer):
     def prime(self, children):
         return Node("prime", (children[0],))
 
+    def factorial(self, children):
+        return Node("factorial", (children[0],))
+
     def call_paren(self, children):
         return Node("call", (children[0], children[1]), text="(")
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 import sympy as sp
 
 from derive.declarations import Declarations
-from derive.functions import ALIASES, builtin_for, indicator
+from derive.functions import ALIASES, builtin_for
 from derive.latex_ast import Node, Statement, is_sep
 
 MAX_EXPONENT = 1000
@@ -30,6 +30,12 @@ class UndefinedQuantity(LoweringError):
 
 class TooLarge(LoweringError):
     kind = "too-large"
+
+
+class MissingCondition(LoweringError):
+    """`\\mathbb{1}[z]`: an indicator of a value, not of a condition (ill-posed as written)."""
+
+    kind = "missing-condition"
 
 
 def canonical_script(node: Node) -> str:
@@ -109,24 +115,51 @@ class Lowerer:
     def __init__(self, decls: Declarations) -> None:
         self.decls = decls
         self.bound: list[str] = []   # summation indices in scope, innermost last
+        self.index_values: dict[str, int] = {}   # index letters read at one value (derive/index_expansion.py)
+        self._depth = 0
 
     # ------------------------------------------------------------ entry points
     def expr(self, node: Node) -> sp.Expr:
         method = getattr(self, f"_lower_{node.kind}", None)
         if method is None:
+            from derive.lower_ext import extra_lowering  # node kinds lowered outside this module
+
+            method = extra_lowering(self, node.kind)
+        if method is None:
             raise LoweringError(f"cannot give a meaning to {node.kind!r} here")
-        return method(node)
+        self._depth += 1
+        try:
+            if self._depth == 1 and self.decls.index_ranges:
+                from derive.index_expansion import lower_top  # free indices with integer ranges
+
+                return lower_top(self, node, method)
+            return method(node)
+        finally:
+            self._depth -= 1
 
     def condition(self, items: list[Node]) -> sp.Basic:
         """`z > 0`, `\\text{if } x \\geq 0`, `x \\in [1, 3)`, `\\text{otherwise}` -> a SymPy boolean."""
         items = [self._strip_prose(i) for i in items]
         items = [i for i in items if i is not None]
+        if len(items) == 1 and items[0].kind == "paren" and any(
+                is_sep(i, "rel") for r in items[0].args[0].args for i in r.args):
+            items = [i for r in items[0].args[0].args for i in r.args]   # `(z > 0)` in a case
         if not items:
             return sp.true
+        if any(is_sep(i, "comma") for i in items):   # `x \geq 0, x \leq 1`: every clause holds
+            parts: list[list[Node]] = [[]]
+            for item in items:
+                if is_sep(item, "comma"):
+                    parts.append([])
+                else:
+                    parts[-1].append(item)
+            return sp.And(*(self.condition(p) for p in parts if p))
         operands = [i for i in items if not is_sep(i)]
         rels = [i.args[0] for i in items if is_sep(i, "rel")]
         if not rels:
-            raise LoweringError("an indicator or case without a condition (no relation such as > 0)")
+            if getattr(self, "read_bare_indicator_as_positive", False) and len(operands) == 1:
+                return sp.Gt(self.expr(operands[0]), 0)   # only to tell the reader what 1[z] > 0 would give
+            raise MissingCondition("an indicator or case without a condition (no relation such as > 0)")
         if len(operands) != len(rels) + 1:
             raise LoweringError("cannot read the condition")
         clauses = []
@@ -248,6 +281,8 @@ class Lowerer:
             return None
         if name in self.decls.functions:
             return self.decls.functions[name]
+        if "^" in name and name.split("^", 1)[0] in self.decls.functions:
+            return self.decls.functions[name.split("^", 1)[0]]   # \sigma^{(\ell)}: the layer's sigma
         if name in self.decls.given_functions:
             params, body = self.decls.given_functions[name]
 
@@ -262,6 +297,11 @@ class Lowerer:
         return builtin_for(name.replace("\\", ""))
 
     def _symbol(self, name: str) -> sp.Expr:
+        if any(c in name for c in "-+*"):
+            # `a^{(\ell-1)}`, `w_{t+1}`, `w_*` are declared as a^ellm1, w_tp1, w_star (names hold no - + *)
+            alias = name.replace("-", "m").replace("+", "p").replace("*", "star")
+            if alias in self.decls.constants or alias in self.decls.given or alias in self.decls.assumptions:
+                name = alias
         if name in self.decls.constants:
             return self.decls.constants[name]
         if name not in self.decls.assumptions and name not in self.decls.given:
@@ -276,10 +316,14 @@ class Lowerer:
     def _index_letters(self, script: Node) -> list[sp.Expr]:
         raw = _script_text(script)
         parts = raw.split(",") if "," in raw else (list(raw) if raw.isalnum() else [raw])
+        if raw in self.bound and len(raw) > 1:
+            parts = [raw]   # `n_\ell` summed over \ell: one index named ell, not e, l, l
         out: list[sp.Expr] = []
         for p in parts:
             if p.isdigit():
                 out.append(sp.Integer(int(p)))
+            elif p in self.index_values:
+                out.append(sp.Integer(self.index_values[p]))
             elif p.isidentifier():
                 out.append(self.decls.symbol(p))
             else:
@@ -311,7 +355,10 @@ class Lowerer:
         return self._symbol(name)
 
     def _lower_bold(self, node: Node) -> sp.Expr:
-        return self.expr(single_expression(node.args[0]))
+        inner = single_expression(node.args[0])
+        if inner.kind == "number" and inner.args[0] == "1" and "ones" in self.decls.given:
+            return self.decls.given["ones"]   # \mathbf{1}: the all-ones vector, declared as `ones`
+        return self.expr(inner)
 
     def _lower_accent(self, node: Node) -> sp.Expr:
         name = self._name_of(node)
@@ -334,7 +381,17 @@ class Lowerer:
         return sp.Abs(self.expr(single_expression(node.args[0])))
 
     def _lower_norm(self, node: Node) -> sp.Expr:
-        return sp.Abs(self.expr(single_expression(node.args[0])))
+        value = self.expr(single_expression(node.args[0]))
+        if isinstance(value, sp.MatrixBase):
+            from derive.index_expansion import norm2  # Euclidean / Frobenius norm of a concrete matrix
+
+            return norm2(value)
+        return sp.Abs(value)
+
+    def _lower_inner(self, node: Node) -> sp.Expr:
+        from derive.index_expansion import inner_product  # <a, b>
+
+        return inner_product(self, node)
 
     def _lower_floor(self, node: Node) -> sp.Expr:
         return sp.floor(self.expr(single_expression(node.args[0])))
@@ -358,7 +415,10 @@ class Lowerer:
         a, b = self.expr(node.args[0]), self.expr(node.args[1])
         if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase) and node.text == "odot":
             return a.multiply_elementwise(b)
-        return a * b
+        if (isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase) and node.text == "cdot"
+                and a.shape == b.shape and 1 in a.shape and a.shape != (1, 1)):
+            return sum((x * y for x, y in zip(a, b, strict=True)), sp.Integer(0))  # a · b, the dot product
+        return _times(a, b)
 
     def _lower_div(self, node: Node) -> sp.Expr:
         deriv = self._derivative_fraction(node.args[0], node.args[1], bare=True)
@@ -401,8 +461,10 @@ class Lowerer:
                 for item in row.args:
                     if is_sep(item, "amp"):
                         cells.append([])
-                    elif not (is_sep(item, "comma") or is_sep(item, "period")):
-                        cells[-1].append(item)
+                    elif is_sep(item, "period") or is_sep(item, "comma") and len(cells) == 1:
+                        continue   # `1, & z > 0.`: punctuation after a value or at the end of a case
+                    else:
+                        cells[-1].append(item)   # a comma in a condition joins clauses
                 if not cells[0]:
                     continue
                 value = self.expr(single_expression(Node("rows", (Node("row", tuple(cells[0])),))))
@@ -414,6 +476,10 @@ class Lowerer:
                 pieces.append((sp.nan, True))
             return sp.Piecewise(*pieces)
         if name.endswith("matrix") or name == "array":
+            from derive.elided import elided_matrix  # a matrix written with \dots and generic entries
+
+            if (elided := elided_matrix(self, rows)) is not None:
+                return elided
             matrix = []
             for row in rows.args:
                 cells = [[]]
@@ -433,6 +499,14 @@ class Lowerer:
     # ------------------------------------------------------------ scripts
     def _lower_sup(self, node: Node) -> sp.Expr:
         base, script = node.args
+        if base.kind == "call" and not self._is_transpose(script) and not self._is_label(script):
+            # x(1-x)^2 is x * (1-x)^2: the power binds to the last group unless head(...) is an application
+            if self._application(base) is None:
+                head, rows = base.args
+                return self.expr(head) * self.expr(Node("sup", (Node("paren", (rows,)), script)))
+        if base.kind == "call" and self._is_transpose(script) and self._application(base) is None:
+            head, rows = base.args   # \delta (\mathbf{a})^\top: the transpose binds to the group
+            return _times(self.expr(head), self.expr(Node("sup", (Node("paren", (rows,)), script))))
         if self._is_transpose(script):
             value = self.expr(base)
             return value.T if isinstance(value, sp.MatrixBase) else value
@@ -440,6 +514,12 @@ class Lowerer:
         if labelled is not None:
             return labelled
         if self._is_label(script):
+            if base.kind == "sub" and (self.decls.constants or self.decls.given):
+                from derive.index_expansion import labelled_component  # z_j^{(\ell)} of a concrete z^{(\ell)}
+
+                entry = labelled_component(self, node)
+                if entry is not None:
+                    return entry
             name = self._name_of(node)
             if name is None:
                 raise LoweringError("superscript label on an expression")
@@ -467,13 +547,21 @@ class Lowerer:
             # x^2_i: the subscript belongs to x, the power to the whole.
             inner = Node("sub", (base.args[0], script), text=node.text)
             return self.expr(Node("sup", (inner, base.args[1])))
+        if self.decls.index_ranges or base.kind in ("norm", "call", "prime", "paren") or self.index_values:
+            from derive.index_expansion import lower_subscript  # p-norms, softmax(z)_i, delta_ij, y_j at j=2
+
+            special = lower_subscript(self, node)
+            if special is not None:
+                return special
         if base.kind in ("paren", "norm", "abs"):
             return self.expr(base)  # `(...)_2`, `\|v\|_2`: the subscript only qualifies the norm
         base_name = self._name_of(base)
         if base_name is None:
             raise LoweringError("subscript on an expression")
         if base.kind == "style" and base.args[0] in ("mathbb", "mathbbm") and base_name.endswith(("_1", "_I")):
-            return indicator(self.condition(self._condition_items(script)))
+            from derive.lower_ext import indicator_value  # 1[f > 0] of a vector is a vector of indicators
+
+            return indicator_value(self, self._condition_items(script))
         concrete = self.decls.constants.get(base_name, self.decls.given.get(base_name))
         if isinstance(concrete, sp.MatrixBase) and f"{base_name}_{canonical_script(script)}" not in self.decls.given:
             return self._component(base_name, concrete, script)
@@ -484,6 +572,10 @@ class Lowerer:
 
     def _component(self, name: str, matrix: sp.MatrixBase, script: Node) -> sp.Expr:
         """`z_2`, `w_{12}` of a matrix given concrete sizes; a letter index cannot be instantiated."""
+        if self.decls.index_ranges or self.index_values:
+            from derive.index_expansion import component  # letters with values (p_i at i = 2)
+
+            return component(self, name, matrix, script)
         raw = canonical_script(script)
         parts = raw.split(",") if "," in raw else list(raw)
         if not all(p.isdigit() for p in parts):
@@ -519,12 +611,25 @@ class Lowerer:
 
     # ------------------------------------------------------------ application and products
     def _lower_call(self, node: Node) -> sp.Expr:
+        value = self._application(node)
+        if value is not None:
+            return value
+        # Not a function: brackets group, and juxtaposition multiplies.
+        head, rows = node.args
+        return _times(self.expr(head), self.expr(single_expression(rows)))   # u^T (x - x_0) is a number
+
+    def _application(self, node: Node) -> sp.Expr | None:
+        """The value of `head(args)` when head is a function (or an operator); None when it is a product."""
         head, rows = node.args
         name = self._name_of(head)
         if head.kind == "style" and head.args[0] in ("mathbb", "mathbbm") and name in ("bb_1", "bb_I"):
-            return indicator(self.condition(self._flat_items(rows)))
+            from derive.lower_ext import indicator_value
+
+            return indicator_value(self, self._flat_items(rows))
         if head.kind == "bold" and name == "1":
-            return indicator(self.condition(self._flat_items(rows)))
+            from derive.lower_ext import indicator_value
+
+            return indicator_value(self, self._flat_items(rows))
         if self.decls.distributions and name is not None:
             from derive.expectation import (
                 EXPECTATION_NAMES,
@@ -539,6 +644,16 @@ class Lowerer:
                                        variance=name in VARIANCE_NAMES)
                 except ExpectationUndecided as exc:
                     raise LoweringError(str(exc)) from None
+        if head.kind in ("prime", "sub", "style", "name", "text", "accent", "sup"):
+            from derive.index_expansion import special_call  # f'(z); \ell(\hat y, y) names the quantity
+
+            special = special_call(self, node)
+            if special is not None:
+                return special
+        from derive.lower_ext import head_operator  # argmin_phi[...], operators defined outside
+
+        if (special := head_operator(self, head)) is not None:
+            return special([self._argument(a) for a in split_arguments(rows)])
         fn = self._function(name) if head.kind != "number" else None
         if fn is None and head.kind == "func":
             raise LoweringError(f"unknown function \\{head.args[0]}")
@@ -556,8 +671,7 @@ class Lowerer:
             op = self._operator(head)
             if isinstance(op, _DerivativeOperator):
                 return op.apply(self.expr(single_expression(rows)))
-        # Not a function: brackets group, and juxtaposition multiplies.
-        return self.expr(head) * self.expr(single_expression(rows))
+        return None
 
     def _flat_items(self, rows: Node) -> list[Node]:
         return [i for r in rows.args for i in r.args]
@@ -574,6 +688,11 @@ class Lowerer:
         if op not in ("sum", "prod"):
             raise LoweringError(f"\\{op} is not supported")
         var, start, end = self._bounds(lower, upper)
+        if self.decls.index_ranges or self.index_values or self.decls.constants or any(
+                isinstance(v, sp.MatrixBase) or isinstance(v, sp.Integer) for v in self.decls.given.values()):
+            from derive.index_expansion import sum_over  # unrolled over concrete sizes when it must be
+
+            return sum_over(self, op, var, start, end, body)
         self.bound.append(str(var))
         try:
             value = self.expr(body)
@@ -628,6 +747,24 @@ class Lowerer:
         i = 0
         while i < len(factors):
             f = factors[i]
+            if f.kind == "name" and f.args[0] in ("D", "nabla") and i + 1 < len(factors):
+                from derive.lower_ext import function_operator  # D h(x), \nabla g(f(x))^T of functions
+
+                if (found := function_operator(self, f, factors[i + 1])) is not None:
+                    result = _times(result, found)
+                    i += 2
+                    continue
+            operator_like = f.kind == "sub" and f.args[0].kind in ("func", "name") or (
+                f.kind == "name" and f.args[0] == "nabla")
+            if operator_like and i + 1 < len(factors):
+                from derive.index_expansion import index_operator  # \max_k z_k, \nabla_{x} f
+
+                op_value = index_operator(self, f, factors[i + 1:])
+                if op_value is not None:
+                    value, used = op_value
+                    result = _times(result, value)
+                    i += 1 + used
+                    continue
             op = self._operator(f)
             if isinstance(op, _DerivativeOperator):
                 rest = factors[i + 1 :]
@@ -643,12 +780,16 @@ class Lowerer:
                 continue
             if op is not None:
                 raise LoweringError("a function name needs an argument")
-            result = result * self.expr(f)
+            result = _times(result, self.expr(f))
             i += 1
         return result
 
     def _operator(self, node: Node):
         """A factor that acts on what follows: a derivative operator or a bare function name."""
+        from derive.lower_ext import head_operator
+
+        if (special := head_operator(self, node, applied=False)) is not None:
+            return special
         if node.kind == "frac":
             try:
                 num, den = single_expression(node.args[0]), single_expression(node.args[1])
@@ -732,6 +873,10 @@ class Lowerer:
             return var, int(self._script_value(node.args[1]))
         value = self.expr(node)
         if not isinstance(value, (sp.Symbol, sp.Indexed, sp.MatrixBase)):
+            from derive.lower_ext import intermediate_variable  # d h_3 / d f_2 with f_2 defined
+
+            if (inter := intermediate_variable(self, node, value)) is not None:
+                return inter, 1
             raise LoweringError("can only differentiate with respect to a variable")
         return value, 1
 
@@ -743,8 +888,12 @@ class _DerivativeOperator:
         self.lowerer = lowerer
         self.variables = variables
 
-    def apply(self, expr: sp.Expr) -> sp.Expr:
+    def apply(self, expr: sp.Expr, name: str | None = None) -> sp.Expr:
         spec = [v for var, n in self.variables for v in [var] * n]
+        from derive.lower_ext import Intermediate, intermediate_derivative
+
+        if any(isinstance(v, Intermediate) for v in spec):
+            return intermediate_derivative(expr, spec, name or "the expression")
         if any(isinstance(v, sp.MatrixBase) for v in [expr, *spec]):
             return self._matrix(expr, spec)
         if not any(_depends(expr, v) for v in spec):
@@ -755,12 +904,18 @@ class _DerivativeOperator:
         low = self.lowerer
         name = low._name_of(quantity)
         if name is not None and name in low.decls.given:
-            return self.apply(low.decls.given[name])
+            return self.apply(low.decls.given[name], name)
         value = low.expr(quantity)
         spec = [v for var, n in self.variables for v in [var] * n]
+        from derive.lower_ext import Intermediate, intermediate_derivative
+
+        if any(isinstance(v, Intermediate) for v in spec):
+            return intermediate_derivative(value, spec, name or "the quantity")
         if any(isinstance(v, sp.MatrixBase) for v in [value, *spec]):
             return self._matrix(value, spec)
         if not any(_depends(value, v) for v in spec):
+            if low.index_values and not isinstance(value, (sp.Symbol, sp.Indexed)):
+                return sp.Integer(0)   # a component (z_i at i = 1) of a defined quantity free of b_2
             what = name or "the quantity"
             raise UndefinedQuantity(f"{what} is not defined in terms of {', '.join(map(str, spec))} "
                                     f"(add it under given:)")
@@ -771,10 +926,22 @@ class _DerivativeOperator:
 
         if len(spec) != 1:
             raise LoweringError("only first derivatives of matrix quantities are supported")
+        from sympy.matrices.exceptions import ShapeError
+
         try:
             return matrix_derivative(value, spec[0], self.lowerer.decls.layout)
+        except ShapeError:
+            raise   # a tensor where a matrix is written: ill-posed, not unreadable
         except ValueError as exc:
             raise LoweringError(str(exc)) from None
+
+
+def _times(a, b):
+    """a·b, where a 1×1 matrix (`v^T w`) is the number it holds."""
+    product = a * b
+    if isinstance(product, sp.MatrixBase) and product.shape == (1, 1):
+        return product[0, 0]
+    return product
 
 
 def _depends(expr: sp.Basic, v: sp.Basic) -> bool:

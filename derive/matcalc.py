@@ -9,6 +9,8 @@ dimensions is evidence, and a transposed answer is caught because the sizes diff
 from __future__ import annotations
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.matrices.exceptions import ShapeError
 
 from derive.declarations import Declarations
 
@@ -46,11 +48,49 @@ def _by_intermediate(y, x, layout: str):
     var = sp.ImmutableMatrix(x.shape[0], x.shape[1], fresh)
     result = matrix_derivative(y_fresh, var, layout)
     back = dict(zip(fresh, list(x), strict=True))
-    return result.applyfunc(lambda e: e.subs(back, simultaneous=True))
+    result = result.applyfunc(opaque_derivatives)
+    # One simultaneous replacement, without re-evaluating every Max(0, .) on the way back up: sympy's Max looks
+    # for dominated arguments each time it is built, which costs seconds on a deep network's expressions.
+    with sp.evaluate(False):
+        return result.applyfunc(lambda e: e.xreplace(back))
+
+
+def opaque_derivatives(expr):
+    """Partial derivatives of unspecified functions as unspecified functions: d l(a, b)/da -> l_d1(a, b).
+
+    The derivative of an arbitrary function is an arbitrary function of the same arguments; naming it keeps
+    the expression free of Derivative/Subs objects, so it can be substituted into and evaluated at points
+    (both sides of a claim name the same partial derivative the same way).
+    """
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.Derivative):
+        return expr
+
+    def derivative(d: sp.Derivative) -> sp.Basic:
+        f = d.expr
+        if not isinstance(f, AppliedUndef) or len(set(f.args)) != len(f.args):
+            return d
+        name = f.func.__name__
+        for v, n in d.variable_count:
+            if v not in f.args:
+                return d
+            name += f"_d{list(f.args).index(v) + 1}" * int(n)
+        return sp.Function(name, real=True)(*f.args)
+
+    def subs(s: sp.Subs) -> sp.Basic:
+        inner = opaque_derivatives(s.expr)
+        return inner.xreplace(dict(zip(s.variables, s.point, strict=True)))
+
+    out = expr.replace(lambda e: isinstance(e, sp.Subs), subs)
+    return out.replace(lambda e: isinstance(e, sp.Derivative), derivative)
 
 
 def matrix_derivative(y, x, layout: str | None):
     """d y / d x for y, x scalars, vectors or (scalar y) matrices x; None when neither is a matrix."""
+    result = _matrix_derivative(y, x, layout)
+    return None if result is None else sp.ImmutableMatrix(result.applyfunc(opaque_derivatives))
+
+
+def _matrix_derivative(y, x, layout: str | None):
     ym, xm = isinstance(y, sp.MatrixBase), isinstance(x, sp.MatrixBase)
     if not ym and not xm:
         return None
@@ -62,11 +102,13 @@ def matrix_derivative(y, x, layout: str | None):
         grad = x.applyfunc(lambda v: sp.diff(y, v))
         return sp.ImmutableMatrix(grad if layout == "denominator" else grad.T)
     if ym and y.shape[1] != 1:
-        raise ValueError("the derivative of a matrix is a higher-order tensor")
+        raise ShapeError(f"the derivative of a {y.shape[0]} x {y.shape[1]} matrix is a tensor of order 3 or more, "
+                         f"not a matrix")
     if not xm:
         col = y.applyfunc(lambda e: sp.diff(e, x))
         return sp.ImmutableMatrix(col.T if layout == "denominator" else col)
     if x.shape[1] != 1:
-        raise ValueError("the derivative of a vector by a matrix is a higher-order tensor")
+        raise ShapeError(f"the derivative of a vector ({y.shape[0]} entries) by a {x.shape[0]} x {x.shape[1]} matrix "
+                         f"is a third-order tensor, not a matrix")
     jac = sp.Matrix(y.shape[0], x.shape[0], lambda i, j: sp.diff(y[i], x[j]))
     return sp.ImmutableMatrix(jac.T if layout == "denominator" else jac)

@@ -88,6 +88,16 @@ class RecipeInterpreter:
         }
         self.ops.update({"weights": self.op_weights, "deep_regions": self.op_deep_regions,
                          "factorial": lambda n: sp.factorial(n)})
+        from derive.activation import RECIPE_OPS as ACTIVATION_OPS  # active_units, active_regions
+        from derive.argmin import RECIPE_OPS as ARGMIN_OPS  # argmin(L, [phi]), argmin_equiv, likelihood_equiv
+        from derive.distributions import RECIPE_OPS as DENSITY_OPS  # poisson_pmf, normal_pdf, ...
+
+        self.ops.update(ARGMIN_OPS)
+        self.ops.update(DENSITY_OPS)
+        self.ops.update(ACTIVATION_OPS)
+        from derive.parameters import RECIPE_OPS as PARAMETER_OPS  # solves(model, [params], target, domain)
+
+        self.ops.update(PARAMETER_OPS)
         from derive.kernel_recipes import register_kernel_ops  # numeric pipelines: mlp(...).z1, sgd, ...
 
         register_kernel_ops(self.ops)
@@ -115,6 +125,8 @@ class RecipeInterpreter:
         name = str(tok)
         if name in self.decls.given:
             return self.decls.given[name]
+        if name in self.decls.constants:   # a vector / matrix declared with a concrete size
+            return self.decls.constants[name]
         constants = {"oo": sp.oo, "pi": sp.pi, "E": sp.E}
         if name in constants and name not in self.decls.assumptions:
             return constants[name]
@@ -223,6 +235,8 @@ class RecipeInterpreter:
         return sp.diff(e, *spec)
 
     def op_grad(self, e: sp.Expr, vs: list) -> sp.Matrix:
+        if isinstance(vs, sp.MatrixBase):   # grad(L, W): shaped like the concrete vector / matrix W
+            return sp.ImmutableMatrix(vs.shape[0], vs.shape[1], lambda i, j: sp.diff(e, self._var(vs[i, j])))
         return sp.ImmutableMatrix([sp.diff(e, self._var(v)) for v in vs])
 
     def op_hessian(self, e: sp.Expr, vs: list) -> sp.Matrix:
@@ -230,7 +244,8 @@ class RecipeInterpreter:
         return sp.ImmutableMatrix([[sp.diff(e, a, b) for b in vs] for a in vs])
 
     def op_jacobian(self, es: list, vs: list) -> sp.Matrix:
-        vs = [self._var(v) for v in vs]
+        es = list(es) if isinstance(es, sp.MatrixBase) else es   # jacobian(p, z) of concrete vectors
+        vs = [self._var(v) for v in (list(vs) if isinstance(vs, sp.MatrixBase) else vs)]
         return sp.ImmutableMatrix([[sp.diff(e, v) for v in vs] for e in es])
 
     def op_solve(self, eqs: Any, vs: Any) -> Solutions:

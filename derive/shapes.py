@@ -159,36 +159,73 @@ class ShapeInference:
     def claimed_size(self, node: Node) -> Shape:
         while node.kind in ("paren", "group"):
             node = single_expression(node.args[0])
+        if node.kind == "sup" and self.low._name_of(node.args[0]) == "bb_R":
+            # `\mathbb{R}^{20}` is a column of 20 entries, `\mathbb{R}^{m \times n}` an m x n matrix.
+            script = node.args[1]
+            node = single_expression(script.args[0]) if script.kind == "group" else script
         factors = list(node.args) if node.kind == "mul" else [node]
         if len(factors) > 2:
             raise ShapeError("a size has at most two factors")
         known = {d for s in self.decls.shapes.values() for d in s if isinstance(d, sp.Symbol)}
+        known |= set(numeric_sizes(self.decls))
         dims = []
+        plain = self.decls.copy()
+        plain.index_ranges = {}   # `D_i` is a size here, not the i-th entry of D
         for f in factors:
-            value = self.low.expr(f)
+            value = Lowerer(plain).expr(f)
+            given = self.decls.given.get(value.name) if isinstance(value, sp.Symbol) else None
+            if isinstance(given, sp.Basic) and given.is_Integer:
+                value = given   # a size the exercise gives a number
             if not (value.is_Integer and value > 0) and value not in known:
-                raise ShapeError(f"{value} is not a declared size", ill_posed=True)
+                shown = str(value)
+                if isinstance(value, sp.Symbol) and value.name.startswith("bb_"):
+                    shown = rf"\mathbb{{{value.name[3:]}}}"
+                raise ShapeError(f"{shown} is not a declared size (nor a number)", ill_posed=True)
             dims.append(value)
         while len(dims) < 2:
             dims.append(sp.Integer(1))
         return dims[0], dims[1]
 
 
+def numeric_sizes(decls: Declarations) -> dict[sp.Symbol, sp.Expr]:
+    """Size symbols that the exercise gives a number (`D_1: 20`), to compare sizes as numbers."""
+    sizes = {d for s in decls.shapes.values() for d in s if isinstance(d, sp.Symbol)}
+    return {d: decls.given[d.name] for d in sizes
+            if isinstance(decls.given.get(d.name), sp.Basic) and getattr(decls.given[d.name], "is_Integer", False)}
+
+
 def check_shape_claim(latex: str, decls: Declarations, given_text: dict[str, Any],
-                      layout: str | None) -> ShapeVerdict:
-    """`<quantity> : R \\times C` against the size inferred from the declarations."""
+                      layout: str | None, quantity: str | None = None) -> ShapeVerdict:
+    """`<quantity> : R \\times C` against the size inferred from the declarations.
+
+    A bare size (`20 \\times 5`, `\\in \\mathbb{R}^{20}`, a cell of a table of sizes) is the size of `quantity`
+    (the claim's `expect:`, LaTeX naming the quantity of the table row).
+    """
     try:
         formula = parse_latex(latex)
     except LatexParseError as exc:
         return ShapeVerdict("unparsed", str(exc))
     statements = [st for st in formula.statements if st.relations and st.relations[-1] in (":", "->", "in")]
+    subject: Node | None = None
+    if quantity is not None:
+        try:
+            subject = parse_latex(quantity).statements[0].operands[0]
+        except (LatexParseError, IndexError) as exc:
+            return ShapeVerdict("unparsed", f"the quantity {quantity!r}: {exc}")
+        if not statements and len(formula.statements) == 1 and not formula.statements[0].relations:
+            statements = formula.statements
     if not statements:
         return ShapeVerdict("unparsed", "a size claim reads `<quantity> : R \\times C`")
     inference = ShapeInference(decls, given_text, layout)
+    numbers = numeric_sizes(decls)
     for k, st in enumerate(statements):
         prefix = f"row {k + 1} of {len(statements)}: " if len(statements) > 1 else ""
+        own = st.operands[0] if st.relations and st.operands[0].kind != "empty" else None
+        if own is None and subject is None:
+            return ShapeVerdict("unparsed", prefix + "a bare size needs the quantity it is the size of (expect:)")
         try:
-            derived = inference.of(st.operands[0])
+            derived = inference.of(own if own is not None else subject)
+            derived = (derived[0].xreplace(numbers), derived[1].xreplace(numbers))
             claimed = inference.claimed_size(st.operands[-1])
         except ShapeError as exc:
             return ShapeVerdict("ill-posed" if exc.ill_posed else "unverified", prefix + str(exc))
@@ -198,7 +235,7 @@ def check_shape_claim(latex: str, decls: Declarations, given_text: dict[str, Any
             continue
         if claimed == (derived[1], derived[0]):
             other = "numerator" if layout == "denominator" else "denominator"
-            what = "a derivative" if st.operands[0].kind == "frac" else "the quantity"
+            what = "a derivative" if (own if own is not None else subject).kind == "frac" else "the quantity"
             hint = f" (the {other}-layout size)" if what == "a derivative" else ""
             return ShapeVerdict("wrong", prefix + f"transposed: {fmt(claimed)} where {fmt(derived)} is derived"
                                 + hint, fmt(derived))

@@ -1,5 +1,6 @@
 """Comparison engine: confirmed counterexamples, proofs, diagnosis, determinism."""
 
+import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -86,3 +87,16 @@ def test_integer_symbols_take_values_beyond_zero_and_one():
     k = {"k": {"integer": True, "nonnegative": True}}
     result = compare(lower(r"2^{k}", **k), lower(r"k + 1", **k), seed=0)
     assert result.equal is False and result.counterexample.point["k"] >= 2
+
+
+@pytest.mark.parametrize("juxtaposed, explicit", [
+    (r"x(1-x)^2", r"x \cdot (1-x)^2"),
+    (r"(1+x)(1-x)^2", r"(1+x) \cdot (1-x)^2"),
+    (r"2(x+1)^{3}", r"2 \cdot (x+1)^3"),
+    (r"\sin(x)^2", r"(\sin x)^2"),
+    (r"\text{sig}[x]^2", r"\frac{1}{(1+e^{-x})^2}"),
+])
+def test_power_after_juxtaposed_group_binds_to_the_group_only(juxtaposed, explicit):
+    from verify.equiv import check_pair
+
+    assert check_pair(juxtaposed, explicit, None)["equivalent"] is True

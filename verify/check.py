@@ -7,17 +7,18 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import sympy as sp
+from sympy.matrices.exceptions import ShapeError
 
 from derive.declarations import Declarations
 from derive.exercise import build_declarations, given_value
 from derive.latex import LatexParseError, parse_latex
 from derive.latex_ast import Node, Statement
-from derive.lower import Lowerer, LoweringError, TooLarge, UndefinedQuantity
+from derive.lower import Lowerer, LoweringError, MissingCondition, TooLarge, UndefinedQuantity
 from derive.recipes import DerivationFailed, RecipeError, RecipeInterpreter, Solutions, looks_like_recipe
 from derive.spec import ClaimSpec, ExerciseSpec, SpecError
 from verify.compare import Comparison, compare, time_limit
 from verify.diagnose import _constant_ratio
-from verify.latex_writer import to_latex
+from verify.latex_writer import notation, notation_of, to_latex
 from verify.result import ClaimResult, Location, StepResult, Verdict
 
 
@@ -44,13 +45,20 @@ def check_exercise(ex: ExerciseSpec, *, seed: int = 0, timeout: float = 10.0,
     results = []
     for claim in ex.claims:
         try:
-            with time_limit(timeout):
+            with time_limit(timeout), notation(exercise_notation(ex)):
                 results.append(check_claim(ex, claim, _claim_declarations(ex, claim, decls),
                                            seed=claim_seed(seed, ex.id, claim.id),
                                            proof_seconds=min(3.0, timeout / 3), allow_code=allow_code))
         except TimeoutError:
             results.append(_result(ex, claim, Verdict.UNVERIFIED, f"time budget of {timeout:g} s ran out"))
     return results
+
+
+def exercise_notation(ex: ExerciseSpec) -> dict[str, Any]:
+    """Printer settings in the author's notation, read from the exercise's quotes and givens."""
+    texts = [c.latex for c in ex.claims if c.latex]
+    texts += [str(t) for kv in ex.given.items() for t in kv if isinstance(t, str)]
+    return notation_of(texts, ex.functions)
 
 
 def _claim_declarations(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations) -> Declarations:
@@ -115,7 +123,8 @@ def check_claim(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, seed
     if claim.raw.get("kind") == "shape":
         from derive.shapes import check_shape_claim
 
-        sv = check_shape_claim(claim.latex, decls, ex.given, ex.layout)
+        quantity = claim.expect if isinstance(claim.expect, str) else None   # the quantity a bare size is of
+        sv = check_shape_claim(claim.latex, decls, ex.given, ex.layout, quantity=quantity)
         return _result(ex, claim, Verdict(sv.verdict), sv.message, expected_latex=sv.expected)
     from verify.numeric_claims import check_numeric_claim  # printed decimals vs a derived float
 
@@ -127,6 +136,11 @@ def check_claim(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, seed
     except DerivationFailed as exc:
         return _result(ex, claim, Verdict.UNVERIFIED, f"could not derive the answer: {exc}")
     expected_latex = _latex(expected)
+    if isinstance(expected, sp.FiniteSet):   # "$h_1$ and $h_3$": a set quoted across a sentence
+        from verify.set_claims import check_set_claim
+
+        verdict, message = check_set_claim(claim.latex, expected, decls)
+        return _result(ex, claim, Verdict(verdict), message, expected_latex=expected_latex)
     try:
         formula = parse_latex(claim.latex)
     except LatexParseError as exc:
@@ -138,6 +152,15 @@ def check_claim(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, seed
         # The spec says why this claim cannot be derived: never compare its parts with each other.
         return _result(ex, claim, Verdict.UNVERIFIED, claim.reason)
     low = Lowerer(decls)
+    from derive.parameters import ParameterCheck
+
+    if isinstance(expected, ParameterCheck):   # a list of parameter values, judged by what they achieve
+        from verify.parameter_claims import check_parameter_claim
+
+        verdict, message, comp = check_parameter_claim(statements, expected, low, seed=seed,
+                                                       proof_seconds=proof_seconds)
+        return _result(ex, claim, Verdict(verdict), message, expected_latex=str(expected),
+                       counterexample=comp.counterexample if comp else None)
     if isinstance(expected, sp.Eq) or _all_equations(statements) and isinstance(expected, sp.Eq):
         return _check_equations(ex, claim, statements, low, expected, seed, proof_seconds)
     sides = _lower_chain(statements, low)
@@ -147,13 +170,30 @@ def check_claim(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, seed
     return _check_chain(ex, claim, sides, expected, decls, seed, proof_seconds)
 
 
+MAX_PRINTED_NODES = 4000
+
+
 def _latex(value: Any) -> str | None:
     if value is None:
         return None
+    if isinstance(value, sp.Basic) and _too_big_to_print(value):
+        # Printing a deep network's derivative costs more than deciding it; the report names its size instead.
+        shape = f"{value.shape[0]} x {value.shape[1]} " if isinstance(value, sp.MatrixBase) else ""
+        return rf"\text{{({shape}expression of more than {MAX_PRINTED_NODES} terms, not printed)}}"
     try:
         return to_latex(value)
     except Exception:  # noqa: BLE001 - printing must never sink a verdict
         return str(value)
+
+
+def _too_big_to_print(value: sp.Basic) -> bool:
+    count = 0
+    for entry in (value if isinstance(value, sp.MatrixBase) else [value]):
+        for _ in sp.preorder_traversal(entry):
+            count += 1
+            if count > MAX_PRINTED_NODES:
+                return True
+    return False
 
 
 def _all_equations(statements: list[Statement]) -> bool:
@@ -183,7 +223,26 @@ def _is_label(side: _Side, decls: Declarations) -> bool:
     v = side.value
     if isinstance(v, sp.Symbol) and v.name not in decls.given:
         return True
-    return False
+    return _names_undefined_call(side.node, v, decls)
+
+
+def _names_undefined_call(node: Node, value: sp.Basic | None, decls: Declarations) -> bool:
+    """`L[phi]`, `Pr(y | x)`: applying a name the exercise never defines labels the value, it computes nothing.
+
+    Such a head was read as an undefined quantity times its bracket, so its name is a free symbol of the value.
+    """
+    if node.kind != "call" or value is None:
+        return False
+    low = Lowerer(decls)
+    name = low._name_of(node.args[0])
+    if name is None or name in decls.given or name in decls.given_functions or name in decls.functions:
+        return False
+    from derive.lower import split_arguments
+
+    # Only names in the bracket (`L[\phi]`, `f(x)`): `a(b + c)` stays the product it is.
+    if not all(len(arg) == 1 and low._name_of(arg[0]) is not None for arg in split_arguments(node.args[1])):
+        return False
+    return any(isinstance(s, sp.Symbol) and s.name == name for s in value.free_symbols)
 
 
 def _free_indices(value: sp.Basic, decls: Declarations) -> set[str]:
@@ -205,14 +264,26 @@ def _check_chain(ex, claim, sides: list[_Side], expected, decls, seed, proof_sec
     if not sides:
         return _result(ex, claim, Verdict.UNPARSED, "nothing to compare", expected_latex=expected_latex)
     # The first side of each statement may name what is computed (`\phi_0 = ...`): not a value.
+    all_sides = sides
     sides = [s for n, s in enumerate(sides)
              if not (_is_label(s, decls) and (n == 0 or sides[n - 1].group != s.group)
                      and any(t.group == s.group for t in sides[n + 1:]))]
+    if expected is None and len(sides) < 2:
+        # Nothing left to compare, but the left side names something undefined (`d f_5 / d h_2` with no f_5).
+        undefined = [s.error for s in all_sides if s not in sides and isinstance(s.error, UndefinedQuantity)]
+        if undefined:
+            return _result(ex, claim, Verdict.ILL_POSED, f"step 1: {undefined[0]}", expected_latex=expected_latex)
     steps: list[StepResult] = []
     for k, side in enumerate(sides):
         if side.error is not None:
             kind = Verdict.ILL_POSED if isinstance(side.error, UndefinedQuantity) else Verdict.UNPARSED
             msg = f"step {k + 1}: {side.error}"
+            if isinstance(side.error, ShapeError):   # a product or sum of sizes that do not fit
+                kind = Verdict.ILL_POSED
+                msg = f"step {k + 1}: sizes do not fit ({side.error})"
+            if isinstance(side.error, MissingCondition):   # 1[z]: ill-posed; say what 1[z > 0] would give
+                kind = Verdict.ILL_POSED
+                msg += _bare_indicator_hint(side, expected if expected is not None else None, decls, seed)
             return _result(ex, claim, kind, msg, expected_latex=expected_latex, steps=steps)
     reference_of = (lambda k: expected) if expected is not None else (lambda k: sides[k - 1].value)
     # Without a derivation, a side is only compared with the side before it in the same statement.
@@ -235,6 +306,11 @@ def _check_chain(ex, claim, sides: list[_Side], expected, decls, seed, proof_sec
             return _result(ex, claim, Verdict.ILL_POSED, _step_prefix(k, sides) + msg,
                            expected_latex=expected_latex, steps=steps, diagnosis=f"free index {names}")
         comp = compare(value, ref, seed=seed + k, proof_seconds=proof_seconds)
+        if comp.equal is False and comp.diagnosis == "shape mismatch":   # no value of either size is the other
+            msg = f"sizes differ: {comp.evidence}"
+            steps.append(StepResult(k + 1, step_latex, Verdict.ILL_POSED, msg))
+            return _result(ex, claim, Verdict.ILL_POSED, _step_prefix(k, sides) + msg,
+                           expected_latex=expected_latex, steps=steps, diagnosis="shape mismatch")
         if comp.equal is False:
             steps.append(StepResult(k + 1, step_latex, Verdict.WRONG, comp.diagnosis or "differs"))
             what = comp.diagnosis or "differs from the derived value"
@@ -251,6 +327,24 @@ def _check_chain(ex, claim, sides: list[_Side], expected, decls, seed, proof_sec
     how = "proven symbolically" if all_proven else steps[-1].message if steps else ""
     return _result(ex, claim, Verdict.CORRECT, f"correct ({how})", expected_latex=expected_latex,
                    steps=steps if len(steps) > 1 else [], proven=all_proven, evidence=how)
+
+
+def _bare_indicator_hint(side: _Side, ref, decls: Declarations, seed: int) -> str:
+    """Read every condition-less indicator as 1[z > 0] and say whether the step then equals the derivation."""
+    if ref is None:
+        return ""
+    low = Lowerer(decls)
+    low.read_bare_indicator_as_positive = True
+    try:
+        value = low.expr(side.node)
+        comp = compare(value, ref, seed=seed + 131, proof_seconds=0.5)
+    except Exception:  # noqa: BLE001 - an extra hint only
+        return ""
+    if comp.equal is True:
+        return "; read as 1[... > 0] it equals the derived value"
+    if comp.equal is False:
+        return "; even read as 1[... > 0] it is not the derived value"
+    return ""
 
 
 def _step_prefix(k: int, sides: list[_Side]) -> str:

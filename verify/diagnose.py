@@ -22,16 +22,20 @@ def format_expr(expr: sp.Basic) -> str:
 
 
 def _constant_ratio(claimed: sp.Expr, expected: sp.Expr, seed: int = 7) -> sp.Rational | None:
-    pts = SamplePoints(n=24, seed=seed)
-    try:
-        ev = Evaluator(pts)
-        c, e = ev(claimed), ev(expected)
-    except NumericError:
-        return None
-    ok = np.isfinite(c) & np.isfinite(e) & (np.abs(e) > 1e-9)
-    if ok.sum() < 8:
-        return None
-    ratio = c[ok] / e[ok]
+    # Two sets of points: integers (sizes such as I) take one value per set, so a ratio like 1/I is not constant.
+    ratios = []
+    for trial in (0, 1):
+        pts = SamplePoints(n=24, seed=seed + 101 * trial, trial=trial)
+        try:
+            ev = Evaluator(pts)
+            c, e = ev(claimed), ev(expected)
+        except NumericError:
+            return None
+        ok = np.isfinite(c) & np.isfinite(e) & (np.abs(e) > 1e-9)
+        if ok.sum() < 8:
+            return None
+        ratios.append(c[ok] / e[ok])
+    ratio = np.concatenate(ratios)
     if np.ptp(ratio) > 1e-9 * max(1.0, float(np.abs(ratio).max())):
         return None
     r = sp.nsimplify(sp.Float(float(ratio[0]), 15), rational=True, tolerance=1e-10)
@@ -72,6 +76,8 @@ def diagnose(claimed: sp.Expr, expected: sp.Expr, comparison: Comparison | None 
         if ratio is not None:
             if ratio == -1:
                 return "sign error (claim is the negative of the derived value)"
+            if ratio == 0:   # a factor 0 is no diagnosis: the claim vanishes, the derivation does not
+                return f"the claim is 0 where {format_expr(expected)} is derived"
             return f"off by factor {format_expr(ratio)}"
         if claimed.is_number and expected.is_number:
             return f"{format_expr(claimed)} where {format_expr(expected)} is derived"
