@@ -24,7 +24,6 @@ from derive.latex import LatexParseError, parse_latex
 from derive.lower import Lowerer, LoweringError
 
 _NET = re.compile(r"^\s*threshold_net\((?P<args>.*)\)\s*$", re.S)
-_KW = re.compile(r"(\w+)\s*=\s*(\[[^=]*\]|[-+0-9.]+|\w+)\s*(?:,|$)")
 
 
 @dataclass
@@ -49,11 +48,38 @@ def step(z: sp.Expr) -> sp.Expr:
     return sp.Piecewise((1, z >= 0), (0, True))
 
 
-def parse_net(text: str):
+def _split_args(text: str) -> dict[str, str]:
+    """`k=v, k=[..], k='..'` at top level (brackets and quotes nest); values stay text."""
+    out, depth, quote, cur = {}, 0, None, ""
+    for ch in text + ",":
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        if ch == "," and depth == 0 and not quote:
+            key, eq, value = cur.partition("=")
+            if not eq or not key.strip().isidentifier():
+                raise ValueError(f"threshold_net: cannot read the argument {cur.strip()!r}")
+            out[key.strip()] = value.strip()
+            cur = ""
+        else:
+            cur += ch
+    return out
+
+
+def net_args(text: str) -> dict[str, str]:
     m = _NET.match(str(text))
     if not m:
         raise ValueError("expect: must be threshold_net(WH=..., bH=..., WO=..., bO=..., output=...)")
-    args = {k: v for k, v in _KW.findall(m.group("args"))}
+    return _split_args(m.group("args"))
+
+
+def parse_net(text: str):
+    args = net_args(text)
     missing = {"WH", "bH", "WO", "bO"} - set(args)
     if missing:
         raise ValueError(f"threshold_net: missing {', '.join(sorted(missing))}")
@@ -63,17 +89,24 @@ def parse_net(text: str):
 
 def network(text: str) -> tuple[sp.Basic, list[sp.Symbol]]:
     """The network output as an exact piecewise SymPy value in x (or x_1, x_2, ...)."""
+    values, xs, output = network_values(text)
+    if output not in values:
+        raise ValueError(f"threshold_net: output must be one of {', '.join(values)}")
+    v = values[output]
+    return (v[0, 0] if isinstance(v, sp.MatrixBase) and v.shape == (1, 1) else v), xs
+
+
+def network_values(text: str) -> tuple[dict[str, sp.Basic], list[sp.Symbol], str]:
+    """Every intermediate value of the network (zH, uH, zO, yhat, Nh, No), its inputs, the `output`."""
     mats, output = parse_net(text)
     n_in = mats["WH"].shape[1]
     xs = [sp.Symbol("x", real=True)] if n_in == 1 else [sp.Symbol(f"x_{k + 1}", real=True) for k in range(n_in)]
     zh = mats["WH"] * sp.Matrix(xs) + mats["bH"]
     uh = zh.applyfunc(step)
     zo = mats["WO"] * uh + mats["bO"]
-    values = {"zH": zh, "uH": uh, "zO": zo, "yhat": zo.applyfunc(step)}
-    if output not in values:
-        raise ValueError(f"threshold_net: output must be one of {', '.join(values)}")
-    v = values[output]
-    return (v[0, 0] if v.shape == (1, 1) else v), xs
+    values = {"zH": zh, "uH": uh, "zO": zo, "yhat": zo.applyfunc(step),
+              "Nh": sp.Integer(mats["WH"].shape[0]), "No": sp.Integer(mats["WO"].shape[0])}
+    return values, xs, output
 
 
 def _boundaries(value: sp.Basic, xs: list[sp.Symbol]) -> list[sp.Expr]:
@@ -204,8 +237,13 @@ def _cases_with_comma_conditions(latex: str, low: Lowerer):
 def check_region_claim(latex: str, expect, decls) -> RegionVerdict:
     try:
         truth, xs = network(expect)
+        args = net_args(expect)
     except (ValueError, SyntaxError) as exc:
         return RegionVerdict("unverified", f"expect: {exc}")
+    if "$" in latex or "at" in args or "where" in args:
+        from verify.region_tables import check_row
+
+        return check_row(latex, args, expect)
     sides = []
     skipped = []
     low = Lowerer(decls)

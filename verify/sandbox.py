@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -37,6 +38,10 @@ payload = json.loads(sys.stdin.read())
 env = {'np': np, 'numpy': np}
 for k, v in payload['inputs'].items():
     env[k] = np.asarray(v, dtype=float) if isinstance(v, list) else float(v)
+_acts = {'sigmoid': lambda z: 1 / (1 + np.exp(-z)), 'relu': lambda z: np.maximum(0.0, z),
+         'threshold': lambda z: (np.asarray(z) >= 0).astype(float)}
+if payload.get('g_act'):
+    env['g_act'] = _acts[payload['g_act']]
 try:
     exec(compile(payload['code'], '<claim>', 'exec'), env)
 except BaseException as exc:
@@ -68,9 +73,10 @@ class RunResult:
 
 
 def run_snippet(code: str, inputs: dict[str, np.ndarray | float], outputs: list[str],
-                wall_seconds: float = WALL_SECONDS) -> RunResult:
-    """Run `code` in a child process with limits; never raises for the snippet's own failures."""
-    payload = json.dumps({"code": code, "outputs": outputs,
+                wall_seconds: float = WALL_SECONDS, g_act: str | None = None) -> RunResult:
+    """Run `code` in a child process with limits; never raises for the snippet's own failures.
+    `g_act` names an activation the snippet may call as `g_act(...)` (sigmoid, relu, threshold)."""
+    payload = json.dumps({"code": code, "outputs": outputs, "g_act": g_act,
                           "inputs": {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in inputs.items()}})
     env = {"PATH": os.environ.get("PATH", "/usr/bin"), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
            "MKL_NUM_THREADS": "1"}
@@ -109,6 +115,12 @@ class Kernel:
     inputs: Callable[[np.random.Generator, dict[str, int]], dict[str, np.ndarray | float]]
     reference: Callable[[dict], dict[str, np.ndarray]]
     outputs: list[str]
+    # A generic question (an activation g_act left open): the snippet is run once per activation, with
+    # `g_act` in its namespace, and must match the kernel for each; reference(inputs, activation).
+    activations: tuple[str, ...] = ()
+
+
+_ACTS = {"sigmoid": sigmoid, "relu": lambda z: np.maximum(0.0, z), "threshold": lambda z: (z >= 0).astype(float)}
 
 
 def _hidden_in(rng, s):
@@ -140,8 +152,16 @@ def _soft_ref(a):
     return {"Zo": zo, "Uo": softmax(zo)}
 
 
+def _hidden_generic_ref(a, act):
+    zh = dense_forward(a["X"], a["Wh"], a["bh"])
+    return {"Zh": zh, "Uh": _ACTS[act](zh)}
+
+
 KERNELS: dict[str, Kernel] = {
     "hidden_sigmoid": Kernel(_hidden_in, _hidden_ref, ["Zh", "Uh"]),
+    "hidden_linear": Kernel(_hidden_in, _hidden_ref, ["Zh"]),  # (10a) Z^H = X W^T + B^H only
+    "hidden_layer": Kernel(_hidden_in, _hidden_generic_ref, ["Zh", "Uh"],  # (10a) with a generic g_act
+                           activations=("sigmoid", "relu", "threshold")),
     "output_sigmoid_binary": Kernel(_bin_in, _bin_ref, ["Zo", "Uo"]),
     "output_softmax": Kernel(_soft_in, _soft_ref, ["Zo", "Uo"]),
 }
@@ -164,11 +184,12 @@ def check_code(code: str, kernel_name: str, seed: int = 0, allow_code: bool = Fa
     if kernel is None:
         return CodeVerdict("unverified", f"unknown code kernel {kernel_name!r} (known: {', '.join(KERNELS)})")
     rng = np.random.default_rng(seed)
-    for shape in SHAPES:
+    runs = [(shape, act) for act in (kernel.activations or (None,)) for shape in SHAPES]
+    for shape, act in runs:
         inputs = kernel.inputs(rng, shape)
-        ref = kernel.reference(inputs)
-        got = run_snippet(code, inputs, kernel.outputs)
-        where = ", ".join(f"{k}={v}" for k, v in shape.items())
+        ref = kernel.reference(inputs, act) if act else kernel.reference(inputs)
+        got = run_snippet(code, inputs, kernel.outputs, g_act=act)
+        where = ", ".join(f"{k}={v}" for k, v in shape.items()) + (f", g_act = {act}" if act else "")
         if got.error is not None:
             limited = ("limit" in got.error or "killed" in got.error or "socket" in got.error.lower()
                        or got.error.startswith("ImportError") or got.error.startswith("ModuleNotFoundError"))
@@ -183,5 +204,11 @@ def check_code(code: str, kernel_name: str, seed: int = 0, allow_code: bool = Fa
                 return CodeVerdict("wrong", f"with {where}: {name} has shape {value.shape}, expected {np.shape(want)}")
             if not np.allclose(value, want, rtol=1e-9, atol=1e-12):
                 err = float(np.max(np.abs(value - want)))
-                return CodeVerdict("wrong", f"with {where}: {name} differs from the kernel (max error {err:.3g})")
-    return CodeVerdict("correct", f"matches kernel {kernel_name} on {len(SHAPES)} input shapes")
+                why = ""
+                if act and not re.search(r"\bg_act\b", code):
+                    why = "; the snippet never applies g_act: it answers for one activation, the question " \
+                          "asks for a generic one"
+                return CodeVerdict("wrong", f"with {where}: {name} differs from the kernel "
+                                            f"(max error {err:.3g}){why}")
+    acts = f" and activations {', '.join(kernel.activations)}" if kernel.activations else ""
+    return CodeVerdict("correct", f"matches kernel {kernel_name} on {len(SHAPES)} input shapes{acts}")
