@@ -1,7 +1,8 @@
 """Micro-benchmarks for verify.kernels: prints microseconds per call.
 
-Run with ``python benchmarks/kernels.py``. Each figure is the best of several repeats of a
-timed loop (the minimum is the least noisy estimate of the cost itself).
+Run with ``python benchmarks/kernels.py`` (``--no-suite`` skips the last line). Each figure is the best
+of several repeats of a timed loop (the minimum is the least noisy estimate of the cost itself); the
+last line is the wall time of the nn-foundations suite (`verify exercises/nnf`, cold, ``-j 2``).
 """
 
 from __future__ import annotations
@@ -88,5 +89,27 @@ def main() -> None:
         print(f"{label:<58s} {time_call(fn, number):10.1f} us/call")
 
 
+def nnf_suite(jobs: int = 2) -> None:
+    """Wall time of `derivcheck verify exercises/nnf` in a fresh process (cold: no cache, imports included)."""
+    import json
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    cmd = [sys.executable, str(root / "cli.py"), "verify", "exercises/nnf", "--notes-dir", "../shared/notes",
+           "--no-cache", "-j", str(jobs), "--format", "json"]
+    start = time.perf_counter()
+    out = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if out.returncode not in (0, 1):
+        print(f"nnf suite failed: {out.stderr.strip()[-300:]}")
+        return
+    summary = json.loads(out.stdout)["summary"]
+    verdicts = ", ".join(f"{summary[k]} {k}" for k in ("correct", "wrong", "ill-posed", "unparsed", "unverified"))
+    print(f"nnf suite (-j {jobs}, cold): {summary['claims']} claims in {summary['exercises']} exercises, "
+          f"wall {elapsed:.2f} s, {summary['claims'] / elapsed:.1f} claims/s ({verdicts})")
+
+
 if __name__ == "__main__":
     main()
+    if "--no-suite" not in sys.argv:
+        nnf_suite()

@@ -17,7 +17,8 @@ so exercises that never declare ranges are unaffected. `Lowerer` (derive/lower.p
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -114,7 +115,7 @@ def kronecker(low: Lowerer, base: str, script: Node) -> sp.Expr | None:
     return sp.KroneckerDelta(*args)
 
 
-def with_values(low: Lowerer, values: dict[str, int], thunk):
+def with_values(low: Lowerer, values: dict[str, int], thunk: Callable[[], Any]) -> Any:
     """Run `thunk()` with some index letters set to values (restored afterwards)."""
     saved = dict(low.index_values)
     low.index_values.update(values)
@@ -151,14 +152,14 @@ def extremum(low: Lowerer, func: str, letter: str, operand: Node) -> sp.Expr:
     return (sp.Max if func == "max" else sp.Min)(*values)
 
 
-def collapse(value):
+def collapse(value: Any) -> Any:
     """A 1×1 matrix (`v^T v`) is the number it holds."""
     if isinstance(value, sp.MatrixBase) and value.shape == (1, 1):
         return value[0, 0]
     return value
 
 
-def lower_top(low: Lowerer, node: Node, dispatch) -> sp.Expr:
+def lower_top(low: Lowerer, node: Node, dispatch: Callable[[Node], Any]) -> Any:
     """Lower a whole formula side; free letters with integer ranges make it a vector or matrix.
 
     The letters are those of this side plus those met on earlier sides of the same claim (the same

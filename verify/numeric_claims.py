@@ -126,8 +126,12 @@ def printed_sides(latex: str, decls: Declarations) -> list[Printed]:
     formula = parse_latex(latex)
     sides: list[Printed] = []
     for st in formula.statements:
+        start = len(sides)
         for k, node in enumerate(st.operands):
-            if k > 0 and st.relations[k - 1] not in CHAIN_RELATIONS:
+            rel = st.relations[k - 1] if k > 0 else "="
+            if rel == "+=":
+                del sides[start:]   # `\bar{v}_1 += a = 100`: the accumulator is a label, a is the contribution
+            elif rel not in CHAIN_RELATIONS:
                 break
             if node.kind != "empty":
                 sides.append(read_side(node, decls))
@@ -288,6 +292,12 @@ def check_numeric_claim(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations,
     """The result for a numeric claim, or None to leave the claim to the symbolic checker."""
     from verify.check import _latex, _result
 
+    if claim.raw.get("kind") in ("bound", "order"):   # inequalities, implications, O(...) (verify/bounds.py)
+        from verify.bounds import check_bound_claim, check_order_claim
+
+        if claim.raw["kind"] == "order":
+            return check_order_claim(ex, claim, decls)
+        return check_bound_claim(ex, claim, decls, seed=seed)
     if not _candidate(claim):
         return None
     bad_inputs = _malformed_inputs(claim, decls)
