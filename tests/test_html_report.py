@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from pathlib import Path
 
 import html5lib
+import numpy as np
 import pytest
 
-from verify.html import write_html_report
-from verify.html.mathml import to_mathml
+from verify.html import builder, plots, write_html_report
+from verify.html.mathml import math_in_prose, to_mathml
+from verify.html.numeric_table import numeric_table
+from verify.html.plot_data import NoPlot, claim_curves
 from verify.report_command import register, run
 from verify.result import ClaimResult, Counterexample, Location, Report, StepResult, Verdict
 
@@ -107,7 +111,8 @@ def test_fixture_pages_parse_and_show_mathml(toy):
 def test_unconvertible_latex_falls_back_to_code(toy):
     out, _ = toy
     page = (out / "notes-toy-md.html").read_text(encoding="utf-8")
-    assert r'<code class="tex-fallback" title="shown as LaTeX: could not convert to MathML">\left[ x</code>' in page
+    assert (r'<code class="tex-fallback" title="shown as LaTeX: could not convert to MathML">\left[ x</code>'
+            in page)
     assert to_mathml(r"\left[ x").startswith("<code")
     assert to_mathml(r"\unknowncommand{x}").startswith("<code")  # would show a stray `\` in MathML
     assert to_mathml("").startswith("<code")
@@ -167,6 +172,124 @@ def test_from_json_round_trip(tmp_path):
     _parse_all(out)
 
 
+def _wrong(latex: str, expected: str, point: dict, claimed: float, derived: float, **kw) -> ClaimResult:
+    return ClaimResult(exercise="toy/k", claim="kink", verdict=Verdict.WRONG, location=Location("toy.md", 3),
+                       message=kw.pop("message", "differs"), claimed_latex=latex, expected_latex=expected,
+                       counterexample=Counterexample(point=point, claimed=claimed, expected=derived), **kw)
+
+
+def test_kinks_are_located_and_drawn_sharp():
+    r = _wrong(r"\max(0, x - 0.3137)", "x", {"x": -1.5}, 0.0, -1.5)
+    curves = claim_curves(r, {})
+    assert curves.xlabel == "x" and curves.x0 == -1.5 and (curves.c0, curves.e0) == (0.0, -1.5)
+    assert len(curves.kinks_claimed) == 1 and abs(curves.kinks_claimed[0] - 0.3137) < 1e-6
+    assert len(curves.kinks_derived) == 0  # a straight line has none
+    assert curves.kinks_claimed[0] in curves.x  # the corner itself is a sample, not cut by the grid
+    assert curves.x[0] <= -2.5 and curves.x[-1] >= 2.5 and "kinks or jumps" in curves.note
+    svg = plots.render_svg(curves)
+    assert 'id="kinks-claimed"' in svg and 'id="kinks-derived"' not in svg and 'id="counterexample"' in svg
+
+
+def test_fast_oscillation_is_zoomed_in_not_aliased():
+    r = _wrong(r"\sin(40 x)", r"-\sin(40 x)", {"x": 0.3}, 0.0, 0.0)
+    r.counterexample = Counterexample({"x": 0.3}, math.sin(12), -math.sin(12))
+    curves = claim_curves(r, {})
+    assert curves.x[0] < 0.3 < curves.x[-1] and curves.x[-1] - curves.x[0] < 1.5  # a few periods, not 25
+    assert curves.claimed == pytest.approx(np.sin(40 * curves.x))
+
+
+def test_plot_is_only_drawn_when_the_rebuilt_claim_gives_the_reported_values():
+    with pytest.raises(NoPlot, match="reported values"):
+        claim_curves(_wrong("x^2", "2 x", {"x": 1.5}, 99.0, 3.0), {})
+    with pytest.raises(NoPlot, match="a number"):
+        claim_curves(_wrong("8", "4", {}, 8.0, 4.0), {})
+    with pytest.raises(NoPlot, match="whole numbers"):
+        claim_curves(_wrong("2", "2 I", {"I": 2}, 2.0, 4.0), {})
+
+
+def test_equation_claim_plots_the_unknown_each_equation_gives():
+    r = _wrong(r"\phi_0 = x", r"2 \phi_0 - 4 x = 0", {"x": 1.5}, 1.5, 0.0,
+               diagnosis="not equivalent: with phi_0 solving the derived equation, this one fails")
+    curves = claim_curves(r, {})
+    assert curves.ylabel == "phi_0" and (curves.c0, curves.e0) == (1.5, 3.0)
+    assert curves.claimed == pytest.approx(curves.x) and curves.derived == pytest.approx(2 * curves.x)
+
+
+def test_matrix_claim_plots_its_first_wrong_entry():
+    r = _wrong(r"\begin{bmatrix} x & 2 x \end{bmatrix}", r"\left[\begin{matrix}x & 3 x\end{matrix}\right]",
+               {"x": 1.5}, 3.0, 4.5, diagnosis="entry (1,2): differs")
+    curves = claim_curves(r, {})
+    assert curves.ylabel == "entry (1,2)" and (curves.c0, curves.e0) == (3.0, 4.5)
+    assert curves.derived == pytest.approx(3 * curves.x)
+
+
+def test_numeric_table_marks_the_wrong_cells():
+    r = ClaimResult(
+        exercise="toy/m", claim="W", verdict=Verdict.WRONG, location=Location("toy.md", 3),
+        message="entry (1,2): claimed 0.5, derived 0.25 (|d| = 0.25 > tol 5e-05)",
+        claimed_latex=r"W = \begin{bmatrix} 1.0 & 0.5 \\ 0.1 & 0.2 \end{bmatrix}",
+        expected_latex=r"\left[\begin{matrix}1.0 & 0.25\\0.1 & 0.2\end{matrix}\right]",
+        steps=[StepResult(1, "[1.0, 0.5, 0.1, 0.2]", Verdict.WRONG,
+                          "entry (1,2): claimed 0.5, derived 0.25 (|d| = 0.25 > tol 5e-05)")])
+    table = numeric_table(r)
+    assert table is not None
+    assert table.count('class="cell-wrong"') == 1 and table.count('class="cell-ok"') == 3
+    wrong = table[table.index('class="cell-wrong"'):]
+    assert wrong.index("\u2717 wrong") < wrong.index("claimed 0.5") < wrong.index("derived 0.25") \
+        < wrong.index("</td>")
+    html5lib.HTMLParser(strict=True).parseFragment(table)
+    assert numeric_table(_wrong("x", "2 x", {"x": 1.0}, 1.0, 2.0)) is None  # not a table claim
+
+
+def test_diagnoses_are_typeset():
+    out = math_in_prose("step 3 of 3: missing term -2 y_{i} inside the sum")
+    assert out.startswith("step 3 of 3: missing term <math") and out.endswith("</math> inside the sum")
+    assert math_in_prose(r"off by factor \frac{1}{2}").count("<mfrac>") == 1
+    assert math_in_prose("a <b> & c") == "a &lt;b&gt; &amp; c"
+
+
+def test_plots_are_cached_between_builds(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    write_html_report(fixture_report(), tmp_path / "a", notes_dir=None, cache_dir=cache)
+    assert len(list(cache.glob("*.json"))) == 1  # the one wrong claim
+
+    def fail(*args, **kwargs):
+        raise AssertionError("a cached plot was rebuilt")
+
+    monkeypatch.setattr(plots, "claim_curves", fail)
+    write_html_report(fixture_report(), tmp_path / "b", notes_dir=None, cache_dir=cache)
+    assert (tmp_path / "a" / "plots" / "c-toy-b-b-slope.svg").read_bytes() == \
+        (tmp_path / "b" / "plots" / "c-toy-b-b-slope.svg").read_bytes()
+
+
+def test_a_failing_plot_never_costs_the_report(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise AttributeError("'ParameterCheck' object has no attribute 'atoms'")
+
+    monkeypatch.setattr(plots, "claim_curves", broken)
+    write_html_report(fixture_report(), tmp_path / "html", notes_dir=None)
+    page = (tmp_path / "html" / "notes-toy-md.html").read_text(encoding="utf-8")
+    assert "No plot: the plot could not be drawn (AttributeError)" in page
+
+
+def test_failed_build_leaves_previous_report_untouched(tmp_path, monkeypatch):
+    out = tmp_path / "html"
+    write_html_report(fixture_report(), out, notes_dir=None)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    calls = []
+
+    def crash(ctx, pages):  # after the notes pages and plots are already in the temp folder
+        calls.append(sorted(p.name for p in ctx.out.iterdir()))
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(builder, "_index_page", crash)
+    with pytest.raises(OSError):
+        write_html_report(fixture_report(), out, notes_dir=None)
+    assert "notes-toy-md.html" in calls[0]  # the crash really was half-way
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["html"]  # no temp folder left behind
+
+
 @pytest.fixture(scope="module")
 def suite_html(tmp_path_factory, bundled_report_json) -> Path:
     if not (NOTES / "udl-solutions.md").exists() or not (ROOT / "exercises").is_dir():
@@ -178,7 +301,7 @@ def suite_html(tmp_path_factory, bundled_report_json) -> Path:
     return out
 
 
-def test_bundled_suite(suite_html):
+def test_bundled_suite(suite_html, bundled_report):
     docs = _parse_all(suite_html)
     assert "notes-udl-solutions-md.html" in docs
     page = (suite_html / "notes-udl-solutions-md.html").read_text(encoding="utf-8")
@@ -187,7 +310,17 @@ def test_bundled_suite(suite_html):
     pages = "".join(f.read_text(encoding="utf-8") for f in suite_html.glob("*.html"))
     for svg in (suite_html / "plots").glob("*.svg"):
         assert f'src="plots/{svg.name}"' in pages
-    assert "src=\"plots/c-udl-2-1-dl-dphi0.svg\"" in page
+    # 2.1 (wrong) and 2.2 (ill-posed, and wrong even read at i = 1) with their plots on the UDL page
+    for anchor in ("c-udl-2-1-dl-dphi0", "c-udl-2-1-dl-dphi1", "c-udl-2-2-phi0-closed-form"):
+        assert f'src="plots/{anchor}.svg"' in page, anchor
+    # Every wrong claim whose counterexample moves a real variable gets its plot (one variable, or a line).
+    missing = [f"{r.exercise} {r.claim}" for r in bundled_report.results
+               if r.verdict is Verdict.WRONG and r.counterexample is not None and r.location.file
+               and any(isinstance(v, float) for v in r.counterexample.point.values())
+               and not any("__" in k for k in r.counterexample.point)  # auxiliary variables: not values
+               and f"src=\"plots/c-{builder._slug(r.exercise + '--' + r.claim)}.svg\"" not in pages]
+    assert missing == []
+    assert 'class="numtable"' in (suite_html / "notes-nn-foundations-md.html").read_text(encoding="utf-8")
 
 
 def _browser(tmp_path: Path):
@@ -197,17 +330,34 @@ def _browser(tmp_path: Path):
     return sync_api
 
 
+def _load_ms(page, url: str) -> float:
+    """Navigation start to the end of the load event, as Chromium measured it."""
+    page.goto(url)
+    return page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+
+
 def test_in_headless_chromium(suite_html, tmp_path):
     sync_api = _browser(tmp_path)
     errors: list[str] = []
+    remote: list[str] = []
     with sync_api.sync_playwright() as pw:
         ctx = pw.chromium.launch_persistent_context(
             str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
             viewport={"width": 1200, "height": 900})
+        # Offline: anything but file:// is recorded and refused.
+        ctx.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                  else (remote.append(route.request.url), route.abort()))
         try:
             page = ctx.new_page()
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: m.type == "error" and errors.append(f"{page.url}: {m.text}"))
+            page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+            for html_page in sorted(suite_html.glob("*.html")):  # every page loads without errors
+                page.goto(html_page.as_uri())
+            load_ms = {name: _load_ms(page, (suite_html / name).as_uri())
+                       for name in ("index.html", "notes-udl-solutions-md.html")}
+            (tmp_path / "load_ms.json").write_text(json.dumps(load_ms))
+            assert all(ms < 1000 for ms in load_ms.values()), load_ms
+
             page.goto((suite_html / "index.html").as_uri())
             rows = page.locator("#exercises tbody tr")
             total = rows.count()
@@ -218,22 +368,45 @@ def test_in_headless_chromium(suite_html, tmp_path):
             assert all("wrong" in (visible.nth(k).get_attribute("data-verdicts") or "")
                        for k in range(visible.count()))
             assert rows.locator(":scope[hidden]").count() == total - visible.count()
+            assert page.locator("#exercises tbody tr[hidden]").first.is_hidden()
+            shown = page.locator("[data-count-for=exercises]").inner_text()
+            assert shown == f"{visible.count()} of {total} shown"
             page.select_option("#verdict-filter", "")
             assert page.locator("#exercises tbody tr:not([hidden])").count() == total
-            page.locator("th", has_text="Exercise").click()  # sorting must not lose rows
-            assert rows.count() == total
+            names = ("Array.from(document.querySelectorAll('#exercises tbody tr td:nth-child(2)'),"
+                     " td => td.textContent)")
+            header = page.locator("#exercises th", has_text="Exercise")
+            header.click()
+            ascending = page.evaluate(names)
+            assert len(ascending) == total and ascending == sorted(ascending, key=str.lower)
+            header.click()
+            assert page.evaluate(names) == ascending[::-1]
+            assert header.get_attribute("aria-sort") == "descending"
 
             page.goto((suite_html / "notes-udl-solutions-md.html").as_uri())
-            page.evaluate("document.querySelectorAll('details.v-wrong').forEach(d => d.open = true)")
+            mark = page.locator("span.mark.v-wrong").first
+            assert "wrong" in mark.inner_text()  # the verdict is text too, not colour alone
+            detail = page.locator("#c-udl-2-1-dl-dphi0")
+            detail.locator("summary").click()  # a wrong claim expands to its evidence
+            for label in ("claimed", "derived", "diagnosis", "counterexample", "suggested"):
+                assert detail.locator("dt", has_text=label).first.is_visible(), label
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
             boxes = page.evaluate(
                 "Array.from(document.querySelectorAll('math')).map(m => {"
                 " const r = m.getBoundingClientRect(); return [r.width, r.height]; })")
             assert len(boxes) > 50 and all(w > 0 and h > 0 for w, h in boxes)
-            page.locator("details.v-wrong").first.scroll_into_view_if_needed()
+            for anchor in ("c-udl-2-1-dl-dphi0", "c-udl-2-2-phi0-closed-form"):
+                img = page.locator(f"#{anchor} figure.plot img")
+                img.scroll_into_view_if_needed()  # plots load lazily, once in view
+                page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=img.element_handle(),
+                                       timeout=10_000)
+                assert img.bounding_box()["height"] > 0
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = false)")
+            detail.evaluate("d => { d.open = true; d.scrollIntoView(); }")
             page.screenshot(path=str(tmp_path / "udl-solutions.png"))
         finally:
             ctx.close()
-    assert errors == []
+    assert errors == [] and remote == []
     assert (tmp_path / "index.png").stat().st_size > 0 and (tmp_path / "udl-solutions.png").stat().st_size > 0
 
 

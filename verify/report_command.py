@@ -24,13 +24,17 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", default=[], help="spec files or folders (default: exercises)")
     p.add_argument("--html", default=None, metavar="OUT_DIR", help="folder to write (replaced whole)")
     p.add_argument("--latex", default=None, metavar="FILE.tex", help="standalone LaTeX document")
-    p.add_argument("--pdf", default=None, metavar="FILE.pdf", help="the LaTeX document compiled with pdflatex")
+    p.add_argument("--pdf", default=None, metavar="FILE.pdf",
+                   help="the LaTeX document compiled with pdflatex")
     p.add_argument("--from", dest="from_json", default=None, metavar="REPORT_JSON",
                    help="render a saved `verify --format json` report instead of checking now")
     p.add_argument("--notes-dir", default=None, help="folder holding the notes files named by the specs")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per claim (default 10)")
     p.add_argument("-j", "--jobs", type=int, default=1, help="worker processes")
+    p.add_argument("--cache-dir", default=".derivcheck_cache",
+                   help="results and plots cache (default .derivcheck_cache)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     return p
 
 
@@ -108,7 +112,9 @@ def run(args: argparse.Namespace) -> int:
             from verify.runner import RunOptions, run_suite
 
             try:
-                report = run_suite(exercises, RunOptions(seed=args.seed, timeout=args.timeout, jobs=args.jobs))
+                cache = None if args.no_cache else Path(args.cache_dir)  # shared with `verify`
+                report = run_suite(exercises, RunOptions(seed=args.seed, timeout=args.timeout, jobs=args.jobs,
+                                                         cache_dir=cache))
             except SpecError as exc:
                 raise HtmlReportError(str(exc).splitlines()[0]) from None
         written = _write_outputs(args, report, notes_dir, specs)
@@ -116,17 +122,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"derivcheck: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:
-        print(f"derivcheck: cannot write {exc.filename or 'the report'}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"derivcheck: cannot write {exc.filename or 'the report'}: {exc.strerror or exc}",
+              file=sys.stderr)
         return EXIT_USAGE
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
 
 
-def _write_outputs(args: argparse.Namespace, report: Report, notes_dir: Path | None, specs: SpecIndex) -> list[Path]:
+def _write_outputs(args: argparse.Namespace, report: Report, notes_dir: Path | None,
+                   specs: SpecIndex) -> list[Path]:
     written = []
     if args.html:
-        write_html_report(report, Path(args.html), notes_dir=notes_dir, specs=specs)
+        cache = None if args.no_cache else Path(args.cache_dir) / "plots"
+        write_html_report(report, Path(args.html), notes_dir=notes_dir, specs=specs, cache_dir=cache)
         written.append(Path(args.html) / "index.html")
     if args.latex or args.pdf:
         tex = latex_document(report)

@@ -12,8 +12,10 @@ from pathlib import Path
 from string import Template
 
 from derive.notes_math import MathSpan, find_math
-from verify.html.mathml import to_mathml
-from verify.html.plots import SpecIndex, plot_claim
+from verify.html.mathml import math_in_prose, to_mathml
+from verify.html.numeric_table import numeric_table
+from verify.html.plot_data import FIXED_INDEX
+from verify.html.plots import PlotCache, SpecIndex, plot_claim
 from verify.report import finding_location, format_value
 from verify.result import SEVERITY, ClaimResult, Report, Verdict
 
@@ -62,6 +64,7 @@ class _Ctx:
     notes_dir: Path | None
     specs: SpecIndex
     out: Path
+    cache: PlotCache = field(default_factory=lambda: PlotCache(None))
     anchors: dict[int, str] = field(default_factory=dict)  # id(result) -> anchor
     pages: dict[int, str] = field(default_factory=dict)  # id(result) -> page name
 
@@ -70,11 +73,11 @@ class _Ctx:
 
 
 def write_html_report(report: Report, out_dir: Path, *, notes_dir: Path | None,
-                      specs: SpecIndex | None = None) -> None:
+                      specs: SpecIndex | None = None, cache_dir: Path | None = None) -> None:
     """Write the report folder `out_dir` atomically: complete, or not touched at all.
 
     `specs` maps (exercise, claim) to their specs, used to rebuild expressions for plots; without
-    it plots are rebuilt from the LaTeX in the report.
+    it plots are rebuilt from the LaTeX in the report. `cache_dir` keeps plots between runs.
     """
     out_dir = Path(os.path.abspath(out_dir))
     if out_dir.exists() and not _replaceable(out_dir):
@@ -84,7 +87,7 @@ def write_html_report(report: Report, out_dir: Path, *, notes_dir: Path | None,
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
         tmp.chmod(0o755)
-        _build(_Ctx(report, notes_dir, specs or {}, tmp))
+        _build(_Ctx(report, notes_dir, specs or {}, tmp, PlotCache(cache_dir)))
         _swap_in(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -240,6 +243,7 @@ def _read_notes(ctx: _Ctx, file: str | None) -> tuple[str | None, str]:
 
 def _claim_detail(ctx: _Ctx, r: ClaimResult, *, list_item: bool = False) -> str:
     rows: list[tuple[str, str]] = []
+    table = None
     if list_item and r.claimed_latex:
         rows.append(("formula", to_mathml(r.claimed_latex, True)))
     if r.verdict is not Verdict.CORRECT:
@@ -248,15 +252,19 @@ def _claim_detail(ctx: _Ctx, r: ClaimResult, *, list_item: bool = False) -> str:
         if r.expected_latex:
             rows.append(("derived", to_mathml(r.expected_latex, True)))
         if r.diagnosis:
-            rows.append(("diagnosis", _esc(r.diagnosis)))
+            rows.append(("diagnosis", math_in_prose(r.diagnosis)))
         if r.counterexample is not None:
             rows.append(("counterexample", _counterexample(r)))
+        table = numeric_table(r) if r.verdict is Verdict.WRONG else None
+        if table:
+            rows.append(("entries", table))
         if r.corrected_latex:
             rows.append(("suggested", to_mathml(r.corrected_latex, True)
                          + f' <code class="tex-source">{_esc(r.corrected_latex)}</code>'))
         for st in r.steps:
             if st.verdict is not Verdict.CORRECT:
-                rows.append((f"step {st.index}", f"{badge(st.verdict)} {to_mathml(st.latex)} {_esc(st.message)}"))
+                rows.append((f"step {st.index}",
+                             f"{badge(st.verdict)} {to_mathml(st.latex)} {math_in_prose(st.message)}"))
     elif r.evidence:
         rows.append(("evidence", _esc(r.evidence)))
     where = []
@@ -266,10 +274,12 @@ def _claim_detail(ctx: _Ctx, r: ClaimResult, *, list_item: bool = False) -> str:
         where.append(f"spec {r.location.spec_file}:{r.location.spec_line or '?'}")
     if where:
         rows.append(("where", _esc("; ".join(where))))
-    plot = _plot(ctx, r) if r.verdict is Verdict.WRONG else ""
+    # Ill-posed claims that are wrong even read at i = 1 get that reading's plot (see plot_data).
+    plotted = r.verdict is Verdict.WRONG or r.verdict is Verdict.ILL_POSED and FIXED_INDEX in r.message
+    plot = _plot(ctx, r, quiet=table is not None) if plotted else ""
     return _template("claim.html").substitute(
         verdict=r.verdict.value, verdict_label=r.verdict.value, anchor=ctx.anchors[id(r)],
-        exercise=_esc(r.exercise), claim=_esc(r.claim), message=_esc(r.message),
+        exercise=_esc(r.exercise), claim=_esc(r.claim), message=math_in_prose(r.message),
         open=" open" if list_item and r.verdict is Verdict.WRONG else "",
         rows="\n".join(f"<dt>{_esc(k)}</dt><dd>{v}</dd>" for k, v in rows), plot=plot)
 
@@ -281,19 +291,21 @@ def _counterexample(r: ClaimResult) -> str:
                     for k, v in cx.point.items())
     values = (f"<tr><th scope=\"row\">claimed</th><td>{_esc(format_value(cx.claimed))}</td></tr>"
               f"<tr><th scope=\"row\">derived</th><td>{_esc(format_value(cx.expected))}</td></tr>")
-    return f'<table class="point"><tbody>{point}{values}</tbody></table>'
+    where = f'<table class="point vars"><tbody>{point}</tbody></table>' if point else ""
+    return f'{where}<table class="point"><tbody>{values}</tbody></table>'
 
 
-def _plot(ctx: _Ctx, r: ClaimResult) -> str:
-    plot = plot_claim(r, ctx.specs)
-    if plot.svg is None:
-        return f'<p class="plot-note">No plot: {_esc(plot.note)}</p>'
+def _plot(ctx: _Ctx, r: ClaimResult, *, quiet: bool = False) -> str:
+    plot = plot_claim(r, ctx.specs, ctx.report.seed, ctx.cache)
+    if plot.svg is None:  # a table of entries already shows a numeric claim; no need to say "no plot"
+        return "" if quiet else f'<p class="plot-note">No plot: {_esc(plot.note)}</p>'
     (ctx.out / "plots").mkdir(exist_ok=True)
     name = f"plots/{ctx.anchors[id(r)]}.svg"
     (ctx.out / name).write_text(plot.svg, encoding="utf-8")
     alt = f"claimed (dashed) and derived (solid) value of {r.exercise} {r.claim} near the counterexample"
-    return (f'<figure class="plot"><img src="{_esc(name)}" alt="{_esc(alt)}" width="500" height="300">'
-            f"<figcaption>{_esc(plot.note)}</figcaption></figure>")
+    # Lazy: a page with dozens of plots must not wait for them to fire its load event.
+    return (f'<figure class="plot"><img src="{_esc(name)}" alt="{_esc(alt)}" width="500" height="300" '
+            f'loading="lazy"><figcaption>{_esc(plot.note)}</figcaption></figure>')
 
 
 # --------------------------------------------------------------------------- notes text
@@ -360,7 +372,8 @@ def _attach(placed: list[_Placed], results: list[ClaimResult]) -> list[ClaimResu
     return unplaced
 
 
-def _render_notes(ctx: _Ctx, text: str, kind: str, results: list[ClaimResult]) -> tuple[str, list[ClaimResult]]:
+def _render_notes(ctx: _Ctx, text: str, kind: str,
+                  results: list[ClaimResult]) -> tuple[str, list[ClaimResult]]:
     try:
         spans = find_math(text, kind=kind)
     except Exception:  # noqa: BLE001 - a notes file we cannot scan still shows, without marks
@@ -447,8 +460,8 @@ def _blocks(ctx: _Ctx, masked: str, pieces: list[_Placed], by_line: dict[int, li
                 j += 1
             code = "\n".join(lines[i + 1:j])
             line_no += sum(advance(k) for k in range(i, min(j + 1, len(lines))))
-            out.append(f"<pre><code>{_PLACEHOLDER.sub(lambda m: _esc(pieces[int(m.group(1))].source), _esc(code))}"
-                       "</code></pre>")
+            source = _PLACEHOLDER.sub(lambda m: _esc(pieces[int(m.group(1))].source), _esc(code))
+            out.append(f"<pre><code>{source}</code></pre>")
             i = j + 1
             continue
         heading = re.match(r"(#{1,6})\s+(.*?)\s*#*\s*$", line)

@@ -21,6 +21,11 @@ _SUBSTITUTE = {
     r"\rVert": r"\|",
     r"\lvert": r"|",
     r"\rvert": r"|",
+    # latex2mathml flattens these into one line with a literal `&`; the equivalents it lays out as tables:
+    r"\begin{aligned}": r"\begin{split}",
+    r"\end{aligned}": r"\end{split}",
+    r"\begin{gathered}": r"\begin{array}{c}",
+    r"\end{gathered}": r"\end{array}",
 }
 
 
@@ -29,13 +34,18 @@ def _prepare(latex: str) -> str:
     for old, new in _SUBSTITUTE.items():
         text = text.replace(old, new)
     # A trailing `\\` (row break before a closing delimiter) makes an empty row; drop it.
-    return re.sub(r"\\\\\s*$", "", text.strip())
+    text = re.sub(r"\\\\\s*$", "", text.strip())
+    # Rows quoted out of an aligned environment (`\phi_0 &= ...`): lay them out as one again.
+    if "\\begin{" not in text and (re.search(r"(?<!\\)&", text) or "\\\\" in text):
+        text = f"\\begin{{split}}{text}\\end{{split}}"
+    return text
 
 
 def fallback(latex: str, display: bool) -> str:
     """The LaTeX source as code, marked so that the page (and tests) can tell it apart."""
     cls = "tex-fallback display" if display else "tex-fallback"
-    return f'<code class="{cls}" title="shown as LaTeX: could not convert to MathML">{html.escape(latex)}</code>'
+    title = "shown as LaTeX: could not convert to MathML"
+    return f'<code class="{cls}" title="{title}">{html.escape(latex)}</code>'
 
 
 @lru_cache(maxsize=4096)
@@ -47,8 +57,31 @@ def to_mathml(latex: str, display: bool = False) -> str:
         out = convert(_prepare(latex), display="block" if display else "inline")
     except Exception:  # noqa: BLE001 - latex2mathml raises many exception types; any means "fall back"
         return fallback(latex, display)
-    if _UNKNOWN_COMMAND.search(out) or "<mrow></mrow></math>" in out or "<mi>" not in out and "<mn>" not in out \
-            and "<mo" not in out and "<mtext>" not in out:
+    empty = not any(tag in out for tag in ("<mi>", "<mn>", "<mo", "<mtext>"))
+    # A literal `&` or a `\\` turned into a line break that browsers ignore: rows would run together.
+    flattened = "<mi>&</mi>" in out or 'linebreak="newline"' in out
+    if _UNKNOWN_COMMAND.search(out) or "<mrow></mrow></math>" in out or empty or flattened:
         return fallback(latex, display)
     # Keep the source for copy and for readers without MathML support.
     return out.replace("<math ", f'<math alttext="{html.escape(latex, quote=True)}" ', 1)
+
+
+# The checker's diagnoses embed LaTeX ("missing term -2 y_{i} inside the sum", "off by factor \frac{1}{2}",
+# "12 where 24 is derived"); these spans are typeset, the prose around them stays text.
+_PROSE_MATH = re.compile(
+    r"(?P<kw>missing term|extra term|differs by|off by factor) (?P<m>[^;()]+?)(?= inside the sum|;|$)"
+    r"|(?P<a>[^\s;:]+) where (?P<b>[^\s;]+) is derived")
+
+
+def math_in_prose(text: str) -> str:
+    """HTML of a checker message, its LaTeX fragments as inline MathML (or code when they do not convert)."""
+    out, pos = [], 0
+    for m in _PROSE_MATH.finditer(text):
+        out.append(html.escape(text[pos:m.start()]))
+        if m.group("kw"):
+            out.append(f"{html.escape(m.group('kw'))} {to_mathml(m.group('m'))}")
+        else:
+            out.append(f"{to_mathml(m.group('a'))} where {to_mathml(m.group('b'))} is derived")
+        pos = m.end()
+    out.append(html.escape(text[pos:]))
+    return "".join(out)

@@ -1,30 +1,27 @@
-"""Small SVG plots of a wrong claim: claimed vs derived value along a line through the counterexample.
+"""Small SVG plots of wrong claims (claimed dashed, derived solid, counterexample marked), with a disk cache.
 
-The report only stores LaTeX and numbers, so the SymPy expressions are rebuilt here: from the
-exercise's spec when it is at hand (same declarations the checker used), else by parsing the
-result's LaTeX under default declarations. A plot is drawn only when the rebuilt expressions give
-back the counterexample's own values at its point, so a plot never shows something else.
+Rebuilding the expressions and drawing are most of the report's build time, so each plot is cached under
+a content hash of everything it depends on: the result, the exercise's spec, the seed, the tool's source
+and matplotlib's version. A changed claim or tool never reuses a stale plot.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import io
-import math
-from dataclasses import dataclass, replace
-from typing import Any
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
-import sympy as sp
 
-from derive.declarations import Declarations
-from derive.spec import ClaimSpec, ExerciseSpec
+from verify.html.plot_data import Curves, NoPlot, SpecIndex, claim_curves
 from verify.result import ClaimResult
 
-SpecIndex = dict[tuple[str, str], tuple[ExerciseSpec, ClaimSpec]]
-
-_SAMPLES = 241
-_SPAN = 2.0  # t runs over [-_SPAN, _SPAN]
-_DERIVE_SECONDS = 5.0
+__all__ = ["Plot", "PlotCache", "SpecIndex", "plot_claim", "render_svg"]
 
 
 @dataclass
@@ -33,144 +30,111 @@ class Plot:
     note: str  # what the x axis is, or why there is no plot
 
 
-def _claim_declarations(ex: ExerciseSpec, claim: ClaimSpec) -> Declarations:
-    # Same layering as the checker: the claim's own symbols/given over the exercise's.
-    from derive.exercise import build_declarations
+class PlotCache:
+    """Plots (and reasons for no plot) by content hash; `directory=None` caches nothing."""
 
-    symbols, given = claim.raw.get("symbols"), claim.raw.get("given")
-    if isinstance(symbols, dict) or isinstance(given, dict):
-        ex = replace(ex, symbols={**ex.symbols, **(symbols or {})}, given={**ex.given, **(given or {})})
-    return build_declarations(ex)
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
 
+    @staticmethod
+    def key(result: ClaimResult, specs: SpecIndex, seed: int) -> str:
+        import matplotlib
 
-def _lowered_sides(latex: str, decls: Declarations) -> list[sp.Basic]:
-    from derive.latex import parse_latex
-    from derive.lower import Lowerer
+        from verify.cache import code_fingerprint
 
-    low = Lowerer(decls)
-    sides: list[sp.Basic] = []
-    for st in parse_latex(latex).statements:
-        for node in st.operands:
-            if node.kind == "empty":
-                continue
-            try:
-                sides.append(low.expr(node))
-            except Exception:  # noqa: BLE001 - a side we cannot read is just not a candidate
-                continue
-    return sides
+        spec = specs.get((result.exercise, result.claim))
+        payload = json.dumps([result.to_dict(), dataclasses.asdict(spec[0]) if spec else None, seed,
+                              code_fingerprint(), matplotlib.__version__], sort_keys=True, default=str)
+        return hashlib.blake2b(payload.encode(), digest_size=20).hexdigest()
 
-
-def _expressions(result: ClaimResult, specs: SpecIndex) -> tuple[list[sp.Basic], sp.Basic]:
-    """(candidate claimed expressions, derived expression); raises when they cannot be rebuilt."""
-    found = specs.get((result.exercise, result.claim))
-    if found is not None:
-        from verify.check import derive_expected
-        from verify.compare import time_limit
-
-        ex, claim = found
-        decls = _claim_declarations(ex, claim)
-        with time_limit(_DERIVE_SECONDS):
-            expected = derive_expected(claim, ex, decls)
-        if expected is None:
-            raise ValueError("the spec gives no derivation")
-        return _lowered_sides(claim.latex, decls), expected
-    if not result.expected_latex:
-        raise ValueError("no derived formula in the report")
-    decls = Declarations()
-    derived = _lowered_sides(result.expected_latex, decls)
-    if len(derived) != 1:
-        raise ValueError("the derived formula is not one expression")
-    return _lowered_sides(result.claimed_latex, decls), derived[0]
-
-
-def _evaluate(expr: sp.Basic, scalars: dict[str, np.ndarray], integers: dict[str, int], n: int) -> np.ndarray:
-    from verify.numeric import Evaluator, SamplePoints
-
-    pts = SamplePoints(n=n, seed=0, scalars=dict(scalars), integers=dict(integers))
-    return Evaluator(pts)(expr)
-
-
-def _close(a: float, b: float) -> bool:
-    return math.isfinite(a) and abs(a - b) <= 1e-3 * max(1.0, abs(b))
-
-
-def _as_float(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def plot_claim(result: ClaimResult, specs: SpecIndex) -> Plot:
-    """An SVG of claimed vs derived near the counterexample, or a note saying why there is none."""
-    cx = result.counterexample
-    if cx is None:
-        return Plot(None, "no counterexample point to plot around")
-    claimed_at, expected_at = _as_float(cx.claimed), _as_float(cx.expected)
-    if claimed_at is None or expected_at is None:
-        return Plot(None, "the counterexample values are not real numbers")
-    integers = {k: int(v) for k, v in cx.point.items() if isinstance(v, int) and not isinstance(v, bool)}
-    reals = {k: float(v) for k, v in cx.point.items() if k not in integers and _as_float(v) is not None}
-    if not reals:
-        return Plot(None, "the counterexample has no real variable to move along")
-    try:
-        candidates, expected = _expressions(result, specs)
-        if isinstance(expected, sp.Eq):
-            raise ValueError("the claim is an equation, not a value")
-        at_point = {k: np.array([v]) for k, v in reals.items()}
-        e0 = _evaluate(expected, at_point, integers, 1)[0]
-        if not _close(e0, expected_at):
-            raise ValueError("the rebuilt derivation does not give the reported value")
-        claimed = next(c for c in candidates if _close(_evaluate(c, at_point, integers, 1)[0], claimed_at))
-    except StopIteration:
-        return Plot(None, "no plot: could not rebuild the claimed side that gives the reported value")
-    except Exception as exc:  # noqa: BLE001 - any failure only means "no plot", said on the page
-        return Plot(None, f"no plot: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
-
-    names = sorted(reals)
-    t = np.linspace(-_SPAN, _SPAN, _SAMPLES)
-    # One variable: its own axis. Several: move all of them together along (1, ..., 1)/sqrt(k).
-    step = 1.0 / math.sqrt(len(names))
-    line = {k: reals[k] + step * t for k in names}
-    try:
-        yc = _evaluate(claimed, line, integers, _SAMPLES)
-        ye = _evaluate(expected, line, integers, _SAMPLES)
-    except Exception as exc:  # noqa: BLE001
-        return Plot(None, f"no plot: {exc}")
-    if not (np.isfinite(yc).any() and np.isfinite(ye).any()):
-        return Plot(None, "no plot: the values are not finite near the counterexample")
-    if len(names) == 1:
-        x, x0, label = t + reals[names[0]], reals[names[0]], names[0]
-        note = f"claimed and derived value as {names[0]} varies; other values as at the counterexample"
-    else:
-        x, x0, label = t, 0.0, "t"
-        note = (f"along the line through the counterexample where each of {', '.join(names)} "
-                f"is moved by t/\u221a{len(names)}; t = 0 is the counterexample")
-    return Plot(_svg(x, yc, ye, x0, claimed_at, expected_at, label), note)
-
-
-def _svg(x: np.ndarray, yc: np.ndarray, ye: np.ndarray, x0: float, c0: float, e0: float, label: str) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display on CI or in a headless shell
-    import matplotlib.pyplot as plt
-
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "derivcheck", "font.size": 9}):
-        fig, ax = plt.subplots(figsize=(5.0, 3.0))
+    def get(self, key: str) -> Plot | None:
+        if self.directory is None:
+            return None
         try:
-            ax.plot(x, ye, color="#1a7f37", label="derived", linewidth=1.8)
-            ax.plot(x, yc, color="#cf222e", label="claimed", linewidth=1.8, linestyle="--")
-            ax.plot([x0], [e0], "o", color="#1a7f37")
-            ax.plot([x0], [c0], "o", color="#cf222e")
-            ax.axvline(x0, color="#888888", linewidth=0.8, linestyle=":")
-            ax.annotate("counterexample", (x0, c0), textcoords="offset points", xytext=(6, 6), fontsize=8)
-            ax.set_xlabel(label)
-            ax.set_ylabel("value")
-            ax.legend(loc="best", fontsize=8)
-            ax.grid(True, alpha=0.3)
-            fig.tight_layout()
-            buf = io.StringIO()
-            fig.savefig(buf, format="svg", metadata={"Date": None})
-        finally:
-            plt.close(fig)
+            data = json.loads((self.directory / f"{key}.json").read_text(encoding="utf-8"))
+            return Plot(data["svg"], data["note"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, plot: Plot) -> None:
+        if self.directory is None:
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"svg": plot.svg, "note": plot.note}, fh)
+            os.replace(tmp, self.directory / f"{key}.json")
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+def plot_claim(result: ClaimResult, specs: SpecIndex, seed: int = 0, cache: PlotCache | None = None) -> Plot:
+    """An SVG of claimed vs derived near the counterexample, or a note saying why there is none."""
+    key = PlotCache.key(result, specs, seed) if cache is not None and cache.directory is not None else None
+    if key is not None and (hit := cache.get(key)) is not None:  # type: ignore[union-attr]
+        return hit
+    try:
+        curves = claim_curves(result, specs, seed)
+        plot = Plot(render_svg(curves), curves.note)
+    except NoPlot as exc:
+        plot = Plot(None, str(exc))
+    except Exception as exc:  # noqa: BLE001 - a plot must never cost the whole report
+        plot = Plot(None, f"the plot could not be drawn ({type(exc).__name__})")
+    if key is not None:
+        cache.put(key, plot)  # type: ignore[union-attr]
+    return plot
+
+
+def _ylim(c: Curves) -> tuple[float, float] | None:
+    """Clip far-out values (poles, exponentials) so the difference near the counterexample stays visible."""
+    values = np.concatenate([c.claimed[np.isfinite(c.claimed)], c.derived[np.isfinite(c.derived)]])
+    if not len(values):
+        return None
+    lo, hi = np.percentile(values, [2, 98])
+    lo, hi = min(lo, c.c0, c.e0), max(hi, c.c0, c.e0)
+    pad = 0.08 * (hi - lo) if hi > lo else max(1.0, abs(hi)) * 0.1
+    return float(lo - pad), float(hi + pad)
+
+
+def _cut(y: np.ndarray, lim: tuple[float, float] | None) -> np.ndarray:
+    """Far outside the axes (a pole) the line is broken instead of drawn as a vertical stroke."""
+    if lim is None:
+        return y
+    span = lim[1] - lim[0]
+    return np.where((y < lim[0] - 2 * span) | (y > lim[1] + 2 * span), np.nan, y)
+
+
+def render_svg(c: Curves) -> str:
+    """The plot as an SVG document; no pyplot (global state) and fixed margins (tight_layout is slow)."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "derivcheck", "font.size": 9,
+                                "path.simplify_threshold": 0.05}):
+        fig = Figure(figsize=(5.0, 3.0))
+        fig.subplots_adjust(left=0.13, right=0.98, bottom=0.15, top=0.96)
+        ax = fig.add_subplot()
+        lim = _ylim(c)
+        ax.plot(c.x, _cut(c.derived, lim), color="#1a7f37", label="derived", linewidth=1.8)
+        ax.plot(c.x, _cut(c.claimed, lim), color="#cf222e", label="claimed", linewidth=1.8, linestyle="--")
+        for xs, curve, colour, gid in ((c.kinks_derived, c.derived, "#1a7f37", "kinks-derived"),
+                                       (c.kinks_claimed, c.claimed, "#cf222e", "kinks-claimed")):
+            if len(xs):
+                ys = np.interp(xs, c.x, curve)
+                ax.plot(xs, ys, "D", color=colour, markersize=4, markerfacecolor="white", gid=gid,
+                        label="kink or jump" if gid == "kinks-derived" or not len(c.kinks_derived) else None)
+        ax.plot([c.x0], [c.e0], "o", color="#1a7f37")
+        ax.plot([c.x0], [c.c0], "o", color="#cf222e", gid="counterexample")
+        ax.axvline(c.x0, color="#888888", linewidth=0.8, linestyle=":")
+        ax.annotate("counterexample", (c.x0, c.c0), textcoords="offset points", xytext=(6, 6), fontsize=8)
+        if lim is not None:
+            ax.set_ylim(*lim)
+        ax.set_xlim(float(c.x[0]), float(c.x[-1]))
+        ax.set_xlabel(c.xlabel)
+        ax.set_ylabel(c.ylabel)
+        ax.legend(loc="best", fontsize=8)
+        ax.grid(True, alpha=0.3)
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None})
     return buf.getvalue()
