@@ -14,13 +14,15 @@ from typing import Any
 import sympy as sp
 from sympy import stats
 
+from derive.safe import as_expr
+
 
 def _fresh(name: str, **flags: bool) -> sp.Symbol:
     return sp.Dummy(name, **flags)
 
 
 def _instantiate(density: sp.Expr, mapping: dict[sp.Symbol, Any]) -> sp.Expr:
-    return density.xreplace({k: sp.sympify(v) if isinstance(v, (int, float)) else v for k, v in mapping.items()})
+    return density.xreplace({k: as_expr(v) if isinstance(v, (int, float)) else v for k, v in mapping.items()})
 
 
 def poisson_pmf(k: Any, rate: Any) -> sp.Expr:

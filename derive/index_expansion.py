@@ -24,6 +24,7 @@ import sympy as sp
 
 from derive.latex_ast import Node
 from derive.lower import LoweringError, _script_text, canonical_script
+from derive.safe import as_expr
 
 if TYPE_CHECKING:
     from derive.lower import Lowerer
@@ -308,7 +309,7 @@ def sum_over(low: Lowerer, op: str, var: sp.Symbol, start: sp.Expr, end: sp.Expr
     components of concrete vectors; otherwise the usual symbolic Sum / Product."""
     letter = str(var)
     numbers = _given_numbers(low)    # `\sum_{j=1}^K` with K given as a number
-    start, end = sp.sympify(start).xreplace(numbers), sp.sympify(end).xreplace(numbers)
+    start, end = as_expr(start).xreplace(numbers), as_expr(end).xreplace(numbers)
     integer = bool(start.is_Integer and end.is_Integer)
     if integer and concrete_range(low, letter) is not None:
         return unroll(low, letter, start, end, body, op == "prod")

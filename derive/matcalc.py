@@ -8,11 +8,14 @@ dimensions is evidence, and a transposed answer is caught because the sizes diff
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.matrices.exceptions import ShapeError
 
 from derive.declarations import Declarations
+from derive.safe import as_expr
 
 FIRST_SIZE = 2
 
@@ -27,7 +30,24 @@ def instantiate(decls: Declarations) -> None:
             continue
         decls.constants[name] = sp.ImmutableMatrix(
             rows, cols, lambda i, j, name=name, cols=cols: sp.Symbol(
-                f"{name}[{i + 1}]" if cols == 1 else f"{name}[{i + 1},{j + 1}]", real=True))
+                entry_name(name, i + 1, j + 1 if cols > 1 else None), real=True))
+
+
+_ENTRY = re.compile(r"(?P<name>.+)\[(?P<indices>\d+(?:,\d+)?)\]")
+
+
+def entry_name(name: str, row: int, col: int | None = None) -> str:
+    """The symbol name of an entry of a concrete quantity (1-based): `v[2]` of a column, `Omega[2,3]`."""
+    return f"{name}[{row}]" if col is None else f"{name}[{row},{col}]"
+
+
+def entry_of(symbol_name: str) -> tuple[str, tuple[int, ...]] | None:
+    """`Omega[2,3]` -> ('Omega', (2, 3)), the inverse of `entry_name` (the LaTeX writer names the entry
+    `\\Omega_{23}`); None for other names."""
+    m = _ENTRY.fullmatch(symbol_name)
+    if m is None:
+        return None
+    return m["name"], tuple(int(k) for k in m["indices"].split(","))
 
 
 def elementwise(fn, arg: sp.MatrixBase, rest=()) -> sp.MatrixBase:
@@ -42,7 +62,7 @@ def _by_intermediate(y, x, layout: str):
     fresh = [sp.Dummy(f"x{k}", real=True) for k in range(len(x))]
     swap = dict(zip(list(x), fresh, strict=True))
     y_fresh = y.xreplace(swap)
-    underlying = set().union(*(sp.sympify(e).free_symbols for e in x))
+    underlying = set().union(*(as_expr(e).free_symbols for e in x))
     if y_fresh.free_symbols & underlying:
         raise ValueError("the quantity depends on the variable's ingredients other than through it")
     var = sp.ImmutableMatrix(x.shape[0], x.shape[1], fresh)

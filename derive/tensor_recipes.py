@@ -16,6 +16,7 @@ import sympy as sp
 
 from derive import functions as F
 from derive.recipes import RecipeError
+from derive.safe import as_expr
 
 
 def _entries(v: Any) -> list[sp.Expr]:
@@ -96,7 +97,7 @@ def op_recurrence(step: Any, state: Any, init: Any, index: Any, start: Any, coun
         raise RecipeError("recurrence: between 0 and 64 steps")
     value = init
     for k in range(n0, n0 + n):
-        value = sp.sympify(step).xreplace({state: value, index: sp.Integer(k)})
+        value = as_expr(step).xreplace({state: value, index: sp.Integer(k)})
     return value
 
 

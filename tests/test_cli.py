@@ -88,7 +88,7 @@ def test_unparsable_claim_is_reported_not_crashed(tmp_path):
     assert "unclosed" in data["results"][0]["message"]
 
 
-@pytest.mark.parametrize("where", ["latex", "expect", "symbol", "given", "function"])
+@pytest.mark.parametrize("where", ["latex", "expect", "symbol", "given", "function", "network", "index"])
 def test_hostile_spec_executes_nothing(tmp_path, where):
     marker = tmp_path / "pwned"
     payload = f"__import__('os').system('touch {marker}')"
@@ -101,6 +101,12 @@ def test_hostile_spec_executes_nothing(tmp_path, where):
         text = text.replace("symbols: {", "symbols: {\"" + payload + "\": real, ")
     elif where == "given":
         text = text.replace("    given:\n", "    given:\n      \"" + payload + "\": '1'\n")
+    elif where == "network":   # data of a threshold network (read with ast.literal_eval, then numbers only)
+        text = text.replace("        expect: 'diff(L, phi_0)'\n", "        kind: regions\n        expect: \"threshold_net("
+                            "WH=[['" + payload.replace('"', "") + "'],[1]], bH=[-1,-3], WO=[[-1,2]], bO=0.5)\"\n")
+    elif where == "index":
+        text = text.replace("        expect: 'diff(L, phi_0)'\n", "        kind: index\n        expect: ['shape x = (3)', "
+                            "'z_{i} = " + payload.replace("'", "''") + "']\n")
     else:
         text = text.replace("    given:\n", "    functions: {a: \"" + payload + "\"}\n    given:\n")
     out = run("verify", str(write(tmp_path, text)), "--format", "json")

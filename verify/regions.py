@@ -22,6 +22,7 @@ import sympy as sp
 
 from derive.latex import LatexParseError, parse_latex
 from derive.lower import Lowerer, LoweringError
+from derive.safe import as_rational
 
 _NET = re.compile(r"^\s*threshold_net\((?P<args>.*)\)\s*$", re.S)
 
@@ -33,7 +34,7 @@ class RegionVerdict:
 
 
 def _rat(v) -> sp.Rational:
-    return sp.nsimplify(sp.sympify(str(v)), rational=True)
+    return as_rational(v)
 
 
 def _matrix(v) -> sp.Matrix:

@@ -29,6 +29,14 @@ def _check(args: tuple[ExerciseSpec, RunOptions]) -> list[ClaimResult]:
     return check_exercise(ex, seed=opts.seed, timeout=opts.timeout, allow_code=opts.allow_code)
 
 
+def _build_parsers() -> None:
+    from derive.latex import parse_latex
+    from derive.recipes import parse_recipe
+
+    parse_latex("x")
+    parse_recipe("x")
+
+
 def run_suite(exercises: list[ExerciseSpec], opts: RunOptions,
               progress: Callable[[ExerciseSpec], None] | None = None) -> Report:
     """Results in suite order whatever the worker count (deterministic JSON for a seed)."""
@@ -46,6 +54,7 @@ def run_suite(exercises: list[ExerciseSpec], opts: RunOptions,
             todo.append(n)
     work = [(exercises[n], opts) for n in todo]
     if opts.jobs > 1 and len(work) > 1:
+        _build_parsers()   # once here, so forked workers inherit them instead of each compiling its own
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(min(opts.jobs, len(work))) as pool:
             batches = pool.imap(_check, work)

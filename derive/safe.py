@@ -1,0 +1,40 @@
+"""Conversion of already-parsed values to SymPy without ever handing text to `sympify` (which evals)."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Any
+
+import sympy as sp
+
+
+def as_expr(value: Any) -> sp.Basic:
+    """A SymPy object for a number or SymPy value; text is refused, never evaluated."""
+    if isinstance(value, str):
+        raise ValueError(f"expected a number or an expression, got the text {value[:40]!r}")
+    if isinstance(value, bool):
+        raise ValueError("expected a number, got a boolean")
+    if isinstance(value, float):
+        return sp.Float(value)
+    if isinstance(value, (int, Fraction)):
+        return sp.Rational(value)
+    return sp.sympify(value, strict=True)   # strict: only SymPy objects and Python numbers convert
+
+
+_NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(/\d+)?")
+
+
+def as_rational(value: Any) -> sp.Rational:
+    """An exact rational for a number from data (0.5 -> 1/2, '-1.5' -> -3/2); any other text is refused."""
+    if isinstance(value, str):
+        text = value.strip().replace("\u2212", "-")
+        if not _NUMBER_TEXT.fullmatch(text):
+            raise ValueError(f"expected a number, got the text {value[:40]!r}")
+        return sp.Rational(text)
+    if isinstance(value, float):
+        return sp.Rational(str(value))   # the printed decimal, exactly (Rational parses digits only)
+    number = as_expr(value)
+    if not number.is_Rational:
+        raise ValueError(f"expected a rational number, got {number}")
+    return number
