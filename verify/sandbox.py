@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -81,8 +82,10 @@ def run_snippet(code: str, inputs: dict[str, np.ndarray | float], outputs: list[
     env = {"PATH": os.environ.get("PATH", "/usr/bin"), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
            "MKL_NUM_THREADS": "1"}
     try:
-        proc = subprocess.run([sys.executable, "-I", "-c", _CHILD], input=payload, capture_output=True,
-                              text=True, timeout=wall_seconds, preexec_fn=_limits, env=env, check=False)
+        with tempfile.TemporaryDirectory(prefix="derivcheck-code-") as scratch:   # files it writes go here
+            proc = subprocess.run([sys.executable, "-I", "-c", _CHILD], input=payload, capture_output=True,
+                                  text=True, timeout=wall_seconds, preexec_fn=_limits, env=env, check=False,
+                                  cwd=scratch)
     except subprocess.TimeoutExpired:
         return RunResult(None, f"time limit of {wall_seconds:g} s exceeded")
     if proc.returncode != 0:
