@@ -778,6 +778,10 @@ class Lowerer:
                 result = result * value
                 i += 2
                 continue
+            if op is not None and getattr(op, "names_a_value", False):
+                result = _times(result, self.expr(f))   # `2 f_5` ends a product: f_5 is the quantity, not f(5, .)
+                i += 1
+                continue
             if op is not None:
                 raise LoweringError("a function name needs an argument")
             result = _times(result, self.expr(f))

@@ -77,6 +77,7 @@ def _family_member(low: Lowerer, node: Node) -> Callable[[Sequence[sp.Expr]], sp
         flat = [e for a in args for e in (a if isinstance(a, sp.MatrixBase) else [a])]
         return head(*indices, *flat)
 
+    apply.names_a_value = True  # type: ignore[attr-defined]  # with nothing to apply to, f_5 is the symbol f_5
     return apply
 
 

@@ -1,7 +1,9 @@
 """LaTeX for derived answers, in the notes' own notation (a SymPy LatexPrinter subclass).
 
 Settings carry the author's conventions: Prince's square-bracket function application, the
-spelling of the sigmoid and ReLU, data written as `x_i`.
+spelling of the sigmoid and ReLU, data written as `x_i`. Every name is written in the notation the
+lowering (derive/lower.py) reads back as that same name, so parse(write(e)) is e
+(tests/test_latex_roundtrip.py checks it on every value the bundled suite derives).
 """
 
 from __future__ import annotations
@@ -10,14 +12,28 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Context, Decimal
+from math import gcd
 from typing import Any
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
-from sympy.printing.latex import LatexPrinter
+from sympy.ntheory import perfect_power
+from sympy.printing.latex import LatexPrinter, translate
+
+from derive.lower import MAX_DIGITS
+from derive.matcalc import entry_of
 
 # The notation of the exercise being checked; `to_latex` writes in it unless told otherwise.
 _NOTATION: ContextVar[dict[str, Any] | None] = ContextVar("notation", default=None)
+
+# Name prefixes the lowering gives accents and letter styles (`\hat{y}` -> hat_y, `\mathcal{L}` -> cal_L)
+_ACCENTS = frozenset({"hat", "tilde", "bar", "vec", "dot", "ddot", "check", "breve", "acute", "grave"})
+_STYLES = {"cal": "mathcal", "bb": "mathbb", "bbm": "mathbbm", "sf": "mathsf", "frak": "mathfrak",
+           "scr": "mathscr"}
+_NAME = re.compile(r"[A-Za-z0-9_]+(\^[A-Za-z0-9_]+)?")
+_SCRIPT_WORDS = {"star": r"\star"}   # `w_\star` is read as w_star
+_SIGNIFICANT = 45   # digits of a huge number with no exact short form: more than the 40 of the exact re-check
 
 
 class NotesLatexPrinter(LatexPrinter):
@@ -26,6 +42,8 @@ class NotesLatexPrinter(LatexPrinter):
         "application": "square",      # 'square' -> a[z] (Prince), 'round' -> a(z)
         "relu_name": r"\text{ReLU}",
         "sigmoid_name": r"\text{sig}",
+        "functions": (),              # names the exercise applies as functions (f_3 next to a bracket is f(3, ...))
+        "families": (),               # its unspecified (opaque) functions: f(1, d, x) is written f_{1,d}[x]
     }
 
     def _apply(self, name: str, args: str) -> str:
@@ -33,6 +51,81 @@ class NotesLatexPrinter(LatexPrinter):
             return f"{name}[{args}]"
         return rf"{name}\left({args}\right)"
 
+    # ------------------------------------------------------------ names
+    def _name_tex(self, string: str) -> str:
+        """A name as the lowering makes it, written as it reads back: v[1] / a[1,2] (entries of concrete
+        quantities, derive/matcalc.py) -> v_{1} / a_{12}, b^2 (a layer label) -> b^{(2)}, hat_y -> \\hat{y}."""
+        entry = entry_of(string)
+        if entry is not None:
+            return self._entry(*entry)
+        if "__" in string or not _NAME.fullmatch(string):   # internal names (w__in): SymPy's spelling
+            return super()._deal_with_super_sub(string)
+        if "^" in string:   # `^{(2)}`, `^{(t)}`, `^{\text{H}}` label a layer: the parentheses say it is no power
+            base, label = string.split("^", 1)
+            return rf"{self._name(base)}^{{({self._name(label)})}}"
+        return self._name(string)
+
+    def _name(self, string: str) -> str:
+        head, _, sub = string.partition("_")
+        if sub and (head in _ACCENTS or head in _STYLES):   # hat_y_1 is \hat{y}_1 (and \hat{y_1})
+            inner, _, sub = sub.partition("_")
+            head_tex = rf"\{_STYLES.get(head, head)}{{{self._letters(inner)}}}"
+        else:
+            head_tex = self._letters(head)
+        if not sub:
+            return head_tex
+        return f"{head_tex}_{{{self._script(sub)}}}"
+
+    def _letters(self, word: str) -> str:
+        tex = translate(word)
+        if tex.startswith("\\") and "{" not in tex:   # greek and \ell; not SymPy's `xhat` modifiers
+            return tex
+        return word if len(word) == 1 or word.isdigit() else rf"\text{{{word}}}"
+
+    def _script(self, sub: str) -> str:
+        """A subscript: letters and digits as written (`10`, `d0`, `ij`), greek by name, star as \\star."""
+        parts = []
+        for part in sub.split("_"):
+            tex = _SCRIPT_WORDS.get(part) or translate(part)
+            parts.append(tex if tex.startswith("\\") and "{" not in tex else part)
+        return "_".join(parts[:1] + [f"{{{p}}}" for p in parts[1:]])
+
+    def _entry(self, name: str, indices: tuple[int, ...]) -> str:
+        """Entry of a concrete vector or matrix; a compound name is parenthesised: (w_t)_1, not w_{t1}."""
+        script = "".join(map(str, indices)) if all(k < 10 for k in indices) else ",".join(map(str, indices))
+        base = self._name_tex(name)
+        if "_" in base or "^" in base:
+            base = rf"\left({base}\right)"
+        return f"{base}_{{{script}}}"
+
+    def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
+        out = self._settings["symbol_names"].get(expr) or self._name_tex(expr.name)
+        if expr.name.partition("_")[0] in self._settings["functions"]:
+            return f"{{{out}}}"   # {f_3} (x + 1) is a product; f_3 (x + 1) applies f
+        return out
+
+    # ------------------------------------------------------------ numbers
+    def _print_Rational(self, expr: sp.Rational) -> str:
+        if len(str(abs(expr.p))) <= MAX_DIGITS and len(str(expr.q)) <= MAX_DIGITS:
+            return super()._print_Rational(expr)
+        # The parser refuses numbers of more than MAX_DIGITS digits: 0.9^{100}, else a rounded decimal
+        sign = "- " if expr < 0 else ""
+        power = _common_power(abs(expr.p), expr.q)
+        if power is not None:
+            base, e = power
+            return f"{sign}{self._power_base(base)}^{{{e}}}"
+        mantissa, _, exponent = f"{Context(prec=_SIGNIFICANT).divide(Decimal(abs(expr.p)), Decimal(expr.q)):e}" \
+            .partition("e")
+        return rf"{sign}{mantissa} \times 10^{{{int(exponent)}}}"
+
+    def _power_base(self, base: sp.Rational) -> str:
+        k = len(str(base.q)) - 1
+        if base.q == 10 ** k:   # 9/10 -> 0.9
+            whole, frac = divmod(base.p, base.q)
+            return f"{whole}.{frac:0{k}d}" if k else str(whole)
+        return rf"\left({super()._print_Rational(base)}\right)"
+
+    # ------------------------------------------------------------ applications
     def _print_Indexed(self, expr: sp.Indexed) -> str:
         base = self._print(expr.base.label)
         parts = [self._print(i) for i in expr.indices]
@@ -43,8 +136,14 @@ class NotesLatexPrinter(LatexPrinter):
     def _print_Function(self, expr: sp.Function, exp: str | None = None) -> str:
         if not isinstance(expr, AppliedUndef):
             return super()._print_Function(expr, exp)
-        name = self._deal_with_super_sub(expr.func.__name__)
-        out = self._apply(name, ", ".join(self._print(a) for a in expr.args))
+        name = self._name_tex(expr.func.__name__)
+        args = list(expr.args)
+        if expr.func.__name__ in self._settings["families"] and len(args) > 2 and all(
+                a.is_Integer or (a.is_Symbol and a.is_integer) for a in args[:2]):
+            # f(1, d, x, phi) is how the lowering reads the network head f_{1,d}[x, phi] (derive/lower_ext.py)
+            name = f"{name}_{{{self._print(args[0])},{self._print(args[1])}}}"
+            args = args[2:]
+        out = self._apply(name, ", ".join(self._print(a) for a in args))
         return f"{out}^{{{exp}}}" if exp else out
 
     def _print_KroneckerDelta(self, expr: sp.KroneckerDelta, exp: str | None = None) -> str:
@@ -101,6 +200,21 @@ def _sigmoid_argument(expr: sp.Pow) -> sp.Expr | None:
     return -other.args[0]
 
 
+def _common_power(p: int, q: int) -> tuple[sp.Rational, int] | None:
+    """p/q = base^e with e > 1 as large as possible (11^100 / 10^100 -> (11/10, 100)), else None."""
+    exponents = []
+    for n in (p, q):
+        if n != 1:
+            found = perfect_power(n)
+            if not found:
+                return None
+            exponents.append(found[1])
+    e = gcd(*exponents)
+    if e < 2:
+        return None
+    return sp.Rational(sp.integer_nthroot(p, e)[0], sp.integer_nthroot(q, e)[0]), e
+
+
 def to_latex(expr: sp.Basic, **settings: Any) -> str:
     """LaTeX of a derived value in the current exercise's notation (see `notation`), `settings` first."""
     return NotesLatexPrinter({**(_NOTATION.get() or {}), **settings}).doprint(expr)
@@ -116,7 +230,7 @@ def notation(settings: dict[str, Any]) -> Iterator[None]:
         _NOTATION.reset(token)
 
 
-_SQUARE_APPLICATION = re.compile(r"(?:\\text\{\w+\}|(?<![\\A-Za-z])[A-Za-z](?:_\{?\w+\}?)?)\[")
+_SQUARE_APPLICATION = re.compile(r"(?:\\text\{\w+\}|(?<![\\A-Za-z])[A-Za-z](?:_\{?[\w,]+\}?)?)\[")   # f_{1,d}[x]
 
 
 def notation_of(texts: list[str], functions: dict[str, str]) -> dict[str, Any]:
@@ -131,6 +245,8 @@ def notation_of(texts: list[str], functions: dict[str, str]) -> dict[str, Any]:
             settings["sigmoid_name"] = _spelled(name)
         elif kind == "relu":
             settings["relu_name"] = _spelled(name)
+    settings["functions"] = tuple(functions)
+    settings["families"] = tuple(name for name, kind in functions.items() if kind == "opaque")
     return settings
 
 
