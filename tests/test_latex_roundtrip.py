@@ -116,7 +116,7 @@ def test_every_derived_value_of_the_suite_round_trips():
 
 
 x, y, c, phi = sp.symbols("x y c phi", real=True)
-d = sp.Symbol("d", integer=True)
+d, i = sp.symbols("d i", integer=True)
 
 
 @pytest.mark.parametrize("value, settings, expected", [
@@ -144,6 +144,10 @@ d = sp.Symbol("d", integer=True)
     (sp.Rational(9, 10) ** 100, {}, r"0.9^{100}"),
     (sp.Rational(2, 3) ** 200, {}, r"\left(\frac{2}{3}\right)^{200}"),
     (-sp.Integer(7) ** 90, {}, r"- 7^{90}"),
+    # an author who writes \sum_i gets \sum_{i} for the default range 1..I, others the explicit range
+    (sp.Sum(sp.Indexed("x", i) + 1, (i, 1, sp.Symbol("I"))), {"short_sums": True}, r"\sum_{i} \left(x_{i} + 1\right)"),
+    (sp.Sum(sp.Indexed("x", i) + 1, (i, 1, sp.Symbol("N"))), {"short_sums": True},
+     r"\sum_{i=1}^{N} \left(x_{i} + 1\right)"),
 ])
 def test_writer_uses_notation_that_reads_back(value, settings, expected):
     assert to_latex(value, **settings) == expected

@@ -42,23 +42,26 @@ def check_exercise(ex: ExerciseSpec, *, seed: int = 0, timeout: float = 10.0,
     decls = build_declarations(ex)
     if not ex.claims:
         return [_result(ex, None, Verdict.INCOMPLETE, ex.reason or "the notes give no answer yet")]
-    results = []
-    for claim in ex.claims:
-        try:
-            with time_limit(timeout), notation(exercise_notation(ex)):
-                results.append(check_claim(ex, claim, _claim_declarations(ex, claim, decls),
-                                           seed=claim_seed(seed, ex.id, claim.id),
-                                           proof_seconds=min(3.0, timeout / 3), allow_code=allow_code))
-        except TimeoutError:
-            results.append(_result(ex, claim, Verdict.UNVERIFIED, f"time budget of {timeout:g} s ran out"))
-    return results
+    return [check_one(ex, claim, decls, seed=seed, timeout=timeout, allow_code=allow_code) for claim in ex.claims]
+
+
+def check_one(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, seed: int = 0, timeout: float = 10.0,
+              allow_code: bool = False) -> ClaimResult:
+    """One claim as `verify` checks it: its own declarations, the exercise's notation, the time budget."""
+    try:
+        with time_limit(timeout), notation(exercise_notation(ex)):
+            return check_claim(ex, claim, _claim_declarations(ex, claim, decls),
+                               seed=claim_seed(seed, ex.id, claim.id),
+                               proof_seconds=min(3.0, timeout / 3), allow_code=allow_code)
+    except TimeoutError:
+        return _result(ex, claim, Verdict.UNVERIFIED, f"time budget of {timeout:g} s ran out")
 
 
 def exercise_notation(ex: ExerciseSpec) -> dict[str, Any]:
     """Printer settings in the author's notation, read from the exercise's quotes and givens."""
     texts = [c.latex for c in ex.claims if c.latex]
     texts += [str(t) for kv in ex.given.items() for t in kv if isinstance(t, str)]
-    return notation_of(texts, ex.functions)
+    return notation_of(texts, ex.functions, quotes=[c.latex for c in ex.claims if c.latex])
 
 
 def _claim_declarations(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations) -> Declarations:

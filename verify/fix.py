@@ -16,7 +16,7 @@ from pathlib import Path
 
 from derive.exercise import build_declarations
 from derive.spec import ClaimSpec, ExerciseSpec
-from verify.check import check_claim, claim_seed
+from verify.check import check_one
 from verify.result import ClaimResult, Verdict
 
 
@@ -94,7 +94,7 @@ def plan_corrections(exercises: list[ExerciseSpec], results: list[ClaimResult], 
             if new is None:
                 continue
             decls = decls or build_declarations(ex)
-            recheck = check_claim(ex, replace(claim, latex=new), decls.copy(), seed=claim_seed(seed, ex.id, claim.id))
+            recheck = check_one(ex, replace(claim, latex=new), decls, seed=seed)
             if recheck.verdict is not Verdict.CORRECT:
                 continue  # never write a "correction" the tool cannot confirm
             out.append(Correction(ex.id, claim.id, claim.notes or ex.notes or "", claim.line, claim.latex, new,

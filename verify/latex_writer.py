@@ -42,6 +42,7 @@ class NotesLatexPrinter(LatexPrinter):
         "application": "square",      # 'square' -> a[z] (Prince), 'round' -> a(z)
         "relu_name": r"\text{ReLU}",
         "sigmoid_name": r"\text{sig}",
+        "short_sums": False,          # True: \sum_{i} for the default range 1..I
         "functions": (),              # names the exercise applies as functions (f_3 next to a bracket is f(3, ...))
         "families": (),               # its unspecified (opaque) functions: f(1, d, x) is written f_{1,d}[x]
     }
@@ -155,6 +156,13 @@ class NotesLatexPrinter(LatexPrinter):
         # `\sum_i -2 x_i` reads badly and does not parse back: pull the sign out of the sum
         if expr.function.could_extract_minus_sign():
             return "- " + self._print(sp.Sum(-expr.function, *expr.limits))
+        if self._settings.get("short_sums") and len(expr.limits) == 1:
+            var, low, high = expr.limits[0]
+            if low == 1 and str(high) == str(var).upper():   # the default range: write it as the author does
+                body = self._print(expr.function)
+                if isinstance(expr.function, sp.Add):
+                    body = rf"\left({body}\right)"
+                return rf"\sum_{{{self._print(var)}}} {body}"
         return super()._print_Sum(expr)
 
     def _print_Piecewise(self, expr: sp.Piecewise) -> str:
@@ -233,7 +241,11 @@ def notation(settings: dict[str, Any]) -> Iterator[None]:
 _SQUARE_APPLICATION = re.compile(r"(?:\\text\{\w+\}|(?<![\\A-Za-z])[A-Za-z](?:_\{?[\w,]+\}?)?)\[")   # f_{1,d}[x]
 
 
-def notation_of(texts: list[str], functions: dict[str, str]) -> dict[str, Any]:
+_SHORT_SUM = re.compile(r"\\sum_(\{\s*[a-z]\s*\}|[a-z])(?!\s*\^)")
+_RANGED_SUM = re.compile(r"\\sum_\{?\s*[a-z]\s*=")
+
+
+def notation_of(texts: list[str], functions: dict[str, str], quotes: list[str] | None = None) -> dict[str, Any]:
     """The author's conventions, read from their own formulas (the spec's quotes and givens): square-bracket
     application when they write `f[x]` / `\text{ReLU}[z]`, and their names for the sigmoid and ReLU."""
     square = any(_SQUARE_APPLICATION.search(t) for t in texts)
@@ -245,6 +257,11 @@ def notation_of(texts: list[str], functions: dict[str, str]) -> dict[str, Any]:
             settings["sigmoid_name"] = _spelled(name)
         elif kind == "relu":
             settings["relu_name"] = _spelled(name)
+    # `\sum_i` with the range left implicit (i runs 1..I) is how most of these notes write a sum over data
+    # (read from the author's own quotes when given: a spec's definitions may spell ranges out)
+    authored = texts if quotes is None else quotes
+    settings["short_sums"] = any(_SHORT_SUM.search(t) for t in authored) and not any(
+        _RANGED_SUM.search(t) for t in authored)
     settings["functions"] = tuple(functions)
     settings["families"] = tuple(name for name, kind in functions.items() if kind == "opaque")
     return settings
