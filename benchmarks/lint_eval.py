@@ -1,46 +1,151 @@
-"""Run `lint` on the shared notes and the d2l chapters; print spans, checked steps and findings per file.
+"""Measure `derivcheck lint` honestly: coverage, false alarms on the d2l chapters, recall against the specs, speed.
 
-Usage: .venv/bin/python benchmarks/lint_eval.py [--findings]
+Usage:
+    .venv/bin/python benchmarks/lint_eval.py [--findings] [--verify-json FILE] [--no-recall] [--no-timing]
+
+* per file: math spans, spans holding an '=' step, spans with a step checked, '=' steps (definitions
+  excluded), closed steps (both sides readable), checked steps, findings, seconds;
+* d2l: findings per 1000 checked steps, and false alarms per 1000 = findings not confirmed by hand as
+  errata of the book (ERRATA below records each confirmed one with its evidence);
+* recall: the wrong/ill-posed claims of `derivcheck verify exercises` (file + line) against lint's
+  findings on the same notes (a finding matches a claim when its formula spans the claim's line);
+* speed: a fresh process linting the five notes files (imports included), and steps per second.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
+from derive.notes_math import find_math_in_file  # noqa: E402
 from verify.lint import lint_file  # noqa: E402
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = ROOT.parent / "shared"
+NOTES = SHARED / "notes"
+D2L = SHARED / "corpus" / "d2l"
+
+# Findings on d2l confirmed by hand as errors of the book: (file name, line) -> evidence.
+ERRATA = {
+    ("single-variable-calculus.md", 212): "epsilon = 0.0000001 = 1e-7, so epsilon^2 = 1e-14; the text prints "
+                                          "0.0000000000001 = 1e-13 (one zero short)",
+}
 
 
 def main() -> None:
     show = "--findings" in sys.argv
-    files = sorted((SHARED / "notes").glob("*.md")) + sorted((SHARED / "corpus" / "d2l").rglob("*.md"))
-    totals = {"notes": [0, 0, 0], "d2l": [0, 0, 0]}
-    start = time.perf_counter()
-    print(f"{'file':60} {'spans':>6} {'checked':>8} {'found':>6} {'/1000':>7} {'share':>6}")
-    for f in files:
+    notes = sorted(NOTES.glob("*.md"))
+    d2l = sorted(D2L.rglob("*.md"))
+    if not notes and not d2l:
+        print(f"no notes under {SHARED} (expected ../shared/notes and ../shared/corpus/d2l beside the project)")
+        return
+    outcomes = {}
+    header = (f"{'file':58} {'spans':>6} {'w/step':>6} {'sp.chk':>6} {'steps':>6} {'closed':>6} {'checked':>7} "
+              f"{'found':>5} {'sec':>5}")
+    print(header)
+    totals: dict[str, list[float]] = {}
+    for f in notes + d2l:
         o = lint_file(f)
-        group = "d2l" if "d2l" in f.parts else "notes"
-        n = len(o.findings)
-        for k, v in enumerate((o.spans, o.checked, n)):
-            totals[group][k] += v
-        rate = 1000 * n / o.checked if o.checked else 0.0
-        share = o.checked / o.spans if o.spans else 0.0
+        outcomes[f] = o
+        group = "d2l" if f.is_relative_to(D2L) else "notes"
+        row = [o.spans, o.spans_with_steps, o.spans_checked, o.steps, o.closed, o.checked, len(o.findings),
+               o.seconds]
+        totals[group] = [a + b for a, b in zip(totals.get(group, [0] * len(row)), row, strict=True)]
         name = str(f.relative_to(SHARED))
-        print(f"{name:60} {o.spans:6d} {o.checked:8d} {n:6d} {rate:7.1f} {share:6.1%}")
+        print(f"{name[-58:]:58} {row[0]:6d} {row[1]:6d} {row[2]:6d} {row[3]:6d} {row[4]:6d} {row[5]:7d} "
+              f"{row[6]:5d} {row[7]:5.1f}")
         if show:
             for r in o.findings:
-                print(f"    {r.location.line}:{r.location.column} {r.verdict.value}: {r.message[:160]}")
-    elapsed = time.perf_counter() - start
-    for group, (spans, checked, found) in totals.items():
-        rate = 1000 * found / checked if checked else 0.0
-        print(f"total {group}: {spans} spans, {checked} checked steps, {found} findings, {rate:.1f} per 1000 steps")
-    steps = totals["notes"][1] + totals["d2l"][1]
-    print(f"{steps} steps in {elapsed:.1f}s: {steps / elapsed:.1f} steps/second")
+                verdict = ERRATA.get((f.name, r.location.line), "")
+                tag = f"  [erratum: {verdict}]" if verdict else ""
+                print(f"    {r.location.line}:{r.location.column} {r.verdict.value}: {r.message[:200]}{tag}")
+    print()
+    for group, t in totals.items():
+        spans, with_steps, spans_checked, steps, closed, checked, found, secs = t
+        print(f"total {group}: {spans:.0f} spans ({with_steps:.0f} with an '=' step, {spans_checked:.0f} with a "
+              f"step checked: {_pct(spans_checked, with_steps)}); {steps:.0f} '=' steps, {closed:.0f} closed, "
+              f"{checked:.0f} checked ({_pct(checked, closed)} of closed, {_pct(checked, steps)} of all); "
+              f"{found:.0f} findings in {secs:.1f}s")
+    if "d2l" in totals:
+        found_d2l = [(f, r) for f, o in outcomes.items() if f.is_relative_to(D2L) for r in o.findings]
+        false = [(f, r) for f, r in found_d2l if (f.name, r.location.line) not in ERRATA]
+        checked = totals["d2l"][5]
+        print(f"d2l: {len(found_d2l)} findings, {len(found_d2l) - len(false)} confirmed errata, {len(false)} false "
+              f"alarms = {_per_k(len(false), checked)} per 1000 checked steps ({checked:.0f} checked)")
+        skipped = sum((o.skipped for f, o in outcomes.items() if f.is_relative_to(D2L)), start=type(o.skipped)())
+        print("d2l skipped by reason: " + ", ".join(f"{k} {v}" for k, v in skipped.most_common()))
+    if "--no-recall" not in sys.argv and notes:
+        recall(outcomes, notes)
+    if "--no-timing" not in sys.argv and notes:
+        timing(notes)
+
+
+def recall(outcomes: dict, notes: list[Path]) -> None:
+    data = _verify_json()
+    spec = sorted({(r["file"], r["line"], r["verdict"], f"{r['exercise']} {r['claim']}") for r in data["results"]
+                   if r["verdict"] in ("wrong", "ill-posed") and r.get("line")}, key=lambda t: (t[0], t[1]))
+    by_line: dict[tuple[str, int], list[str]] = {}
+    for f in notes:
+        spans = find_math_in_file(f)
+        for r in outcomes[f].findings:
+            span = next((s for s in spans if s.line <= r.location.line <= s.end_line), None)
+            lines = range(span.line, span.end_line + 1) if span else [r.location.line]
+            for line in lines:
+                by_line.setdefault((f.name, line), []).append(f"{r.location.line}:{r.location.column} "
+                                                                f"{r.verdict.value}")
+    claimed_lines = {(file, line) for file, line, _, _ in spec}
+    caught = {(file, line) for file, line in claimed_lines if (file, line) in by_line}
+    print(f"\nrecall: lint catches {len(caught)} of the {len(claimed_lines)} formulas (file:line) the specs find "
+          f"wrong or ill-posed ({_pct(len(caught), len(claimed_lines))}); {len(spec)} spec claims")
+    print(f"{'spec claim (file:line verdict exercise claim)':96} lint")
+    for file, line, verdict, what in spec:
+        hit = by_line.get((file, line))
+        print(f"  {file}:{line} {verdict:9} {what[:62]:62}  {'; '.join(sorted(set(hit))) if hit else '-'}")
+    extra = [(f.name, r) for f in notes for r in outcomes[f].findings
+             if not any((f.name, line) in claimed_lines for line in _span_lines(f, r.location.line))]
+    print(f"lint findings on the notes that no spec claim covers: {len(extra)}")
+    for name, r in extra:
+        print(f"  {name}:{r.location.line}:{r.location.column} {r.verdict.value}: {r.message[:120]}")
+
+
+def _span_lines(f: Path, line: int) -> range:
+    span = next((s for s in find_math_in_file(f) if s.line <= line <= s.end_line), None)
+    return range(span.line, span.end_line + 1) if span else range(line, line + 1)
+
+
+def _verify_json() -> dict:
+    if "--verify-json" in sys.argv:
+        return json.loads(Path(sys.argv[sys.argv.index("--verify-json") + 1]).read_text(encoding="utf-8"))
+    proc = subprocess.run([sys.executable, str(ROOT / "cli.py"), "verify", str(ROOT / "exercises"), "--notes-dir",
+                           str(NOTES), "--format", "json", "-j", "2"], capture_output=True, text=True, check=False)
+    return json.loads(proc.stdout)
+
+
+def timing(notes: list[Path]) -> None:
+    code = ("import sys, time; t = time.perf_counter(); sys.path.insert(0, sys.argv[1]); "
+            "from verify.lint import lint_file; os = [lint_file(p) for p in sys.argv[2:]]; "
+            "print(time.perf_counter() - t, sum(o.steps for o in os), sum(o.checked for o in os))")
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code, str(ROOT), *map(str, notes)], capture_output=True, text=True,
+                          check=True)
+    wall = time.perf_counter() - start
+    inner, steps, checked = proc.stdout.split()
+    print(f"\nspeed: {len(notes)} notes files linted in {wall:.1f}s wall in a fresh process (lint itself "
+          f"{float(inner):.1f}s): {int(steps)} '=' steps ({float(steps) / wall:.0f}/s), {int(checked)} checked "
+          f"({float(checked) / wall:.1f}/s)")
+
+
+def _pct(a: float, b: float) -> str:
+    return f"{100 * a / b:.0f}%" if b else "n/a"
+
+
+def _per_k(a: float, b: float) -> str:
+    return f"{1000 * a / b:.1f}" if b else "n/a"
 
 
 if __name__ == "__main__":

@@ -123,3 +123,121 @@ def relation_offsets(latex: str) -> list[int]:
             last_cs = "" if ch != "}" else last_cs
         i += 1
     return out
+
+
+_REL_TOKEN = re.compile(r"\\[a-zA-Z]+|.")
+_STOPS = re.compile(r"\\\\|\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}|\\quad|\\qquad|(?<![\\{]),(?!\})|;")
+
+
+def operand_texts(latex: str, offs: list[int], n: int) -> list[str]:
+    """Source text of each operand of a chain (display only; empty when the relations were not located)."""
+    if not offs or len(offs) != n - 1:
+        return [""] * n
+    ends = [o + len(_REL_TOKEN.match(latex, o).group(0)) for o in offs]  # type: ignore[union-attr]
+    texts = []
+    for j in range(n):
+        lo = ends[j - 1] if j > 0 else _stop_before(latex, offs[0])
+        hi = offs[j] if j < n - 1 else _stop_after(latex, ends[-1])
+        texts.append(_clean(latex[lo:hi]))
+    return texts
+
+
+def statement_text(latex: str, offs: list[int]) -> str:
+    """Source text of a whole chain."""
+    if not offs:
+        return " ".join(latex.split())
+    return _clean(latex[_stop_before(latex, offs[0]) : _stop_after(latex, offs[-1] + 1)])
+
+
+def _stop_before(latex: str, pos: int) -> int:
+    last = 0
+    for m in _STOPS.finditer(latex, 0, pos):
+        last = m.end()
+    return last
+
+
+def _stop_after(latex: str, pos: int) -> int:
+    m = _STOPS.search(latex, pos)
+    return m.start() if m else len(latex)
+
+
+_EDGE_SPACING = re.compile(r"^(\s|\\q?quad\b|\\[,;:! ])+|(\s|\\q?quad\b|\\[,;:! ])+$")
+
+
+def _clean(text: str) -> str:
+    text = _EDGE_SPACING.sub("", text.replace("&", " ")).strip()
+    if text.startswith("\\boxed{") and text.count("{") > text.count("}"):
+        text = text[len("\\boxed{"):].strip()   # `\boxed{A = B}`: the box opens before the first operand
+    while text.endswith(("}", ".")) and text.count("{") < text.count("}") + (text.endswith(".")):
+        text = text[:-1].rstrip()
+    return " ".join(text.split())
+
+
+# `... = -0.280 \quad (21.11)`: an equation number after spacing, at the end of a row.
+_EQUATION_NUMBER = re.compile(r"\\q?quad\s*\(\s*[A-Za-z]?\d+(?:\.\d+)*[a-z]?\s*\)(?=\s*(?:$|\\\\|\\end|&|[,.;]\s*$))")
+
+
+def blank_equation_numbers(latex: str) -> str:
+    """The formula with equation numbers replaced by spaces (same length: columns stay right)."""
+    return _EQUATION_NUMBER.sub(lambda m: " " * len(m.group(0)), latex)
+
+
+# Units that rescale the number before them (`2.048 MB` for 2 048 000 bytes): no arithmetic verdict.
+SCALE_UNIT = re.compile(r"^\s*(%|\\%|percent\b|per\s*cent\b|[kKMGTPmµμun]i?[Bb](ytes?|its?)?\b|[kKMGT]\b|"
+                        r"bytes?\b|bits?\b|thousands?\b|millions?\b|billions?\b|trillions?\b|[mµμn]s\b|"
+                        r"[kKMGT]?FLOPs?\b|[kKMG]Hz\b|cm\b|mm\b|km\b|kg\b|g\b|minutes?\b|hours?\b|days?\b)")
+
+
+def text_after(lines: list[str], span_line: int, span_column: int, end_line: int, latex: str, delimiter: str) -> str | None:
+    """The text right after a formula's closing delimiter on its line, or None if it cannot be found."""
+    closer = {"$": "$", "$$": "$$", "\\[": "\\]", "\\(": "\\)"}.get(delimiter, f"\\end{{{delimiter}}}")
+    if not 1 <= end_line <= len(lines):
+        return None
+    line = lines[end_line - 1]
+    pos = span_column - 1 + len(latex) if span_line == end_line else len(latex.rsplit("\n", 1)[-1])
+    at = line.find(closer, max(0, pos - 1))
+    if at < 0:
+        return None
+    return line[at + len(closer):]
+
+
+_SPACING = re.compile(r"\\q?quad(?![a-zA-Z])")
+
+
+def separate_at_spacing(latex: str) -> str:
+    r"""`\quad` at the top level separates formulas (`Z = UW + B \quad U = g(Z)`): read it as a comma.
+    The comma is padded to the command's length so that columns stay right."""
+    out = []
+    depth = 0
+    i = 0
+    while i < len(latex):
+        ch = latex[i]
+        if ch == "\\":
+            m = _SPACING.match(latex, i)
+            if m and depth == 0:
+                out.append("," + " " * (len(m.group(0)) - 1))
+                i = m.end()
+                continue
+            out.append(latex[i : i + 2])
+            i += 2
+            continue
+        depth += ch == "{"
+        depth -= ch == "}" and depth > 0
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+_TEXT_CMD = re.compile(r"\\(?:text|textrm|textit|textbf|mbox)\s*\{[^{}]*\}")
+
+
+def after_prose(text: str) -> str:
+    """`1 \\text{ or equivalently } \\sigma` -> `\\sigma` (the operand that starts after the words)."""
+    matches = list(_TEXT_CMD.finditer(text))
+    return text[matches[-1].end():].strip() if matches else text
+
+
+def before_prose(text: str) -> str:
+    """`4 \\text{ bits}` -> `4` (the operand that ends where the words start)."""
+    m = _TEXT_CMD.search(text)
+    return text[: m.start()].strip() if m else text
