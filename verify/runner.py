@@ -29,6 +29,16 @@ def _check(args: tuple[ExerciseSpec, RunOptions]) -> list[ClaimResult]:
     return check_exercise(ex, seed=opts.seed, timeout=opts.timeout, allow_code=opts.allow_code)
 
 
+def _check_tagged(item: tuple[int, tuple[ExerciseSpec, RunOptions]]) -> tuple[int, list[ClaimResult]]:
+    return item[0], _check(item[1])
+
+
+def _estimated_cost(ex: ExerciseSpec) -> int:
+    """Claims checked on concrete tensors or grids (index notation, regions, code) cost several formulas."""
+    heavy = {"index", "regions"}
+    return sum(4 if c.raw.get("kind") in heavy or c.raw.get("code") is not None else 1 for c in ex.claims)
+
+
 def _build_parsers() -> None:
     from derive.latex import parse_latex
     from derive.recipes import parse_recipe
@@ -55,13 +65,15 @@ def run_suite(exercises: list[ExerciseSpec], opts: RunOptions,
     work = [(exercises[n], opts) for n in todo]
     if opts.jobs > 1 and len(work) > 1:
         _build_parsers()   # once here, so forked workers inherit them instead of each compiling its own
+        # Longest first, so no worker is left with a heavy exercise at the end; results keep suite order.
+        order = sorted(range(len(todo)), key=lambda k: -_estimated_cost(exercises[todo[k]]))
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(min(opts.jobs, len(work))) as pool:
-            batches = pool.imap(_check, work)
-            for n, batch in zip(todo, batches, strict=True):
-                by_exercise[n] = batch
+            batches = pool.imap(_check_tagged, [(k, work[k]) for k in order])
+            for k, batch in batches:
+                by_exercise[todo[k]] = batch
                 if progress:
-                    progress(exercises[n])
+                    progress(exercises[todo[k]])
     else:
         for n, item in zip(todo, work, strict=True):
             by_exercise[n] = _check(item)
