@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-from verify.numeric import Evaluator, NumericError, SamplePoints
+from verify.numeric import constant_rational, sampled_ratios
 
 if TYPE_CHECKING:
     from verify.compare import Comparison
@@ -25,23 +25,12 @@ def _constant_ratio(claimed: sp.Expr, expected: sp.Expr, seed: int = 7) -> sp.Ra
     # Two sets of points: integers (sizes such as I) take one value per set, so a ratio like 1/I is not constant.
     ratios = []
     for trial in (0, 1):
-        pts = SamplePoints(n=24, seed=seed + 101 * trial, trial=trial)
-        try:
-            ev = Evaluator(pts)
-            c, e = ev(claimed), ev(expected)
-        except NumericError:
+        got = sampled_ratios(claimed, expected, n=24, seed=seed + 101 * trial, trial=trial)
+        if got is None or got.size < 8:
             return None
-        ok = np.isfinite(c) & np.isfinite(e) & (np.abs(e) > 1e-9)
-        if ok.sum() < 8:
-            return None
-        ratios.append(c[ok] / e[ok])
-    ratio = np.concatenate(ratios)
-    if np.ptp(ratio) > 1e-9 * max(1.0, float(np.abs(ratio).max())):
-        return None
-    r = sp.nsimplify(sp.Float(float(ratio[0]), 15), rational=True, tolerance=1e-10)
-    if not r.is_Rational or r.q > 1000 or r == 1:
-        return None
-    return r
+        ratios.append(got)
+    r = constant_rational(np.concatenate(ratios))
+    return None if r is None or r == 1 else r
 
 
 def _terms(expr: sp.Expr) -> list[sp.Expr]:

@@ -19,7 +19,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.argmin import Argmin, ArgminClass, LikelihoodClass, negative_log
-from verify.numeric import Evaluator, NumericError, SamplePoints
+from verify.numeric import NumericError, constant_rational, sampled_ratios
 
 SCALE_POINTS = 48
 
@@ -172,14 +172,10 @@ def _scale_sign(d1: sp.Expr, d2: sp.Expr, seed: int) -> int | None:
     """Sign of s = D1 / D2 at random points (+1, -1, or 0 when D1 vanishes where D2 does not)."""
     signs: list[float] = []
     for trial in range(4):
-        pts = SamplePoints(n=SCALE_POINTS, seed=seed * 7 + trial, trial=trial)
-        try:
-            ev = Evaluator(pts)
-            a, b = ev(d1), ev(d2)
-        except NumericError:
+        ratios = sampled_ratios(d1, d2, n=SCALE_POINTS, seed=seed * 7 + trial, trial=trial, smallest=1e-8)
+        if ratios is None:
             return None
-        ok = np.isfinite(a) & np.isfinite(b) & (np.abs(b) > 1e-8)
-        signs.extend(np.sign(a[ok] / b[ok]).tolist())
+        signs.extend(np.sign(ratios).tolist())
     if len(signs) < 8:
         return None
     if all(s > 0 for s in signs):
@@ -212,20 +208,10 @@ def _symbolic(l1, l2, wrt, seed: int, proof_seconds: float, what: str, why: str)
 def _ratio_guess(l1, l2, wrt, seed: int) -> sp.Expr | None:
     q = {w: _fresh(w, "q") for w in wrt}
     d1, d2 = l1 - l1.xreplace(q), l2 - l2.xreplace(q)
-    pts = SamplePoints(n=SCALE_POINTS, seed=seed * 11)
-    try:
-        ev = Evaluator(pts)
-        a, b = ev(d1), ev(d2)
-    except NumericError:
+    ratios = sampled_ratios(d1, d2, n=SCALE_POINTS, seed=seed * 11, smallest=1e-8)
+    if ratios is None or ratios.size < 2:
         return None
-    ok = np.isfinite(a) & np.isfinite(b) & (np.abs(b) > 1e-8)
-    if ok.sum() < 2:
-        return None
-    ratio = a[ok] / b[ok]
-    if np.ptp(ratio) > 1e-8 * max(1.0, float(np.abs(ratio).max())):
-        return None
-    r = sp.nsimplify(sp.Float(float(ratio[0]), 15), rational=True, tolerance=1e-10)
-    return r if r.is_Rational and r.q <= 1000 else None
+    return constant_rational(ratios, spread=1e-8)
 
 
 def _plural(what: str) -> str:

@@ -250,3 +250,25 @@ def _bessel_i(order: int, x: np.ndarray) -> np.ndarray:
     for m in range(40):
         total = total + (x / 2.0) ** (2 * m + order) / (factorial(m) * factorial(m + order))
     return total
+
+
+def sampled_ratios(numerator: sp.Expr, denominator: sp.Expr, *, n: int, seed: int, trial: int = 0,
+                   smallest: float = 1e-9) -> np.ndarray | None:
+    """numerator / denominator at seeded random points where both are finite and the denominator is not
+    (nearly) zero; None when either side cannot be evaluated."""
+    pts = SamplePoints(n=n, seed=seed, trial=trial)
+    try:
+        ev = Evaluator(pts)
+        a, b = ev(numerator), ev(denominator)
+    except NumericError:
+        return None
+    ok = np.isfinite(a) & np.isfinite(b) & (np.abs(b) > smallest)
+    return a[ok] / b[ok]
+
+
+def constant_rational(ratios: np.ndarray, *, max_denominator: int = 1000, spread: float = 1e-9) -> sp.Rational | None:
+    """The small rational the sampled ratios all equal, if they are one constant."""
+    if ratios.size == 0 or np.ptp(ratios) > spread * max(1.0, float(np.abs(ratios).max())):
+        return None
+    r = sp.nsimplify(sp.Float(float(ratios[0]), 15), rational=True, tolerance=1e-10)
+    return r if r.is_Rational and r.q <= max_denominator else None
