@@ -120,6 +120,14 @@ def _boundaries(value: sp.Basic, xs: list[sp.Symbol]) -> list[sp.Expr]:
     return out
 
 
+def _roots(form: sp.Expr, var: sp.Symbol) -> list[sp.Expr]:
+    """Zeros of a boundary form in one variable; the forms of threshold networks are linear, solved directly."""
+    a, b = form.diff(var), form.subs(var, 0)
+    if a.is_number and b.is_number and form.free_symbols <= {var} and sp.expand(form - (a * var + b)) == 0:
+        return [] if a == 0 else [-b / a]
+    return list(sp.solve(form, var))
+
+
 def _points(forms: list[sp.Expr], xs: list[sp.Symbol], lo: int = -6, hi: int = 6) -> list[tuple]:
     pts: set[tuple] = set()
     if len(xs) == 1:
@@ -127,7 +135,7 @@ def _points(forms: list[sp.Expr], xs: list[sp.Symbol], lo: int = -6, hi: int = 6
         grid = [sp.Rational(k, 8) for k in range(lo * 8, hi * 8 + 1)]
         pts.update((g,) for g in grid)
         for f in forms:
-            for r in sp.solve(f, x):
+            for r in _roots(f, x):
                 for d in (0, sp.Rational(-1, 1000), sp.Rational(1, 1000)):
                     pts.add((r + d,))
         return sorted(pts)
@@ -138,7 +146,7 @@ def _points(forms: list[sp.Expr], xs: list[sp.Symbol], lo: int = -6, hi: int = 6
         for f in forms:  # points on each boundary line, and just either side of it
             for g in grid:
                 for var, other in ((x1, x2), (x2, x1)):
-                    sol = sp.solve(f.subs(other, g), var)
+                    sol = _roots(f.subs(other, g), var)
                     for r in sol:
                         p = {var: r, other: g}
                         pts.add((p[x1], p[x2]))
