@@ -100,3 +100,15 @@ def test_power_after_juxtaposed_group_binds_to_the_group_only(juxtaposed, explic
     from verify.equiv import check_pair
 
     assert check_pair(juxtaposed, explicit, None)["equivalent"] is True
+
+
+def test_unspecified_functions_are_not_separable_in_their_arguments():
+    # f(a, b) + f(0, 0) = f(a, 0) + f(0, b) holds for additive functions only: it must be refuted
+    import sympy as sp
+
+    from verify.compare import compare
+
+    f = sp.Function("f")
+    a, b = sp.symbols("a b", real=True)
+    result = compare(f(a, b) + f(0, 0), f(a, 0) + f(0, b), seed=0)
+    assert result.equal is False and result.counterexample is not None

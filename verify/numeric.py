@@ -84,11 +84,15 @@ class SamplePoints:
         """An unknown function: a fixed smooth random function of its arguments (same on both sides)."""
         rng = np.random.default_rng(_stable_seed(self.seed, "fn", name, len(args)))
         out = np.zeros(self.n)
+        coupling = np.ones(self.n)
         for k, a in enumerate(args):
-            w = rng.normal(size=3)
+            w = rng.normal(size=4)
             a = np.broadcast_to(np.asarray(a, dtype=float), (self.n,))
             out = out + w[0] * np.sin(w[1] * a + k) + w[2] * a
-        return out + rng.normal()
+            coupling = coupling * np.cos(w[3] * a + 0.5 * k)
+        # A term coupling the arguments: an additive function would pass claims that swap a derivative's
+        # point (df/dphi taken at x_j instead of x_i) or assume separability.
+        return out + (rng.normal() * coupling if len(args) > 1 else 0.0) + rng.normal()
 
 
 _UNARY = {
