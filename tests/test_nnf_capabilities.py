@@ -405,3 +405,49 @@ def test_lstm_cell_and_attention_recipes_match_the_textbook_equations():
     S = Q @ Km.T / np.sqrt(2)
     P = np.exp(S) / np.exp(S).sum(axis=1, keepdims=True)
     assert np.allclose(np.array(att.component("out").tolist(), dtype=float), P @ V)
+
+
+# ------------------------------------------------------------------ claims added for ch. 8, 12, 15, 21
+def test_enumerated_minibatch_expectation_sign_subgradient_and_permutation(tmp_path):
+    r = run(tmp_path, """
+  - id: t/10
+    given:
+      '\\ell_1[u]': '(u - 1)^2'
+      '\\ell_2[u]': '\\log(1 + e^{2u})'
+      '\\ell_3[u]': '\\sin(u) + u^3'
+      '\\mathcal{L}[u]': '\\frac{1}{3}(\\ell_1[u] + \\ell_2[u] + \\ell_3[u])'
+    claims:
+      - id: unbiased
+        latex: '= \\nabla \\mathcal{L}(\\theta_t)'
+        expect: &e '(1/3) * (diff("\\frac{1}{2}(\\ell_1[\\theta_t] + \\ell_2[\\theta_t])", theta_t) + diff("\\frac{1}{2}(\\ell_1[\\theta_t] + \\ell_3[\\theta_t])", theta_t) + diff("\\frac{1}{2}(\\ell_2[\\theta_t] + \\ell_3[\\theta_t])", theta_t))'
+      - id: one-example
+        latex: '= \\nabla \\ell_1(\\theta_t)'
+        expect: *e
+      - id: sign
+        latex: '\\text{sign}(W_{ij}^{(\\ell)})'
+        symbols: {w: nonzero}
+        given: {W_ij^ell: 'w'}
+        expect: 'diff("|w|", w)'
+      - id: minus-sign
+        latex: '-\\text{sign}(W_{ij}^{(\\ell)})'
+        symbols: {w: nonzero}
+        given: {W_ij^ell: 'w'}
+        expect: 'diff("|w|", w)'
+      - id: permute
+        kind: index
+        latex: 'Y_{ijkl} = X_{kilj}'
+        expect: &p ['shape X = (2, 3, 4, 5)', 'shape Y = (3, 5, 2, 4)', 'Y_{i,j,k,l} = X_{k,i,l,j}']
+      - id: torch-permute
+        kind: index
+        latex: 'Y_{ijkl} = X_{jlik}'
+        expect: *p
+      - id: einstein
+        latex: 'C_{ij} = A_{ik} B_{kj}'
+        reason: 'no reader for the summation convention'
+""")
+    for ok in ("unbiased", "sign", "permute"):
+        assert r[ok].verdict == Verdict.CORRECT, (ok, r[ok].message)
+    assert r["one-example"].verdict == Verdict.WRONG
+    assert r["minus-sign"].verdict == Verdict.WRONG
+    assert r["torch-permute"].verdict in (Verdict.WRONG, Verdict.ILL_POSED)
+    assert r["einstein"].verdict == Verdict.UNVERIFIED and "summation convention" in r["einstein"].message
