@@ -17,6 +17,8 @@ so exercises that never declare ranges are unaffected. `Lowerer` (derive/lower.p
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -92,7 +94,10 @@ def component_indices(low: Lowerer, name: str, raw_parts: list[str]) -> list[int
             out.append(int(p) - 1)
         elif p in low.index_values:
             out.append(low.index_values[p] - 1)
+        elif (value := label_value(low, p)) is not None:   # x_{t+s} at t = 2, s = 1
+            out.append(value - 1)
         else:
+            p = next((x for x in _LETTERS.findall(p) if x not in low.index_values), p)
             raw = ",".join(raw_parts) if any(len(x) > 1 for x in raw_parts) else "".join(raw_parts)
             raise UnboundIndex(p, f"component {name}_{{{raw}}} with a symbolic index of a quantity checked "
                                   f"on concrete sizes")
@@ -166,6 +171,8 @@ def lower_top(low: Lowerer, node: Node, dispatch: Callable[[Node], Any]) -> Any:
     The letters are those of this side plus those met on earlier sides of the same claim (the same
     Lowerer), so `= a_j` next to `\\partial z_i / \\partial W_{ij}` is read over i and j too."""
     known: list[str] = getattr(low, "claim_letters", [])
+    if getattr(low.decls, "summation", None) == "einstein":
+        dispatch = einstein(low, node, dispatch, known)
     try:
         value = dispatch(node)
     except UnboundIndex as exc:
@@ -498,3 +505,75 @@ def _random_variable_call(low: Lowerer, head: Node, rows: Node) -> sp.Expr | Non
         if star and (star in low.decls.assumptions or star in low.decls.given):
             return low._symbol(star)
     return None
+
+
+_LABEL_TERM = re.compile(r"([+-]?)([A-Za-z]+|\d+)")
+
+
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def valued_label(low: Lowerer, label: str) -> str:
+    """A layer/time label with its index letters at their values: `t-1` at t = 2 -> '1', `t` -> '2'.
+
+    Only a sum/difference of integers and valued letters is evaluated (so `h^{(t-1)}` in an unrolled
+    `\\sum_{t=1}^T` is the same quantity as `h^{(1)}`); any other label is kept as written."""
+    value = label_value(low, label)
+    return label if value is None else str(value)
+
+
+def label_value(low: Lowerer, label: str) -> int | None:
+    """`t-1`, `t+s`, `t` with every letter valued -> the integer; None for anything else (or no letter)."""
+    text = "".join(label.split())
+    terms = _LABEL_TERM.findall(text)
+    if not terms or "".join(sign + tok for sign, tok in terms) != text or not all(s for s, _ in terms[1:]):
+        return None
+    letters = [tok for _, tok in terms if not tok.isdigit()]
+    if not letters or not all(tok in low.index_values for tok in letters):
+        return None
+    total = 0
+    for sign, tok in terms:
+        value = int(tok) if tok.isdigit() else low.index_values[tok]
+        total += -value if sign == "-" else value
+    return total
+
+
+def einstein(low: Lowerer, node: Node, dispatch: Callable[[Node], Any], known: list[str]) -> Callable[[Node], Any]:
+    """Under `summation: einstein`: a letter repeated among the factors of a product side, and not met on
+    an earlier side of the claim (its left side), is summed over its declared range (`C_{ij} = A_{ik}
+    B_{kj}` sums over k). Other sides (sums of terms, single factors) are read as written."""
+    if node.kind != "implicit":
+        return dispatch
+    counts: dict[str, int] = {}
+    for factor in node.args:
+        for letter in _subscript_letters(factor):
+            counts[letter] = counts.get(letter, 0) + 1
+    summed = [x for x, n in counts.items() if n >= 2 and x not in known and x not in low.index_values
+              and x not in low.bound and concrete_range(low, x) is not None]
+    if not summed:
+        return dispatch
+    ranges = [range(concrete_range(low, x)[0], concrete_range(low, x)[1] + 1) for x in summed]
+
+    def contracted(n: Node) -> Any:
+        total: Any = sp.Integer(0)
+        for combo in itertools.product(*ranges):
+            total = total + collapse(with_values(low, dict(zip(summed, combo, strict=True)), lambda: dispatch(n)))
+        return total
+
+    return contracted
+
+
+def _subscript_letters(node: Node) -> list[str]:
+    """The index letters of the subscripts in a factor (`A_{ik}` -> i, k; `x_{t+s}` -> t, s)."""
+    out: list[str] = []
+    if not isinstance(node, Node):
+        return out
+    if node.kind == "sub":
+        raw = "".join(_script_text(node.args[1]).split())
+        parts = script_letters(node.args[1]) if raw.isalnum() or "," in raw else _LETTERS.findall(raw)
+        out.extend(p for p in parts if p.isidentifier())
+        return out + _subscript_letters(node.args[0])
+    for arg in node.args:
+        if isinstance(arg, Node):
+            out.extend(_subscript_letters(arg))
+    return out

@@ -237,7 +237,12 @@ class Lowerer:
             return f"{base}_{canonical_script(node.args[1])}" if base else None
         if k == "sup" and self._is_label(node.args[1]):
             base = self._name_of(node.args[0])
-            return f"{base}^{_script_text(node.args[1]).strip('()')}" if base else None
+            label = _script_text(node.args[1]).strip('()')
+            if self.index_values:
+                from derive.index_expansion import valued_label  # h^{(t-1)} at t = 2 is h^1
+
+                label = valued_label(self, label)
+            return f"{base}^{label}" if base else None
         return None
 
     def _is_label(self, script: Node) -> bool:

@@ -19,7 +19,10 @@ _CLAIM_KEYS = {"id", "line", "latex", "expect", "context", "tol", "notes", "reas
                # derived for that earlier claim; a wrong number that is right from the value the notes
                # *printed* there is reported as propagated (verify/numeric_claims.py). `tol:` is an
                # absolute tolerance for numeric claims (default: from the printed decimals).
-               "from_claim"}
+               "from_claim",
+               # `summation: einstein`: an index repeated among the factors of a product side and not on the
+               # left side is summed over its declared range (derive/index_expansion.py `einstein`).
+               "summation"}
 MAX_SPEC_BYTES = 2_000_000
 
 
@@ -253,6 +256,8 @@ def _claim(path: Path, c: Any) -> ClaimSpec:
     expect = c.get("expect")
     if expect is not None and (isinstance(expect, bool) or not isinstance(expect, (str, int, float, list))):
         raise SpecError(path, c.line_of("expect"), "expect must be a recipe, LaTeX or a number")
+    if c.get("summation") not in (None, "einstein"):
+        raise SpecError(path, c.line_of("summation"), "summation must be einstein")
     return ClaimSpec(
         id=_str(c["id"], path, c.line_of("id"), "claim id"),
         latex=_str(c["latex"], path, c.line_of("latex"), "latex"),

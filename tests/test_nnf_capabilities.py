@@ -451,3 +451,121 @@ def test_enumerated_minibatch_expectation_sign_subgradient_and_permutation(tmp_p
     assert r["minus-sign"].verdict == Verdict.WRONG
     assert r["torch-permute"].verdict in (Verdict.WRONG, Verdict.ILL_POSED)
     assert r["einstein"].verdict == Verdict.UNVERIFIED and "summation convention" in r["einstein"].message
+
+
+BPTT = """
+  - id: t/bptt
+    layout: denominator
+    symbols:
+      t: {range: [1, 2]}
+      h^0: {shape: [2]}
+      W: {shape: [2, 2]}
+      x^1: {shape: [1]}
+      x^2: {shape: [1]}
+      U: {shape: [2, 1]}
+      a^1: {shape: [2]}
+      a^2: {shape: [2]}
+    given:
+      T: 2
+      z^1: '\\mathbf{W}\\mathbf{h}^{(0)} + \\mathbf{U}\\mathbf{x}^{(1)} + \\mathbf{a}^{(1)}'
+      h^1: '\\tanh(\\mathbf{z}^{(1)})'
+      z^2: '\\mathbf{W}\\mathbf{h}^{(1)} + \\mathbf{U}\\mathbf{x}^{(2)} + \\mathbf{a}^{(2)}'
+      h^2: '\\tanh(\\mathbf{z}^{(2)})'
+      L: '\\sin((\\mathbf{h}^{(1)})_1) + (\\mathbf{h}^{(2)})_1 (\\mathbf{h}^{(2)})_2'
+      delta^1: '\\frac{\\partial L}{\\partial \\mathbf{a}^{(1)}}'
+      delta^2: '\\frac{\\partial L}{\\partial \\mathbf{a}^{(2)}}'
+    claims:
+"""
+
+
+def test_unrolled_sums_substitute_the_letter_in_time_labels(tmp_path):
+    # \sum_{t=1}^T over a time label: h^{(t-1)} at t = 2 is the same quantity as h^{(1)}
+    decls = Declarations()
+    low = Lowerer(decls)
+    low.index_values["t"] = 2
+    node = parse_latex("\\mathbf{h}^{(t-1)}").statements[0].operands[0]
+    assert low._name_of(node) == "h^1"
+    low.index_values["t"] = 3
+    assert low._name_of(parse_latex("h^{(t+1)}").statements[0].operands[0]) == "h^4"
+    assert low._name_of(parse_latex("h^{(2t)}").statements[0].operands[0]) == "h^2t"   # not a sum: kept
+    r = run(tmp_path, BPTT + claims(
+        """
+        - id: right
+          latex: '\\frac{\\partial L}{\\partial \\mathbf{W}} = \\sum_{t=1}^T \\delta^{(t)} (\\mathbf{h}^{(t-1)})^\\top'
+          expect: '"\\frac{\\partial L}{\\partial \\mathbf{W}}"'
+        """,
+        """
+        - id: same-step
+          latex: '\\frac{\\partial L}{\\partial \\mathbf{W}} = \\sum_{t=1}^T \\delta^{(t)} (\\mathbf{h}^{(t)})^\\top'
+          expect: '"\\frac{\\partial L}{\\partial \\mathbf{W}}"'
+        """,
+        """
+        - id: inputs
+          latex: '\\frac{\\partial L}{\\partial \\mathbf{U}} = \\sum_{t=1}^T \\delta^{(t)} (\\mathbf{x}^{(t)})^\\top'
+          expect: '"\\frac{\\partial L}{\\partial \\mathbf{U}}"'
+        """))
+    assert r["right"].verdict == Verdict.CORRECT, r["right"].message
+    assert r["same-step"].verdict == Verdict.WRONG, r["same-step"].message
+    assert r["inputs"].verdict == Verdict.CORRECT, r["inputs"].message
+
+
+def test_einstein_summation_contracts_repeated_indices_on_request(tmp_path):
+    body = """
+  - id: t/einstein
+    symbols: {A: {shape: [2, 3]}, B: {shape: [3, 2]}, i: {range: [1, 2]}, j: {range: [1, 2]}, k: {range: [1, 3]}}
+    given: {C: '\\mathbf{A}\\mathbf{B}'}
+    claims:
+"""
+    r = run(tmp_path, body + claims(
+        """
+        - id: right
+          latex: 'C_{ij} = A_{ik} B_{kj}'
+          summation: einstein
+          expect: 'A * B'
+        """,
+        """
+        - id: wrong-letter
+          latex: 'C_{ij} = A_{ik} B_{ki}'
+          summation: einstein
+          expect: 'A * B'
+        """,
+        """
+        - id: transposed
+          latex: 'C_{ij} = A_{jk} B_{ki}'
+          summation: einstein
+          expect: 'A * B'
+        """,
+        """
+        - id: without-opt-in
+          latex: 'C_{ij} = A_{ik} B_{kj}'
+          expect: 'A * B'
+        """))
+    assert r["right"].verdict == Verdict.CORRECT, r["right"].message
+    # i is on the left: only k is summed, and the entry no longer depends on j
+    assert r["wrong-letter"].verdict == Verdict.WRONG, r["wrong-letter"].message
+    assert r["transposed"].verdict == Verdict.WRONG, r["transposed"].message
+    assert r["without-opt-in"].verdict != Verdict.CORRECT
+
+
+def test_einstein_convolution_reads_sums_of_letters_as_component_indices(tmp_path):
+    body = """
+  - id: t/conv
+    symbols: {x: {shape: [3]}, t: {range: [1, 2]}, s: {range: [0, 1]}}
+    given: {y: '\\begin{bmatrix} x_1 & x_2 \\\\ x_2 & x_3 \\end{bmatrix} \\begin{bmatrix} w_0 \\\\ w_1 \\end{bmatrix}'}
+    claims:
+"""
+    r = run(tmp_path, body + claims(
+        """
+        - id: right
+          latex: 'y_t = w_s x_{t+s}'
+          summation: einstein
+          expect: 'y'
+        """,
+        """
+        - id: flipped
+          latex: 'y_t = w_s x_{t+1-s}'
+          summation: einstein
+          expect: 'y'
+        """))
+    assert r["right"].verdict == Verdict.CORRECT, r["right"].message
+    assert r["flipped"].verdict == Verdict.WRONG, r["flipped"].message

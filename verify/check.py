@@ -50,7 +50,9 @@ def check_one(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, seed: 
     """One claim as `verify` checks it: its own declarations, the exercise's notation, the time budget."""
     try:
         with time_limit(timeout), notation(exercise_notation(ex)):
-            return check_claim(ex, claim, _claim_declarations(ex, claim, decls),
+            claim_decls = _claim_declarations(ex, claim, decls)
+            claim_decls.summation = claim.raw.get("summation")   # `summation: einstein` (index_expansion.py)
+            return check_claim(ex, claim, claim_decls,
                                seed=claim_seed(seed, ex.id, claim.id),
                                proof_seconds=min(3.0, timeout / 3), allow_code=allow_code)
     except TimeoutError:
