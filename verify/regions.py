@@ -208,7 +208,6 @@ def compare_regions(claimed: sp.Basic, truth: sp.Basic, xs: list[sp.Symbol]) -> 
 
 _RELS = {r"\ge": sp.GreaterThan, r"\geq": sp.GreaterThan, ">": sp.StrictGreaterThan,
          r"\le": sp.LessThan, r"\leq": sp.LessThan, "<": sp.StrictLessThan}
-_CASES = re.compile(r"^\s*\\begin\{cases\}(?P<body>.*)\\end\{cases\}\s*$", re.S)
 
 
 def _condition(text: str, low: Lowerer):
@@ -221,26 +220,6 @@ def _condition(text: str, low: Lowerer):
         lhs, rhs = (low.expr(parse_latex(t).statements[0].operands[0]) for t in (m.group(1), m.group(3)))
         out.append(_RELS[m.group(2)](lhs, rhs))
     return sp.And(*out)
-
-
-def _cases_with_comma_conditions(latex: str, low: Lowerer):
-    """Reader extension: a cases row `v & \text{if } a, b, c` means v where a and b and c."""
-    m = _CASES.match(latex)
-    if not m:
-        return None
-    pieces = []
-    for row in re.split(r"\\\\", m.group("body")):
-        if not row.strip():
-            continue
-        value, _, cond = row.partition("&")
-        cond = cond.strip()
-        v = low.expr(parse_latex(value).statements[0].operands[0])
-        if re.fullmatch(r"\\text\{\s*(else|otherwise)\s*\}", cond):
-            pieces.append((v, True))
-            continue
-        c = re.match(r"^\\text\{\s*if\s*\}(.*)$", cond, re.S)
-        pieces.append((v, _condition(c.group(1) if c else cond, low)))
-    return sp.Piecewise(*pieces)
 
 
 def check_region_claim(latex: str, expect, decls) -> RegionVerdict:
@@ -268,13 +247,6 @@ def check_region_claim(latex: str, expect, decls) -> RegionVerdict:
                 sides.append((k, low.expr(node)))
             except (LoweringError, ValueError, TypeError) as exc:
                 skipped.append(f"operand {k + 1}: {exc}")
-    if not sides:
-        try:
-            whole = _cases_with_comma_conditions(latex, low)
-        except (LatexParseError, LoweringError, ValueError, TypeError, IndexError) as exc:
-            whole, skipped = None, skipped + [f"cases: {exc}"]
-        if whole is not None:
-            sides, skipped = [(0, whole)], []
     # a leading bare name (`\hat{y} =`, `z^O =`) names what is computed
     sides = [(k, v) for k, v in sides if not (k == 0 and isinstance(v, sp.Symbol) and v.name not in {s.name for s in xs})]
     if not sides:
