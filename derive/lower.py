@@ -247,12 +247,9 @@ class Lowerer:
 
     def _is_label(self, script: Node) -> bool:
         """`^{(\\ell)}`, `^{\\text{H}}`, `^{\\mathcal{O}}` name a layer; they are not powers."""
-        inner = script
-        if script.kind == "group":
-            try:
-                inner = single_expression(script.args[0])
-            except LoweringError:
-                return False
+        inner = _script_inner(script)
+        if inner is None:
+            return False
         if inner.kind == "paren" and inner.text == "(":
             return True
         if inner.kind in ("text", "style"):
@@ -273,12 +270,9 @@ class Lowerer:
         return sp.IndexedBase(base_name)[tuple(indices)]
 
     def _is_transpose(self, script: Node) -> bool:
-        inner = script
-        if script.kind == "group":
-            try:
-                inner = single_expression(script.args[0])
-            except LoweringError:
-                return False
+        inner = _script_inner(script)
+        if inner is None:
+            return False
         return inner.kind == "top" or (inner.kind == "name" and inner.args[0] == "T")
 
     def _function(self, name: str | None):
@@ -504,16 +498,17 @@ class Lowerer:
     # ------------------------------------------------------------ scripts
     def _lower_sup(self, node: Node) -> sp.Expr:
         base, script = node.args
-        if base.kind == "call" and not self._is_transpose(script) and not self._is_label(script):
-            # x(1-x)^2 is x * (1-x)^2: the power binds to the last group unless head(...) is an application
-            if self._application(base) is None:
+        applied = None   # the value of base when it is an application head(...), computed once
+        if base.kind == "call" and not self._is_label(script):
+            # x(1-x)^2 is x * (1-x)^2 and \delta (\mathbf{a})^\top is \delta * (\mathbf{a})^\top: the script
+            # binds to the last group unless head(...) is an application
+            applied = self._application(base)
+            if applied is None:
                 head, rows = base.args
-                return self.expr(head) * self.expr(Node("sup", (Node("paren", (rows,)), script)))
-        if base.kind == "call" and self._is_transpose(script) and self._application(base) is None:
-            head, rows = base.args   # \delta (\mathbf{a})^\top: the transpose binds to the group
-            return _times(self.expr(head), self.expr(Node("sup", (Node("paren", (rows,)), script))))
+                group = self.expr(Node("sup", (Node("paren", (rows,)), script)))
+                return _times(self.expr(head), group) if self._is_transpose(script) else self.expr(head) * group
         if self._is_transpose(script):
-            value = self.expr(base)
+            value = applied if applied is not None else self.expr(base)
             return value.T if isinstance(value, sp.MatrixBase) else value
         labelled = self._labelled_indexed(node)
         if labelled is not None:
@@ -534,7 +529,7 @@ class Lowerer:
         exponent = self._script_value(script)
         if exponent.is_number and exponent.is_finite and abs(exponent) > MAX_EXPONENT:
             raise TooLarge(f"exponent {exponent} is larger than {MAX_EXPONENT}")
-        value = self.expr(base)
+        value = applied if applied is not None else self.expr(base)
         if isinstance(value, sp.MatrixBase):
             return value ** exponent
         if isinstance(value, sp.Abs) and exponent.is_integer and exponent.is_even:
@@ -943,6 +938,16 @@ class _DerivativeOperator:
             raise   # a tensor where a matrix is written: ill-posed, not unreadable
         except ValueError as exc:
             raise LoweringError(str(exc)) from None
+
+
+def _script_inner(script: Node) -> Node | None:
+    """The one expression of a script (`^{...}` unwrapped); None when the group holds several."""
+    if script.kind != "group":
+        return script
+    try:
+        return single_expression(script.args[0])
+    except LoweringError:
+        return None
 
 
 def _times(a, b):
