@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -79,32 +80,33 @@ def _build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _build_parser().parse_args(argv)
-        if args.command == "verify":
-            return _verify(args)
-        if args.command == "equiv":
-            from verify.equiv import run_equiv
-
-            return run_equiv(args)
-        if args.command == "show":
-            return _show(args)
-        if args.command == "check-sources":
-            return _check_sources(args)
-        if args.command == "fix":
-            return _fix(args)
-        if args.command == "report":
-            from verify.report_command import run as run_report
-
-            return run_report(args)
-        if args.command == "lint":
-            from verify.lint.cli import run as run_lint
-
-            return run_lint(args)
+        handler = _HANDLERS.get(args.command)
+        if handler is not None:
+            return handler(args)
     except UsageError as exc:
         print(f"derivcheck: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     return EXIT_USAGE
+
+
+def _equiv(args: argparse.Namespace) -> int:
+    from verify.equiv import run_equiv
+
+    return run_equiv(args)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from verify.report_command import run
+
+    return run(args)
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from verify.lint.cli import run
+
+    return run(args)
 
 
 def _load(paths: list[str], select: list[str]) -> list[Any]:
@@ -242,6 +244,13 @@ def parse_symbols_option(text: str | None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise UsageError("--symbols must be a mapping like 'x: positive'")
     return data
+
+
+# Subcommand -> handler; each handler imports its machinery lazily, so `derivcheck --help` stays fast.
+_HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "verify": _verify, "equiv": _equiv, "show": _show, "check-sources": _check_sources, "fix": _fix,
+    "report": _report, "lint": _lint,
+}
 
 
 if __name__ == "__main__":

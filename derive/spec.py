@@ -180,13 +180,17 @@ def parse_spec_file(path: Path) -> list[ExerciseSpec]:
     return [_exercise(path, ex, default_notes) for ex in exercises]
 
 
+def _reject_unknown_keys(path: Path, mapping: Located, allowed: set[str], what: str) -> None:
+    unknown = set(mapping) - allowed
+    if unknown:
+        key = sorted(unknown)[0]
+        raise SpecError(path, mapping.line_of(key), f"unknown {what} key {key!r}")
+
+
 def _exercise(path: Path, ex: Any, default_notes: Any) -> ExerciseSpec:
     if not isinstance(ex, Located):
         raise SpecError(path, None, "each exercise must be a mapping")
-    unknown = set(ex) - _EXERCISE_KEYS
-    if unknown:
-        key = sorted(unknown)[0]
-        raise SpecError(path, ex.line_of(key), f"unknown exercise key {key!r}")
+    _reject_unknown_keys(path, ex, _EXERCISE_KEYS, "exercise")
     if "id" not in ex:
         raise SpecError(path, ex.line, "exercise without id")
     ex_id = _str(ex["id"], path, ex.line_of("id"), "id")
@@ -240,10 +244,7 @@ def _layout(value: Any, file: Path, line: int) -> str | None:
 def _claim(path: Path, c: Any) -> ClaimSpec:
     if not isinstance(c, Located):
         raise SpecError(path, None, "each claim must be a mapping")
-    unknown = set(c) - _CLAIM_KEYS
-    if unknown:
-        key = sorted(unknown)[0]
-        raise SpecError(path, c.line_of(key), f"unknown claim key {key!r}")
+    _reject_unknown_keys(path, c, _CLAIM_KEYS, "claim")
     for key in ("id", "latex"):
         if key not in c:
             raise SpecError(path, c.line, f"claim without {key}")

@@ -42,14 +42,17 @@ def check_exercise(ex: ExerciseSpec, *, seed: int = 0, timeout: float = 10.0,
     decls = build_declarations(ex)
     if not ex.claims:
         return [_result(ex, None, Verdict.INCOMPLETE, ex.reason or "the notes give no answer yet")]
-    return [check_one(ex, claim, decls, seed=seed, timeout=timeout, allow_code=allow_code) for claim in ex.claims]
+    settings = exercise_notation(ex)   # read once: the same for every claim of the exercise
+    return [check_one(ex, claim, decls, seed=seed, timeout=timeout, allow_code=allow_code, settings=settings)
+            for claim in ex.claims]
 
 
 def check_one(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, seed: int = 0, timeout: float = 10.0,
-              allow_code: bool = False) -> ClaimResult:
-    """One claim as `verify` checks it: its own declarations, the exercise's notation, the time budget."""
+              allow_code: bool = False, settings: dict[str, Any] | None = None) -> ClaimResult:
+    """One claim as `verify` checks it: its own declarations, the exercise's notation (`settings`, read from
+    the exercise when not given), the time budget."""
     try:
-        with time_limit(timeout), notation(exercise_notation(ex)):
+        with time_limit(timeout), notation(settings if settings is not None else exercise_notation(ex)):
             claim_decls = _claim_declarations(ex, claim, decls)
             claim_decls.summation = claim.raw.get("summation")   # `summation: einstein` (index_expansion.py)
             return check_claim(ex, claim, claim_decls,
