@@ -6,6 +6,7 @@ re-derive or re-judge anything.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -43,6 +44,41 @@ SEVERITY: dict[Verdict, int] = {
     Verdict.ILL_POSED: 4,
     Verdict.WRONG: 5,
 }
+
+
+# What a diagnosis says, without the expressions it names: the coarse kind of a wrong or ill-posed claim
+# (for the pinned verdict table and for histograms of common errors). First match wins.
+_DIAGNOSIS_KINDS: tuple[tuple[str, str], ...] = (
+    (r"^propagated\b", "propagated"),
+    (r"^missing term\b", "missing term"),
+    (r"^extra term\b", "extra term"),
+    (r"^differs by\b", "differs by a term"),
+    (r"^sign error\b", "sign"),
+    (r"^off by factor\b", "factor"),
+    (r"^the claim is 0 where\b", "zero"),
+    (r"^free index\b", "free index"),
+    (r"^transposed\b", "transposed"),
+    (r"^shape mismatch\b|^sizes\b", "shape"),
+    (r"^malformed given data\b", "malformed data"),
+    (r"beyond printed precision", "precision"),
+    (r"^not equivalent\b", "not equivalent"),
+    (r"^not the same minimisers\b|^minimised over\b|argmin", "minimisers"),
+    (r"^order of growth\b", "order"),
+    (r"^bound violated\b", "bound"),
+    (r"^arithmetic\b", "arithmetic"),
+    (r"where .* is derived$", "value"),
+)
+
+
+def diagnosis_kind(diagnosis: str | None) -> str | None:
+    """The kind of a diagnosis (`missing term`, `factor`, `sign`, ...), ignoring an `entry (i,j): ` prefix."""
+    if not diagnosis:
+        return None
+    text = re.sub(r"^entry \([^)]*\):\s*", "", diagnosis.strip())
+    for pattern, kind in _DIAGNOSIS_KINDS:
+        if re.search(pattern, text):
+            return kind
+    return "differs"
 
 
 @dataclass(frozen=True)
