@@ -64,8 +64,8 @@ def _build_parser() -> argparse.ArgumentParser:
     fx.add_argument("--dry-run", action="store_true", help="print a unified diff instead of writing")
     fx.add_argument("--seed", type=int, default=0)
 
-    from verify.lint.cli import register as register_lint
-    from verify.report_command import register as register_report
+    from verify.commands.lint import register as register_lint
+    from verify.commands.report import register as register_report
 
     register_report(sub)
     register_lint(sub)
@@ -92,25 +92,25 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _equiv(args: argparse.Namespace) -> int:
-    from verify.equiv import run_equiv
+    from verify.commands.equiv import run_equiv
 
     return run_equiv(args)
 
 
 def _report(args: argparse.Namespace) -> int:
-    from verify.report_command import run
+    from verify.commands.report import run
 
     return run(args)
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from verify.lint.cli import run
+    from verify.commands.lint import run
 
     return run(args)
 
 
 def _load(paths: list[str], select: list[str]) -> list[Any]:
-    from derive.spec import SpecError, load_specs
+    from derive.spec.load import SpecError, load_specs
 
     try:
         exercises = load_specs([Path(p) for p in paths])
@@ -124,9 +124,9 @@ def _load(paths: list[str], select: list[str]) -> list[Any]:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from derive.spec import SpecError
+    from derive.spec.load import SpecError
     from verify.report import FORMATS, render
-    from verify.runner import RunOptions, run_suite
+    from verify.run.runner import RunOptions, run_suite
 
     if args.format not in FORMATS:
         raise UsageError(f"unknown format {args.format!r} (choose from {', '.join(FORMATS)})")
@@ -157,7 +157,7 @@ def _run_with_progress(exercises, opts, run_suite):
 
 
 def _check_sources(args: argparse.Namespace) -> int:
-    from verify.sources import check_sources
+    from verify.notes.sources import check_sources
 
     notes_dir = Path(args.notes_dir)
     if not notes_dir.is_dir():
@@ -170,9 +170,9 @@ def _check_sources(args: argparse.Namespace) -> int:
 
 
 def _fix(args: argparse.Namespace) -> int:
-    from derive.spec import SpecError
-    from verify.fix import fix_notes, plan_corrections
-    from verify.runner import RunOptions, run_suite
+    from derive.spec.load import SpecError
+    from verify.run.runner import RunOptions, run_suite
+    from verify.write.fix import fix_notes, plan_corrections
 
     if not args.dry_run and not args.out:
         raise UsageError("fix needs --out DIR (or --dry-run)")
@@ -196,10 +196,10 @@ def _fix(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from derive.exercise import build_declarations
-    from derive.spec import SpecError
-    from verify.check import check_exercise, derive_expected
-    from verify.latex_writer import to_latex
+    from derive.lower.definitions import build_declarations
+    from derive.spec.load import SpecError
+    from verify.run.check import check_exercise, derive_expected
+    from verify.write.latex import to_latex
 
     exercises = [ex for ex in _load(args.paths, []) if ex.id == args.id]
     if not exercises:

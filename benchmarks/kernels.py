@@ -17,7 +17,7 @@ import numpy as np
 # Running the script puts benchmarks/ (not the project root) on sys.path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import verify.kernels as K  # noqa: E402
+import derive.kernels as K  # noqa: E402
 
 
 def time_call(fn: Callable[[], object], number: int = 200, repeat: int = 5) -> float:

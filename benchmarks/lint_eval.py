@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from derive.notes_math import find_math_in_file  # noqa: E402
-from verify.lint import lint_file  # noqa: E402
+from verify.lint.core import lint_file  # noqa: E402
+from verify.notes.math import find_math_in_file  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 NOTES = SHARED / "notes"
@@ -128,7 +128,7 @@ def _verify_json() -> dict:
 
 def timing(notes: list[Path]) -> None:
     code = ("import sys, time; t = time.perf_counter(); sys.path.insert(0, sys.argv[1]); "
-            "from verify.lint import lint_file; os = [lint_file(p) for p in sys.argv[2:]]; "
+            "from verify.lint.core import lint_file; os = [lint_file(p) for p in sys.argv[2:]]; "
             "print(time.perf_counter() - t, sum(o.steps for o in os), sum(o.checked for o in os))")
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code, str(ROOT), *map(str, notes)], capture_output=True, text=True,

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from derive.notes_math import MathSpan, find_math_in_file  # noqa: E402
+from verify.notes.math import MathSpan, find_math_in_file  # noqa: E402
 
 NOTES_SUFFIXES = (".md", ".markdown", ".tex")
 
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         # Imported lazily: the parser is developed separately and may be missing or broken.
-        from derive.latex import LatexParseError, parse_latex
+        from derive.parse.latex import LatexParseError, parse_latex
     except Exception as exc:
         print(f"parse_rate: cannot import derive.latex.parse_latex/LatexParseError: {exc!r}", file=sys.stderr)
         return 2

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from derive.spec import load_specs
+from derive.spec.load import load_specs
 from verify.report import render
 from verify.result import Report
-from verify.runner import RunOptions, run_suite
+from verify.run.runner import RunOptions, run_suite
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-import verify.runner as runner
-from derive.spec import load_specs
-from verify.runner import RunOptions, run_suite
+import verify.run.runner as runner
+from derive.spec.load import load_specs
+from verify.run.runner import RunOptions, run_suite
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,10 +5,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.declarations import Declarations, declare_symbols
-from derive.latex import parse_latex
-from derive.lower import Lowerer
-from verify.compare import compare
+from derive.lower.lowerer import Lowerer
+from derive.parse.latex import parse_latex
+from derive.spec.declarations import Declarations, declare_symbols
+from verify.compare.engine import compare
 
 
 def lower(text, **symbols):
@@ -97,7 +97,7 @@ def test_integer_symbols_take_values_beyond_zero_and_one():
     (r"\text{sig}[x]^2", r"\frac{1}{(1+e^{-x})^2}"),
 ])
 def test_power_after_juxtaposed_group_binds_to_the_group_only(juxtaposed, explicit):
-    from verify.equiv import check_pair
+    from verify.commands.equiv import check_pair
 
     assert check_pair(juxtaposed, explicit, None)["equivalent"] is True
 
@@ -106,7 +106,7 @@ def test_unspecified_functions_are_not_separable_in_their_arguments():
     # f(a, b) + f(0, 0) = f(a, 0) + f(0, b) holds for additive functions only: it must be refuted
     import sympy as sp
 
-    from verify.compare import compare
+    from verify.compare.engine import compare
 
     f = sp.Function("f")
     a, b = sp.symbols("a b", real=True)

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from verify.fix import split_top_level
+from verify.write.fix import split_top_level
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,11 +11,11 @@ import html5lib
 import numpy as np
 import pytest
 
-from verify.html import builder, plots, write_html_report
-from verify.html.mathml import math_in_prose, to_mathml
-from verify.html.numeric_table import numeric_table
-from verify.html.plot_data import NoPlot, claim_curves
-from verify.report_command import register, run
+from verify.commands.report import register, run
+from verify.report.html import builder, plots, write_html_report
+from verify.report.html.mathml import math_in_prose, to_mathml
+from verify.report.html.numeric_table import numeric_table
+from verify.report.html.plot_data import NoPlot, claim_curves
 from verify.result import ClaimResult, Counterexample, Location, Report, StepResult, Verdict
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from derive.spec import parse_spec_file
-from verify.check import check_exercise
+from derive.spec.load import parse_spec_file
 from verify.result import Verdict
+from verify.run.check import check_exercise
 
 LAYER = r"""
 exercises:

@@ -12,7 +12,7 @@ import pytest
 # The project is not installed into the venv; make ``verify`` importable from any cwd.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import verify.kernels as K  # noqa: E402
+import derive.kernels as K  # noqa: E402
 
 TOL = 1e-6
 STEP = 1e-6

@@ -3,10 +3,10 @@
 import pytest
 import sympy as sp
 
-from derive.declarations import Declarations, declare_symbols
-from derive.functions import BUILTINS
-from derive.latex import LatexParseError, parse_latex
-from derive.lower import Lowerer, LoweringError, TooLarge, UndefinedQuantity
+from derive.lower.functions import BUILTINS
+from derive.lower.lowerer import Lowerer, LoweringError, TooLarge, UndefinedQuantity
+from derive.parse.latex import LatexParseError, parse_latex
+from derive.spec.declarations import Declarations, declare_symbols
 
 
 def decls(**symbols):

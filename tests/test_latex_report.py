@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.latex_report import compile_pdf, display_math, escape_text, latex_document
+from verify.report.latex import compile_pdf, display_math, escape_text, latex_document
 
 ROOT = Path(__file__).resolve().parents[1]
 

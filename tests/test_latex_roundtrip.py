@@ -11,15 +11,15 @@ import pytest
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derive.argmin import ArgminClass, LikelihoodClass
-from derive.declarations import Declarations
-from derive.exercise import build_declarations
-from derive.latex import MAX_FORMULA_CHARS, parse_latex
-from derive.lower import Lowerer
-from derive.spec import ClaimSpec, ExerciseSpec, load_specs
-from verify.check import _claim_declarations, _too_big_to_print, derive_expected, exercise_notation
-from verify.compare import compare, time_limit
-from verify.latex_writer import to_latex
+from derive.lower.argmin import ArgminClass, LikelihoodClass
+from derive.lower.definitions import build_declarations
+from derive.lower.lowerer import Lowerer
+from derive.parse.latex import MAX_FORMULA_CHARS, parse_latex
+from derive.spec.declarations import Declarations
+from derive.spec.load import ClaimSpec, ExerciseSpec, load_specs
+from verify.compare.engine import compare, time_limit
+from verify.run.check import _claim_declarations, _too_big_to_print, derive_expected, exercise_notation
+from verify.write.latex import to_latex
 
 ROOT = Path(__file__).resolve().parents[1]
 # A loss or likelihood derived "up to a positive factor and a constant" (derive/argmin.py) is printed with this

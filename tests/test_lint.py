@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from verify.lint import lint_file, lint_text
+from verify.lint.core import lint_file, lint_text
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "lint"

@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derive.declarations import Declarations
-from derive.latex import parse_latex
-from derive.lower import Lowerer, LoweringError
-from derive.recipes import RecipeInterpreter
-from derive.spec import parse_spec_file
-from verify.check import check_exercise
+from derive.lower.lowerer import Lowerer, LoweringError
+from derive.parse.latex import parse_latex
+from derive.recipes.interpreter import RecipeInterpreter
+from derive.spec.declarations import Declarations
+from derive.spec.load import parse_spec_file
 from verify.result import Verdict
+from verify.run.check import check_exercise
 
 SOFTMAX = """
   - id: t/1

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # runnable without installing the project
     sys.path.insert(0, str(ROOT))
 
-from derive.notes_math import MathSpan, find_math, find_math_in_file  # noqa: E402
+from verify.notes.math import MathSpan, find_math, find_math_in_file  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "notes"
 SHARED_NOTES = ROOT.parent / "shared" / "notes"

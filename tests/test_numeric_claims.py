@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from derive.exercise import build_declarations
-from derive.recipes import RecipeInterpreter
-from derive.spec import parse_spec_file
-from verify.check import check_exercise
-from verify.numeric_claims import compare_numeric, printed_sides
+from derive.lower.definitions import build_declarations
+from derive.recipes.interpreter import RecipeInterpreter
+from derive.spec.load import parse_spec_file
+from verify.claims.numeric import compare_numeric, printed_sides
 from verify.result import Verdict
+from verify.run.check import check_exercise
 
 NET = """
       W1: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]
@@ -35,7 +35,7 @@ def run(tmp_path: Path, body: str) -> dict[str, object]:
 
 
 def sides(latex: str):
-    from derive.declarations import Declarations
+    from derive.spec.declarations import Declarations
 
     return printed_sides(latex, Declarations())
 

@@ -1,10 +1,10 @@
 """Region checker, index-notation checker and code sandbox (inline inputs only)."""
 
-from derive.exercise import build_declarations
-from derive.spec import ExerciseSpec
-from verify.index_notation import check_index_claim
-from verify.regions import check_region_claim
-from verify.sandbox import check_code
+from derive.lower.definitions import build_declarations
+from derive.spec.load import ExerciseSpec
+from verify.claims.index.check import check_index_claim
+from verify.claims.regions import check_region_claim
+from verify.claims.sandbox import check_code
 
 NET = "threshold_net(WH=[[1],[1]], bH=[-1,-3], WO=[[-1,2]], bO=0.5, output=yhat)"
 LINEAR = ["shape W = (3, 4)", "shape x = (4)", "shape b = (3)", "shape z = (3)",

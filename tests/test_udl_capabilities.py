@@ -6,13 +6,13 @@ from pathlib import Path
 
 import sympy as sp
 
-from derive.declarations import Declarations
-from derive.latex import parse_latex
-from derive.lower import Lowerer
-from derive.recipes import RecipeInterpreter
-from derive.spec import parse_spec_file
-from verify.check import check_exercise
+from derive.lower.lowerer import Lowerer
+from derive.parse.latex import parse_latex
+from derive.recipes.interpreter import RecipeInterpreter
+from derive.spec.declarations import Declarations
+from derive.spec.load import parse_spec_file
 from verify.result import Verdict
+from verify.run.check import check_exercise
 
 
 def _verdicts(tmp_path: Path, text: str) -> dict[str, Verdict]:
@@ -178,8 +178,8 @@ exercises:
 
 
 def test_two_index_heads_of_an_opaque_network_are_distinct_functions() -> None:
-    from derive.exercise import build_declarations
-    from derive.spec import ExerciseSpec
+    from derive.lower.definitions import build_declarations
+    from derive.spec.load import ExerciseSpec
 
     ex = ExerciseSpec(id="t/f", title=None, notes=None, spec_file="x", spec_line=1, functions={"f": "opaque"})
     low = Lowerer(build_declarations(ex))
@@ -285,7 +285,7 @@ exercises:
 
 
 def test_diagnosis_never_reports_a_factor_zero_or_a_size_dependent_factor() -> None:
-    from verify.diagnose import diagnose
+    from verify.compare.diagnose import diagnose
 
     sigma = sp.Symbol("sigma", positive=True)
     assert diagnose(sp.Integer(0), sigma / sp.sqrt(2 * sp.pi)).startswith("the claim is 0 where")
@@ -297,8 +297,8 @@ def test_diagnosis_never_reports_a_factor_zero_or_a_size_dependent_factor() -> N
 def test_expectation_of_a_relu_power_is_fast_and_exact() -> None:
     import time
 
-    from derive.declarations import declare_symbols
-    from derive.expectation import expectation
+    from derive.lower.expectation import expectation
+    from derive.spec.declarations import declare_symbols
 
     decls = Declarations()
     declare_symbols(decls, {"a": {"normal": [0, "sigma"]}, "sigma": "positive"})

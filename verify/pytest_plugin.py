@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from derive.spec import SPEC_SUFFIXES, ExerciseSpec, SpecError, parse_spec_file
-from verify.check import check_exercise
+from derive.spec.load import SPEC_SUFFIXES, ExerciseSpec, SpecError, parse_spec_file
 from verify.result import ClaimResult, Verdict
+from verify.run.check import check_exercise
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

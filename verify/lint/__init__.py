@@ -5,10 +5,3 @@ earlier in a section are in scope for later formulas. Anything that cannot be ju
 certainty is skipped and counted by reason, never reported: a finding always carries a
 confirmed counterexample (or an exact difference for written-out arithmetic).
 """
-
-from __future__ import annotations
-
-from verify.lint.cli import register, run
-from verify.lint.core import LintOutcome, lint_file, lint_text
-
-__all__ = ["LintOutcome", "lint_file", "lint_text", "register", "run"]

@@ -11,12 +11,11 @@ from typing import Any
 
 import sympy as sp
 
-from derive.latex import LatexParseError, parse_latex
-from derive.latex_ast import Formula, Node, Statement
-from derive.lower import LoweringError
-from derive.notes_math import MathSpan, find_math
-from verify.compare import format_expr
-from verify.lint import steps as judge
+import verify.lint.steps as judge
+from derive.lower.lowerer import LoweringError
+from derive.parse.latex import LatexParseError, parse_latex
+from derive.parse.tree import Formula, Node, Statement
+from verify.compare.engine import format_expr
 from verify.lint.lowering import LintLowerer, operand_value, value_or_reason
 from verify.lint.readings import Step, names_a_new_quantity, readings, withheld
 from verify.lint.scope import Facts, Scope
@@ -49,6 +48,7 @@ from verify.lint.syntax import (
     unbox,
     used_names,
 )
+from verify.notes.math import MathSpan, find_math
 from verify.result import ClaimResult, Counterexample, Location, Report, Verdict
 
 _THOUSANDS = re.compile(r"(?<![\d,.{_])\d{1,3}(?:,\d{3})+(?![\d,])")

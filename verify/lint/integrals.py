@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from derive.latex_ast import Node
-from derive.lower import LoweringError, single_expression
+from derive.lower.lowerer import LoweringError, single_expression
+from derive.parse.tree import Node
 
 if TYPE_CHECKING:
     from verify.lint.lowering import LintLowerer

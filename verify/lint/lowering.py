@@ -14,11 +14,11 @@ from contextlib import contextmanager
 
 import sympy as sp
 
-from derive.declarations import Declarations
-from derive.functions import builtin_for
-from derive.latex_ast import Node
-from derive.lower import Lowerer, LoweringError, single_expression, split_arguments
-from verify.compare import time_limit
+from derive.lower.functions import builtin_for
+from derive.lower.lowerer import Lowerer, LoweringError, single_expression, split_arguments
+from derive.parse.tree import Node
+from derive.spec.declarations import Declarations
+from verify.compare.engine import time_limit
 from verify.lint.integrals import definite_integral
 from verify.lint.source import SCALE_UNIT
 from verify.lint.syntax import has_derivative

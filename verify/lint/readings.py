@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.latex_ast import Node, Statement
-from verify.lint import steps as judge
+import verify.lint.steps as judge
+from derive.parse.tree import Node, Statement
 from verify.lint.lowering import LintLowerer, operand_value
 from verify.lint.scope import Scope, symbol_names
 from verify.lint.syntax import has_derivative, has_kind, has_transpose, used_names, walk

@@ -9,9 +9,9 @@ from typing import Any
 
 import sympy as sp
 
-from derive.declarations import Declarations
-from derive.latex_ast import Node
-from derive.lower import LoweringError, split_arguments
+from derive.lower.lowerer import LoweringError, split_arguments
+from derive.parse.tree import Node
+from derive.spec.declarations import Declarations
 from verify.lint.lowering import LintLowerer
 from verify.lint.syntax import printed_decimals
 

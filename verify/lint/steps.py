@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from verify.compare import Comparison, compare, time_limit
+from verify.compare.engine import Comparison, compare, time_limit
 
 STEP_SECONDS = 2.5   # per comparison; a step that needs longer is skipped, never judged
 READINGS = {

@@ -63,9 +63,9 @@ def validated(spec: dict[str, Any], attempts: int = 50, claim_seconds: float = 5
     """The spec `derivcheck verify` loads and agrees with: every `given` entry verify cannot build is
     removed, and every claim lint judged right that verify (reading without lint's caution) calls
     wrong, ill-posed or unparsed is dropped, so that a starter spec never starts with a false alarm."""
-    from derive.exercise import build_declarations
-    from derive.spec import SpecError, parse_spec_file
-    from verify.check import check_exercise
+    from derive.lower.definitions import build_declarations
+    from derive.spec.load import SpecError, parse_spec_file
+    from verify.run.check import check_exercise
 
     exercises = []
     for original in spec.get("exercises", []):

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.latex_ast import Node
-from derive.lower import LoweringError
+from derive.lower.lowerer import LoweringError
+from derive.parse.tree import Node
 from verify.lint.lowering import LintLowerer
 from verify.lint.scope import Facts, ValueOf
 from verify.lint.syntax import derivative_quantity, derivative_variables

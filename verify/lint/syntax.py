@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from derive.latex import statements_of
-from derive.latex_ast import Formula, Node, Statement
-from derive.lower import Lowerer, split_arguments
+from derive.lower.lowerer import Lowerer, split_arguments
+from derive.parse.latex import statements_of
+from derive.parse.tree import Formula, Node, Statement
 
 # Names that stay what they usually are (Euler's number, pi, the imaginary unit or an index, the
 # differential d): a formula that assigns one of them makes its later uses ambiguous instead.

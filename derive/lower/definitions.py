@@ -1,0 +1,92 @@
+"""Exercise spec -> Declarations (symbols, functions, given quantities lowered to SymPy)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import sympy as sp
+
+from derive.lower.functions import BUILTINS, builtin_named, opaque_function
+from derive.lower.lowerer import Lowerer, LoweringError, split_arguments
+from derive.parse.latex import LatexParseError, parse_latex
+from derive.spec.declarations import NAME_RE, DeclarationError, Declarations, declare_symbols
+from derive.spec.load import ExerciseSpec, SpecError
+
+
+def build_declarations(ex: ExerciseSpec) -> Declarations:
+    decls = Declarations(labels=frozenset(ex.labels), layout=getattr(ex, "layout", None))
+    try:
+        declare_symbols(decls, ex.symbols)
+    except DeclarationError as exc:
+        raise SpecError(ex.spec_file, ex.spec_line, str(exc)) from None
+    if decls.shapes:
+        from derive.lower.matcalc import instantiate
+
+        instantiate(decls)
+    for name, kind in ex.functions.items():
+        if not NAME_RE.match(name):
+            raise SpecError(ex.spec_file, ex.spec_line, f"invalid function name {name!r}")
+        builder = opaque_function(name) if kind == "opaque" else builtin_named(kind)
+        if builder is None:
+            raise SpecError(ex.spec_file, ex.spec_line,
+                            f"function {name}: unknown built-in {kind!r} (known: {', '.join(sorted(BUILTINS))})")
+        decls.functions[name] = builder
+    for key, value in ex.given.items():
+        line = ex.given_lines.get(key, ex.spec_line)
+        try:
+            _define(decls, key, value)
+        except (LatexParseError, LoweringError, DeclarationError, ValueError) as exc:
+            raise SpecError(ex.spec_file, line, f"given {key}: {exc}") from None
+    return decls
+
+
+def given_value(decls: Declarations, value: Any) -> sp.Basic:
+    """A `given:` value: LaTeX text, a number, or nested lists of numbers (a matrix)."""
+    if isinstance(value, bool):
+        raise ValueError("true/false is not a value")
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, float):
+        frac = Fraction(repr(value))
+        return sp.Rational(frac.numerator, frac.denominator)
+    if isinstance(value, list):
+        rows = [given_value(decls, v) for v in value]
+        if rows and all(isinstance(r, sp.MatrixBase) for r in rows):
+            return sp.ImmutableMatrix([list(r) for r in rows])
+        if any(isinstance(r, sp.MatrixBase) for r in rows):
+            raise ValueError("ragged matrix")
+        return sp.ImmutableMatrix(rows)
+    if isinstance(value, str):
+        formula = parse_latex(value)
+        if len(formula.statements) != 1 or len(formula.statements[0].operands) != 1:
+            raise ValueError("a definition must be one expression")
+        return Lowerer(decls).expr(formula.statements[0].operands[0])
+    raise ValueError(f"cannot use {type(value).__name__} as a value")
+
+
+def _define(decls: Declarations, key: str, value: Any) -> None:
+    if NAME_RE.match(key):
+        from derive.recipes.kernels import IllPosedValue, ragged_rows
+
+        problem = ragged_rows(value)  # malformed data: claims using it are ill-posed, not a spec error
+        decls.given[key] = IllPosedValue(key, problem) if problem else given_value(decls, value)
+        return
+    # A function definition written as in the notes: `f[x, \phi]`, `\text{sig}[z]`.
+    formula = parse_latex(key)
+    head = formula.statements[0].operands[0] if formula.statements else None
+    if head is None or head.kind != "call" or len(formula.statements[0].operands) != 1:
+        raise ValueError("a given key is a name or a function head like f[x, \\phi]")
+    low = Lowerer(decls)
+    name = low._name_of(head.args[0])
+    if name is None:
+        raise ValueError("cannot read the function name")
+    params = []
+    for arg in split_arguments(head.args[1]):
+        if len(arg) != 1:
+            raise ValueError("function parameters must be names")
+        p = low.expr(arg[0])
+        if not isinstance(p, sp.Symbol):
+            raise ValueError("function parameters must be names")
+        params.append(p)
+    decls.given_functions[name] = (tuple(params), given_value(decls, value))

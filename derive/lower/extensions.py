@@ -1,0 +1,300 @@
+"""Lowering of node kinds added for the UDL specs, kept out of derive/lower.py (which is long enough).
+
+`Lowerer.expr` looks a node kind up in `EXTRA_KINDS` when it has no `_lower_<kind>` method of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import sympy as sp
+
+if TYPE_CHECKING:
+    from derive.lower.lowerer import Lowerer
+    from derive.parse.tree import Node
+
+
+def lower_factorial(low: Lowerer, node: Node) -> sp.Expr:
+    """`k!`, `(n+1)!`: the factorial (the gamma function's integer values for symbolic arguments)."""
+    from derive.lower.lowerer import LoweringError, TooLarge
+
+    value = low.expr(node.args[0])
+    if isinstance(value, sp.MatrixBase):
+        raise LoweringError("factorial of a matrix")
+    if value.is_Integer and value > 1000:
+        raise TooLarge(f"factorial of {value}")
+    if value.is_number and (value.is_negative or value.is_Integer is False):
+        raise LoweringError(f"factorial of {value}")
+    return sp.factorial(value)
+
+
+EXTRA_KINDS: dict[str, Callable[[Lowerer, Node], sp.Expr]] = {
+    "factorial": lower_factorial,
+}
+
+
+def extra_lowering(low: Lowerer, kind: str) -> Callable[[Node], sp.Expr] | None:
+    """The lowering of a node kind defined here, bound to `low`, else None."""
+    fn = EXTRA_KINDS.get(kind)
+    return None if fn is None else (lambda node: fn(low, node))
+
+
+def head_operator(low: Lowerer, node: Node, applied: bool = True) -> Callable[[Sequence[sp.Expr]], sp.Expr] | None:
+    """An operator written before its operand (`\\operatorname*{argmin}_{\\phi}`), else None.
+
+    `applied`: the node heads a bracket (`f(x)`), so functions of vectors apply too; otherwise it is a factor of
+    a product, where only operators (argmin) act on what follows.
+    """
+    if node.kind == "func":
+        return _undefined_probability(low, node)
+    if applied and node.kind in ("name", "sub", "bold") and (vector := _function_of_vectors(low, node)) is not None:
+        return vector
+    if node.kind != "sub":
+        return None
+    from derive.lower.argmin import argmin_operator
+
+    return argmin_operator(low, node) or _family_member(low, node)
+
+
+def _family_member(low: Lowerer, node: Node) -> Callable[[Sequence[sp.Expr]], sp.Expr] | None:
+    """`f_{1,d}[x, phi]` for an opaque f (and no function named f_{1,d}): the head f(1, d, x, phi).
+
+    Network heads indexed by output and dimension are one unspecified function of their indices and inputs,
+    so f_{1,d} and f_{2,d} are different functions, and f_{1,d} differs between values of d.
+    """
+    name = low._name_of(node)
+    if name is None or name in low.decls.functions or name in low.decls.given_functions:
+        return None
+    base = low._name_of(node.args[0])
+    builder = low.decls.functions.get(base) if base else None
+    head = getattr(builder, "opaque_head", None)
+    if head is None:
+        return None
+    indices = low._index_letters(node.args[1])
+
+    def apply(args: Sequence[sp.Expr]) -> sp.Expr:
+        flat = [e for a in args for e in (a if isinstance(a, sp.MatrixBase) else [a])]
+        return head(*indices, *flat)
+
+    apply.names_a_value = True  # type: ignore[attr-defined]  # with nothing to apply to, f_5 is the symbol f_5
+    return apply
+
+
+def _undefined_probability(low: Lowerer, node: Node) -> Callable[[Sequence[sp.Expr]], sp.Expr] | None:
+    """`Pr(y | x)` with no `Pr` under given: names a probability the exercise does not define."""
+    if node.kind != "func" or node.args[0] != "Pr" or low._function("Pr") is not None:
+        return None
+    from derive.lower.lowerer import UndefinedQuantity
+
+    def undefined(args: Sequence[sp.Expr]) -> sp.Expr:
+        raise UndefinedQuantity("Pr(...) is not defined (define 'Pr[y, ...]' under given:)")
+
+    return undefined
+
+
+class Intermediate:
+    """A defined quantity as the variable of a derivative: `\\partial h_3 / \\partial f_2` with f_2 under given:."""
+
+    def __init__(self, name: str, value: sp.Expr) -> None:
+        self.name, self.value = name, value
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def intermediate_variable(low: Lowerer, node: Node, value: sp.Basic) -> Intermediate | None:
+    name = low._name_of(node)
+    if name is None or name not in low.decls.given or not isinstance(value, sp.Expr) or value.is_number:
+        return None
+    return Intermediate(name, value)
+
+
+def intermediate_derivative(expr: sp.Expr, spec: list, what: str) -> sp.Expr:
+    """d expr / d v through a computation graph: v's definition inside expr becomes a fresh variable.
+
+    The derivative is defined only when expr depends on v's ingredients through v alone (as f_3 depends on h_1
+    through h_2 and h_3); otherwise holding "the rest" fixed is ambiguous and nothing is derived.
+    """
+    from derive.lower.lowerer import LoweringError, UndefinedQuantity
+
+    result = expr
+    for v in spec:
+        if not isinstance(v, Intermediate):
+            result = sp.diff(result, v)
+            continue
+        if isinstance(result, sp.MatrixBase) or isinstance(v.value, sp.MatrixBase):
+            raise LoweringError("derivatives of matrix quantities by defined quantities are taken on concrete sizes")
+        fresh = sp.Dummy(v.name, real=True)
+        replaced = result.subs(v.value, fresh)
+        if not replaced.has(fresh):
+            if isinstance(result, sp.Symbol) and result.name == what:
+                raise UndefinedQuantity(f"{what} is not defined (no definition of it is given)")
+            raise UndefinedQuantity(f"{what} is not defined in terms of {v.name}")
+        leftover = (replaced.free_symbols & v.value.free_symbols) - {fresh}
+        if leftover:
+            names = ", ".join(sorted(map(str, leftover)))
+            raise LoweringError(f"{what} depends on {names} other than through {v.name}; the partial derivative "
+                                f"is ambiguous")
+        result = sp.diff(replaced, fresh).xreplace({fresh: v.value})
+    return result
+
+
+def indicator_value(low: Lowerer, items: list[Node]) -> sp.Expr:
+    """`\\mathbb{1}[z > 0]`; with a vector or matrix z, the indicator of each entry (same shape)."""
+    from derive.lower.functions import indicator
+    from derive.parse.tree import is_sep
+
+    operands = [i for i in items if not is_sep(i)]
+    values = [low.expr(o) for o in operands if o.kind != "text"] if len(operands) == 2 else []
+    shapes = {v.shape for v in values if isinstance(v, sp.MatrixBase)}
+    if not shapes:
+        return indicator(low.condition(items))
+    from derive.lower.lowerer import LoweringError
+
+    rels = [i.args[0] for i in items if is_sep(i, "rel")]
+    if len(shapes) != 1 or len(rels) != 1:
+        raise LoweringError("an indicator of a vector needs one relation between same-sized sides")
+    (shape,) = shapes
+
+    def entry(v: sp.Expr, r: int, c: int) -> sp.Expr:
+        return v[r, c] if isinstance(v, sp.MatrixBase) else v
+
+    table = {"<": sp.Lt, ">": sp.Gt, "<=": sp.Le, ">=": sp.Ge}
+    if rels[0] not in table:
+        raise LoweringError(f"cannot use relation {rels[0]!r} in an indicator of a vector")
+    a, b = values
+    return sp.ImmutableMatrix(shape[0], shape[1],
+                              lambda r, c: indicator(table[rels[0]](entry(a, r, c), entry(b, r, c))))
+
+
+# ------------------------------------------------------------------ functions of vectors
+def _flat(args: Sequence[sp.Expr]) -> list[sp.Expr]:
+    return [e for a in args for e in (list(a) if isinstance(a, sp.MatrixBase) else [a])]
+
+
+def _output_size(low: Lowerer, name: str) -> int | None:
+    """The declared output size of an unspecified function (`functions: {f: opaque}`, `symbols: {f: {shape: [M]}}`)."""
+    shape = low.decls.shapes.get(name)
+    if shape is None:
+        return None
+    rows, cols = (s.xreplace({low.decls.symbol(k): v for k, v in low.decls.given.items()
+                              if isinstance(v, sp.Basic) and v.is_Integer}) for s in shape)
+    if not (rows.is_Integer and cols == 1):
+        return None
+    return int(rows)
+
+
+def opaque_call(low: Lowerer, name: str, args: Sequence[sp.Expr]) -> sp.Expr | None:
+    """f(x) of an unspecified function with vector arguments: a vector when f has a declared output size."""
+    builder = low.decls.functions.get(name)
+    head = getattr(builder, "opaque_head", None)
+    if head is None:
+        return None
+    size = _output_size(low, name)
+    flat = _flat(args)
+    if size is None:
+        if not any(isinstance(a, sp.MatrixBase) for a in args) or len(args) == 1:
+            return None   # the ordinary scalar application
+        return head(*flat)
+    return sp.ImmutableMatrix([[head(k, *flat)] for k in range(1, size + 1)])
+
+
+def _quantity_at(low: Lowerer, node: Node) -> tuple[sp.Basic, sp.Basic] | None:
+    """`h(x)` for a quantity given as a function of the variable x: (its value, x); else None."""
+    if node.kind != "call":
+        return None
+    name = low._name_of(node.args[0])
+    if name is None or name not in low.decls.given or name in low.decls.functions:
+        return None
+    from derive.lower.lowerer import single_expression
+
+    try:
+        point = low.expr(single_expression(node.args[1]))
+    except (ValueError, TypeError):
+        return None
+    value = low.decls.given[name]
+    entries = list(point) if isinstance(point, sp.MatrixBase) else [point]
+    if not all(isinstance(e, sp.Symbol) for e in entries) or not isinstance(value, sp.Basic):
+        return None
+    if not any(value.has(e) for e in entries):
+        return None
+    return value, point
+
+
+def function_operator(low: Lowerer, op: Node, target: Node) -> sp.Expr | None:
+    """`D F(p)` (the Jacobian of F at p) and `\\nabla G(p)` (the gradient of a scalar G at p, a column).
+
+    F is an unspecified function (its derivatives stay unspecified functions, derive/matcalc.py) or a quantity
+    given as a function of the variable p. `\\nabla G(p)^T` transposes the gradient. None for anything else.
+    """
+    from derive.lower.lowerer import LoweringError, split_arguments
+    from derive.lower.matcalc import opaque_derivatives
+
+    transpose = target.kind == "sup" and low._is_transpose(target.args[1])
+    call = target.args[0] if transpose else target
+    if call.kind != "call":
+        return None
+    at = _quantity_at(low, call)
+    if at is not None:
+        value, point = at
+        variables = list(point) if isinstance(point, sp.MatrixBase) else [point]
+        outputs = list(value) if isinstance(value, sp.MatrixBase) else [value]
+        jac = sp.Matrix([[sp.diff(v, x) for x in variables] for v in outputs])
+    else:
+        name = low._name_of(call.args[0])
+        if name is None or getattr(low.decls.functions.get(name), "opaque_head", None) is None:
+            return None
+        args = [low._argument(a) for a in split_arguments(call.args[1])]
+        flat = _flat(args)
+        fresh = [sp.Dummy(f"xi{k}", real=True) for k in range(len(flat))]
+        shaped, start = [], 0
+        for a in args:
+            n = len(a) if isinstance(a, sp.MatrixBase) else 1
+            shaped.append(sp.ImmutableMatrix(fresh[start:start + n]) if isinstance(a, sp.MatrixBase) else fresh[start])
+            start += n
+        value = opaque_call(low, name, shaped)
+        if value is None:
+            value = low.decls.functions[name](shaped)
+        outputs = list(value) if isinstance(value, sp.MatrixBase) else [value]
+        jac = sp.Matrix([[sp.diff(v, x) for x in fresh] for v in outputs])
+        jac = jac.applyfunc(opaque_derivatives).xreplace(dict(zip(fresh, flat, strict=True)))
+    jac = sp.ImmutableMatrix(jac.applyfunc(opaque_derivatives))
+    if op.args[0] == "nabla":
+        if jac.shape[0] != 1:
+            raise LoweringError("\\nabla of a vector-valued function (use its Jacobian D)")
+        result = jac.T
+    else:
+        result = jac
+    return result.T if transpose else result
+
+
+def _function_of_vectors(low: Lowerer, node: Node) -> Callable[[Sequence[sp.Expr]], sp.Expr] | None:
+    """Heads that take vectors: an unspecified f with a declared output size or several vector arguments, and
+    `h(x)` for a quantity h given as a function of the variable x (its value there)."""
+    name = low._name_of(node)
+    if name is None:
+        return None
+    builder = low.decls.functions.get(name)
+    if getattr(builder, "opaque_head", None) is not None:
+        def vector_valued(args: Sequence[sp.Expr]) -> sp.Expr:
+            value = opaque_call(low, name, args)
+            return value if value is not None else builder(args)
+
+        return vector_valued
+    value = low.decls.given.get(name)
+    if name in low.decls.functions or name in low.decls.given_functions or not isinstance(value, sp.Basic):
+        return None
+    if not low.decls.shapes:
+        return None   # only exercises that compute with vectors read `h(x)` as h at x
+
+    def at_point(args: Sequence[sp.Expr]) -> sp.Expr:
+        from derive.lower.lowerer import _times
+
+        point = args[0] if len(args) == 1 else None
+        entries = list(point) if isinstance(point, sp.MatrixBase) else [point]
+        if point is not None and all(isinstance(e, sp.Symbol) for e in entries) and any(value.has(e) for e in entries):
+            return value
+        return _times(value, point) if point is not None else value
+
+    return at_point

@@ -1,0 +1,243 @@
+"""Matrix sizes: infer the size of quantities and of their derivatives, and check size claims.
+
+A size claim (`kind: shape`) reads `<quantity> : D_2 \\times D_3` or `<quantity> \\rightarrow (D_i \\times 1)`.
+Sizes of the primitive quantities are declared (`symbols: {Omega_1: {shape: [D_2, D_1]}}`; `[D]` is a
+column vector, `[]` a scalar); the sizes of defined quantities are inferred from their `given:`
+definitions (sums must agree, products chain, activations act elementwise, `^T` transposes). The size of
+`\\partial A / \\partial B` follows the exercise's `layout:` (denominator: rows follow B, as in Prince's
+book; numerator: rows follow A).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+from derive.lower.lowerer import Lowerer, LoweringError, single_expression
+from derive.parse.latex import LatexParseError, parse_latex
+from derive.parse.tree import Node
+from derive.spec.declarations import Declarations
+
+Shape = tuple[sp.Expr, sp.Expr]
+LAYOUTS = ("denominator", "numerator")
+SCALAR: Shape = (sp.Integer(1), sp.Integer(1))
+
+
+class ShapeError(ValueError):
+    """A size that cannot be inferred (-> unverified) or an inconsistent expression (-> ill-posed)."""
+
+    def __init__(self, message: str, *, ill_posed: bool = False) -> None:
+        super().__init__(message)
+        self.ill_posed = ill_posed
+
+
+@dataclass
+class ShapeVerdict:
+    verdict: str            # "correct" | "wrong" | "ill-posed" | "unverified" | "unparsed"
+    message: str
+    expected: str | None = None
+
+
+def declared_shape(decls: Declarations, value: Any) -> Shape:
+    """`[D_2, D_1]` -> (D_2, D_1); `[D]` -> (D, 1); `[]` -> scalar."""
+    if not isinstance(value, list) or len(value) > 2:
+        raise ValueError("shape takes a list of at most two sizes")
+    dims = []
+    for v in value:
+        if isinstance(v, bool) or not isinstance(v, (int, str)):
+            raise ValueError(f"a size is an integer or a name, got {v!r}")
+        if isinstance(v, int):
+            dims.append(sp.Integer(v))
+        else:
+            decls.assumptions.setdefault(v, {"integer": True, "positive": True})
+            dims.append(decls.symbol(v))
+    while len(dims) < 2:
+        dims.append(sp.Integer(1))
+    return dims[0], dims[1]
+
+
+def fmt(shape: Shape) -> str:
+    return f"{shape[0]} x {shape[1]}"
+
+
+class ShapeInference:
+    def __init__(self, decls: Declarations, given_text: dict[str, Any], layout: str | None) -> None:
+        self.decls = decls
+        self.low = Lowerer(decls)
+        self.given_text = given_text
+        self.layout = layout
+        self._busy: set[str] = set()
+
+    # ------------------------------------------------------------ quantities
+    def of_name(self, name: str) -> Shape:
+        if name in self.decls.shapes:
+            return self.decls.shapes[name]
+        text = self.given_text.get(name)
+        if isinstance(text, str) and name not in self._busy:
+            self._busy.add(name)
+            try:
+                formula = parse_latex(text)
+                return self.of(formula.statements[0].operands[0])
+            except (LatexParseError, IndexError) as exc:
+                raise ShapeError(f"cannot read the definition of {name}: {exc}") from None
+            finally:
+                self._busy.discard(name)
+        raise ShapeError(f"the size of {name} is neither declared (symbols: shape) nor defined")
+
+    def of(self, node: Node) -> Shape:
+        k = node.kind
+        if k == "number":
+            return SCALAR
+        if k in ("paren", "group"):
+            return self.of(single_expression(node.args[0]))
+        if k in ("neg", "pos"):
+            return self.of(node.args[0])
+        if k == "sup" and self.low._is_transpose(node.args[1]):
+            r, c = self.of(node.args[0])
+            return c, r
+        if k in ("add", "minus"):
+            a, b = self.of(node.args[0]), self.of(node.args[1])
+            if a != b and SCALAR not in (a, b):
+                raise ShapeError(f"adding sizes {fmt(a)} and {fmt(b)}", ill_posed=True)
+            return a if a != SCALAR else b
+        if k in ("implicit", "mul"):
+            return self._product([self.of(f) for f in node.args])
+        if k == "frac" and self._derivative_parts(node) is not None:
+            return self.derivative(*self._derivative_parts(node))
+        if k == "call":
+            head, rows = node.args
+            name = self.low._name_of(head)
+            if name is not None and self.low._function(name) is not None:
+                shapes = [self.of(single_expression(rows))]
+                return shapes[0]   # activations act elementwise
+            return self._product([self.of(head), self.of(single_expression(rows))])
+        name = self.low._name_of(node)
+        if name is not None:
+            return self.of_name(name)
+        raise ShapeError(f"cannot infer the size of {node.kind!r}")
+
+    def _product(self, shapes: list[Shape]) -> Shape:
+        out: Shape | None = None
+        for s in shapes:
+            if s == SCALAR:
+                continue
+            if out is None:
+                out = s
+                continue
+            if sp.simplify(out[1] - s[0]) != 0:
+                raise ShapeError(f"multiplying sizes {fmt(out)} and {fmt(s)}", ill_posed=True)
+            out = (out[0], s[1])
+        return out or SCALAR
+
+    # ------------------------------------------------------------ derivatives
+    def _derivative_parts(self, node: Node) -> tuple[Node, Node] | None:
+        try:
+            num, den = single_expression(node.args[0]), single_expression(node.args[1])
+        except LoweringError:
+            return None
+        if num.kind == "partial" and den.kind == "partial" and num.args[1] is not None and den.args[1] is not None:
+            return num.args[1], den.args[1]
+        return None
+
+    def derivative(self, of: Node, wrt: Node) -> Shape:
+        if self.layout not in LAYOUTS:
+            raise ShapeError("the size of a derivative depends on the layout convention; declare "
+                             "`layout: denominator` or `layout: numerator`")
+        a, b = self.of(of), self.of(wrt)
+        a_vec, b_vec = a[1] == 1, b[1] == 1
+        if a == SCALAR:
+            return b if self.layout == "denominator" else (b[1], b[0])
+        if b == SCALAR:
+            return (a[1], a[0]) if self.layout == "denominator" else a
+        if a_vec and b_vec:
+            return (b[0], a[0]) if self.layout == "denominator" else (a[0], b[0])
+        raise ShapeError(f"the derivative of a {fmt(a)} quantity by a {fmt(b)} one is a higher-order tensor")
+
+    # ------------------------------------------------------------ claims
+    def claimed_size(self, node: Node) -> Shape:
+        while node.kind in ("paren", "group"):
+            node = single_expression(node.args[0])
+        if node.kind == "sup" and self.low._name_of(node.args[0]) == "bb_R":
+            # `\mathbb{R}^{20}` is a column of 20 entries, `\mathbb{R}^{m \times n}` an m x n matrix.
+            script = node.args[1]
+            node = single_expression(script.args[0]) if script.kind == "group" else script
+        factors = list(node.args) if node.kind == "mul" else [node]
+        if len(factors) > 2:
+            raise ShapeError("a size has at most two factors")
+        known = {d for s in self.decls.shapes.values() for d in s if isinstance(d, sp.Symbol)}
+        known |= set(numeric_sizes(self.decls))
+        dims = []
+        plain = self.decls.copy()
+        plain.index_ranges = {}   # `D_i` is a size here, not the i-th entry of D
+        for f in factors:
+            value = Lowerer(plain).expr(f)
+            given = self.decls.given.get(value.name) if isinstance(value, sp.Symbol) else None
+            if isinstance(given, sp.Basic) and given.is_Integer:
+                value = given   # a size the exercise gives a number
+            if not (value.is_Integer and value > 0) and value not in known:
+                shown = str(value)
+                if isinstance(value, sp.Symbol) and value.name.startswith("bb_"):
+                    shown = rf"\mathbb{{{value.name[3:]}}}"
+                raise ShapeError(f"{shown} is not a declared size (nor a number)", ill_posed=True)
+            dims.append(value)
+        while len(dims) < 2:
+            dims.append(sp.Integer(1))
+        return dims[0], dims[1]
+
+
+def numeric_sizes(decls: Declarations) -> dict[sp.Symbol, sp.Expr]:
+    """Size symbols that the exercise gives a number (`D_1: 20`), to compare sizes as numbers."""
+    sizes = {d for s in decls.shapes.values() for d in s if isinstance(d, sp.Symbol)}
+    return {d: decls.given[d.name] for d in sizes
+            if isinstance(decls.given.get(d.name), sp.Basic) and getattr(decls.given[d.name], "is_Integer", False)}
+
+
+def check_shape_claim(latex: str, decls: Declarations, given_text: dict[str, Any],
+                      layout: str | None, quantity: str | None = None) -> ShapeVerdict:
+    """`<quantity> : R \\times C` against the size inferred from the declarations.
+
+    A bare size (`20 \\times 5`, `\\in \\mathbb{R}^{20}`, a cell of a table of sizes) is the size of `quantity`
+    (the claim's `expect:`, LaTeX naming the quantity of the table row).
+    """
+    try:
+        formula = parse_latex(latex)
+    except LatexParseError as exc:
+        return ShapeVerdict("unparsed", str(exc))
+    statements = [st for st in formula.statements if st.relations and st.relations[-1] in (":", "->", "in")]
+    subject: Node | None = None
+    if quantity is not None:
+        try:
+            subject = parse_latex(quantity).statements[0].operands[0]
+        except (LatexParseError, IndexError) as exc:
+            return ShapeVerdict("unparsed", f"the quantity {quantity!r}: {exc}")
+        if not statements and len(formula.statements) == 1 and not formula.statements[0].relations:
+            statements = formula.statements
+    if not statements:
+        return ShapeVerdict("unparsed", "a size claim reads `<quantity> : R \\times C`")
+    inference = ShapeInference(decls, given_text, layout)
+    numbers = numeric_sizes(decls)
+    for k, st in enumerate(statements):
+        prefix = f"row {k + 1} of {len(statements)}: " if len(statements) > 1 else ""
+        own = st.operands[0] if st.relations and st.operands[0].kind != "empty" else None
+        if own is None and subject is None:
+            return ShapeVerdict("unparsed", prefix + "a bare size needs the quantity it is the size of (expect:)")
+        try:
+            derived = inference.of(own if own is not None else subject)
+            derived = (derived[0].xreplace(numbers), derived[1].xreplace(numbers))
+            claimed = inference.claimed_size(st.operands[-1])
+        except ShapeError as exc:
+            return ShapeVerdict("ill-posed" if exc.ill_posed else "unverified", prefix + str(exc))
+        except (LoweringError, ValueError) as exc:
+            return ShapeVerdict("unparsed", prefix + str(exc))
+        if claimed == derived:
+            continue
+        if claimed == (derived[1], derived[0]):
+            other = "numerator" if layout == "denominator" else "denominator"
+            what = "a derivative" if (own if own is not None else subject).kind == "frac" else "the quantity"
+            hint = f" (the {other}-layout size)" if what == "a derivative" else ""
+            return ShapeVerdict("wrong", prefix + f"transposed: {fmt(claimed)} where {fmt(derived)} is derived"
+                                + hint, fmt(derived))
+        return ShapeVerdict("wrong", prefix + f"size {fmt(claimed)} where {fmt(derived)} is derived", fmt(derived))
+    return ShapeVerdict("correct", f"correct (size {fmt(derived)}, {layout or 'no'} layout)", fmt(derived))

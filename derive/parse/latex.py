@@ -1,0 +1,151 @@
+"""Parse LaTeX formulas of the notes into statements (relation chains of syntax trees).
+
+`parse_latex` is context-free and cached; `derive.lower` gives the trees meaning.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from lark import Lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from derive.parse.transformer import ToAst
+from derive.parse.tree import Formula, Node, Statement, is_sep
+
+_GRAMMAR = Path(__file__).with_name("latex.lark")
+_ALIGN_ENVS = {"aligned", "align", "alignat", "alignedat", "split", "gathered", "gather", "equation",
+               "multline"}
+MAX_FORMULA_CHARS = 20_000
+
+
+class LatexParseError(ValueError):
+    """The LaTeX could not be read; `column` is 1-based within the formula."""
+
+    def __init__(self, message: str, column: int | None = None, token: str | None = None) -> None:
+        super().__init__(message)
+        self.column = column
+        self.token = token
+
+
+class _NormBars:
+    """Post-lexer: the same `\\|` token opens and closes a norm; alternate (norms do not nest here)."""
+
+    always_accept = ("NORM",)
+
+    def process(self, stream):
+        open_ = False
+        for tok in stream:
+            if tok.type == "NORM":
+                tok.type = "NORM_CLOSE" if open_ else "NORM_OPEN"
+                open_ = not open_
+            yield tok
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    from derive.parse.abs_bars import AbsBars  # plain |x| pairs into an absolute value
+
+    return Lark(_GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="basic",
+                propagate_positions=True, maybe_placeholders=False, postlex=AbsBars(_NormBars()))
+
+
+def parse_tree(text: str) -> Node:
+    """The raw `rows` node of a formula."""
+    if len(text) > MAX_FORMULA_CHARS:
+        raise LatexParseError(f"formula too long ({len(text)} characters)")
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as exc:
+        raise _parse_error(text, exc) from None
+    return ToAst(text).transform(tree)
+
+
+def _parse_error(text: str, exc: UnexpectedInput) -> LatexParseError:
+    column = getattr(exc, "column", None)
+    if isinstance(exc, UnexpectedCharacters):
+        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        return LatexParseError(f"column {column}: cannot read {char!r}", column, char)
+    if isinstance(exc, UnexpectedEOF):
+        return LatexParseError("unexpected end of formula (unclosed group?)", len(text) + 1, None)
+    if isinstance(exc, UnexpectedToken):
+        tok = str(exc.token)
+        if exc.token.type == "$END":
+            return LatexParseError("unexpected end of formula (unclosed group?)", len(text) + 1, None)
+        return LatexParseError(f"column {column}: unexpected {tok!r}", column, tok)
+    return LatexParseError(str(exc).splitlines()[0], column, None)
+
+
+@lru_cache(maxsize=4096)
+def parse_latex(text: str) -> Formula:
+    """Parse one formula (without its `\\[ \\]` or `$` delimiters) into statements."""
+    stripped = text.strip()
+    if not stripped:
+        raise LatexParseError("empty formula", 1, None)
+    rows = parse_tree(stripped)
+    return Formula(statements=statements_of(rows), source=stripped)
+
+
+def _unwrap_alignment(rows: Node) -> Node:
+    """A formula that is one aligned-type environment is read as that environment's rows."""
+    if len(rows.args) == 1:
+        items = [i for i in rows.args[0].args if not is_sep(i, "period") and not is_sep(i, "comma")]
+        if len(items) == 1 and items[0].kind == "env" and items[0].args[0] in _ALIGN_ENVS:
+            return _unwrap_alignment(items[0].args[1])
+    return rows
+
+
+def _starts_with_sign(node: Node) -> bool:
+    while node.kind in ("add", "minus"):
+        node = node.args[0]
+    return node.kind in ("pos", "neg")
+
+
+def statements_of(rows: Node) -> list[Statement]:
+    """Assemble relation chains across rows, ampersands, commas and continuation lines."""
+    rows = _unwrap_alignment(rows)
+    statements: list[Statement] = []
+    current: Statement | None = None
+    for row in rows.args:
+        items = [i for i in row.args if not is_sep(i, "amp")]
+        if not items:
+            continue
+        first = items[0]
+        if is_sep(first, "rel") and current is not None:
+            pass  # `&= ...` continues the chain of the previous row
+        elif (not is_sep(first) and current is not None and _starts_with_sign(first)
+              and current.operands and len(current.operands) > len(current.relations)):
+            # `\\ + \phi_2 a[...]`: a line break inside a sum.
+            current.operands[-1] = Node("add", (current.operands[-1], first))
+            items = items[1:]
+        else:
+            current = None
+        for item in items:
+            if is_sep(item, "rel"):
+                if current is None:
+                    current = Statement([], [])
+                if len(current.operands) == len(current.relations):
+                    current.operands.append(Node("empty"))
+                current.relations.append(item.args[0])
+            elif is_sep(item, "colon"):
+                if current is None:
+                    current = Statement([], [])
+                    statements.append(current)
+                if len(current.operands) == len(current.relations):
+                    current.operands.append(Node("empty"))
+                current.relations.append(":")
+            elif is_sep(item):
+                current = None  # comma, semicolon, period, `|`: a new statement starts
+            else:
+                if current is None or len(current.operands) > len(current.relations):
+                    current = Statement([], [])
+                    statements.append(current)
+                current.operands.append(item)
+                continue
+            if current is not None and current not in statements:
+                statements.append(current)
+    for st in statements:
+        if len(st.operands) == len(st.relations):
+            st.operands.append(Node("empty"))
+    return statements

@@ -1,0 +1,279 @@
+"""Lark parse tree -> `derive.latex_ast.Node` tree, one method per grammar rule."""
+
+from __future__ import annotations
+
+from lark import Token, Transformer, v_args
+
+from derive.parse.tree import Node
+
+_GREEK_ALIASES = {"varepsilon": "epsilon", "vartheta": "theta", "varphi": "phi", "varrho": "rho",
+                  "varsigma": "sigma", "varpi": "pi"}
+_BOLD_STYLES = {"mathbf", "boldsymbol", "bm", "underline", "mathnormal", "pmb", "mathit"}
+_REL_NAMES = {
+    "\\leq": "<=", "\\le": "<=", "\\geq": ">=", "\\ge": ">=", "\\neq": "!=", "\\ne": "!=",
+    "\\approx": "~", "\\sim": "sim", "\\simeq": "~", "\\equiv": "==", "\\propto": "propto",
+    "\\to": "->", "\\rightarrow": "->", "\\longrightarrow": "->", "\\mapsto": "->",
+    "\\Rightarrow": "=>", "\\Longrightarrow": "=>", "\\implies": "=>", "\\iff": "<=>",
+    "\\Leftrightarrow": "<=>", "\\leftarrow": "<-", "\\Leftarrow": "<-", "\\gets": "<-",
+    "\\in": "in", "\\notin": "notin", "\\subset": "subset", "\\subseteq": "subset",
+    "\\ll": "<", "\\gg": ">", "\\coloneqq": ":=", ":=": ":=",
+}
+
+
+def _cmd(token: str) -> str:
+    """`\\phi` -> `phi` (also strips a trailing `*`)."""
+    return token.lstrip("\\").rstrip("*").strip()
+
+
+def _text_body(token: str) -> str:
+    return token[token.index("{") + 1 : token.rindex("}")]
+
+
+class ToAst(Transformer):
+    """Builds `Node`s. The source text is kept for subscripts (names are built from it)."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__()
+        self.source = source
+
+    def _span(self, meta) -> str:
+        if getattr(meta, "empty", True):
+            return ""
+        return self.source[meta.start_pos : meta.end_pos]
+
+    # ------------------------------------------------------------ structure
+    def start(self, children):
+        return children[0]
+
+    def rows(self, children):
+        return Node("rows", tuple(c for c in children if not isinstance(c, Token)))
+
+    def row(self, children):
+        return Node("row", tuple(children))
+
+    def rel(self, children):
+        tok = str(children[0])
+        return Node("rel", (_REL_NAMES.get(tok, tok),), text=tok)
+
+    def amp(self, _):
+        return Node("amp")
+
+    def comma(self, _):
+        return Node("comma")
+
+    def semi(self, _):
+        return Node("semi")
+
+    def mid(self, _):
+        return Node("mid")
+
+    def period(self, _):
+        return Node("period")
+
+    def colon(self, _):
+        return Node("colon")
+
+    # ------------------------------------------------------------ arithmetic
+    def add(self, children):
+        return Node("add", (children[0], children[2]))
+
+    def sub(self, children):
+        return Node("minus", (children[0], children[2]))
+
+    def neg(self, children):
+        return Node("neg", (children[-1],))
+
+    def pos(self, children):
+        return Node("pos", (children[-1],))
+
+    def binmul(self, children):
+        op = _cmd(str(children[1])) if str(children[1]) != "*" else "ast"
+        return Node("mul", (children[0], children[2]), text=op)
+
+    def implicit(self, children):
+        left, right = children
+        factors = left.args if left.kind == "implicit" else (left,)
+        return Node("implicit", (*factors, right))
+
+    def div(self, children):
+        return Node("div", (children[0], children[2]))
+
+    # ------------------------------------------------------------ scripts and calls
+    @v_args(meta=True)
+    def subscript(self, meta, children):
+        base, _, script = children
+        return Node("sub", (base, script), text=self._span(meta))
+
+    @v_args(meta=True)
+    def superscript(self, meta, children):
+        base, _, script = children
+        return Node("sup", (base, script), text=self._span(meta))
+
+    def prime(self, children):
+        return Node("prime", (children[0],))
+
+    def factorial(self, children):
+        return Node("factorial", (children[0],))
+
+    def call_paren(self, children):
+        return Node("call", (children[0], children[1]), text="(")
+
+    def call_bracket(self, children):
+        return Node("call", (children[0], children[1]), text="[")
+
+    def call_brace(self, children):
+        return Node("call", (children[0], children[2]), text="{")
+
+    @v_args(meta=True)
+    def script_group(self, meta, children):
+        return Node("group", (children[0],), text=self._span(meta)[1:-1].strip())
+
+    def script_letter(self, children):
+        return Node("name", (str(children[0]),), text=str(children[0]))
+
+    def script_digit(self, children):
+        return Node("number", (str(children[0]),), text=str(children[0]))
+
+    script_number = script_digit
+
+    def script_greek(self, children):
+        return self.greek(children)
+
+    def script_top(self, _):
+        return Node("top")
+
+    def script_prime(self, _):
+        return Node("top", ("prime",))
+
+    def script_star(self, children):
+        return Node("name", (str(children[0]).lstrip("\\"),), text=str(children[0]))
+
+    # ------------------------------------------------------------ atoms
+    def number(self, children):
+        return Node("number", (str(children[0]).replace("{,}", ""),), text=str(children[0]))
+
+    def letter(self, children):
+        return Node("name", (str(children[0]),), text=str(children[0]))
+
+    def greek(self, children):
+        name = _cmd(str(children[0]))
+        return Node("name", (_GREEK_ALIASES.get(name, name),), text=str(children[0]))
+
+    def func_name(self, children):
+        return Node("func", (_cmd(str(children[0])),), text=str(children[0]))
+
+    def text(self, children):
+        body = _text_body(str(children[0]))
+        return Node("text", (body,), text=str(children[0]))
+
+    def infty(self, _):
+        return Node("infty")
+
+    def dots(self, _):
+        return Node("dots")
+
+    def styled(self, children):
+        style = _cmd(str(children[0]))
+        inner = children[1]
+        if style in _BOLD_STYLES:
+            return Node("bold", (inner,), text=style)
+        return Node("style", (style, inner))
+
+    def accent(self, children):
+        return Node("accent", (_cmd(str(children[0])), children[1]))
+
+    def accent_letter(self, children):
+        letter = Node("name", (str(children[1]),))
+        return Node("accent", (_cmd(str(children[0])), Node("rows", (Node("row", (letter,)),))))
+
+    def frac(self, children):
+        return Node("frac", (children[1], children[2]))
+
+    def frac_digits(self, children):
+        digits = str(children[1]).strip()
+        return Node("frac", (Node("number", (digits[0],)), Node("number", (digits[1],))))
+
+    def binom(self, children):
+        return Node("binom", (children[1], children[2]))
+
+    def sqrt(self, children):
+        return Node("sqrt", (children[1],))
+
+    def root(self, children):
+        return Node("root", (children[1], children[2]))
+
+    def boxed(self, children):
+        return Node("paren", (children[1],), text="boxed")
+
+    def brace_annot(self, children):
+        return Node("paren", (children[1],), text="annotated")
+
+    def underset(self, children):
+        return Node("underset", (children[1], children[2]), text=_cmd(str(children[0])))
+
+    def paren(self, children):
+        return Node("paren", (children[0],), text="(")
+
+    def bracket(self, children):
+        return Node("paren", (children[0],), text="[")
+
+    def brace(self, children):
+        return Node("paren", (children[0],), text="{")
+
+    def interval_co(self, children):
+        return Node("interval", (children[0], "[)"))
+
+    def interval_oc(self, children):
+        return Node("interval", (children[0], "(]"))
+
+    def floor(self, children):
+        return Node("floor", (children[1],))
+
+    def ceil(self, children):
+        return Node("ceil", (children[1],))
+
+    def inner(self, children):
+        return Node("inner", (children[1],))
+
+    def set(self, children):
+        return Node("set", (children[1],))
+
+    def norm(self, children):
+        return Node("norm", (children[1],))
+
+    def abs(self, children):
+        return Node("abs", (children[1],))
+
+    def environment(self, children):
+        begin = str(children[0])
+        name = begin[begin.index("{") + 1 : begin.index("}")].rstrip("*")
+        return Node("env", (name, children[1]))
+
+    # ------------------------------------------------------------ operators
+    def bigop(self, children):
+        op = _cmd(str(children[0]))
+        scripts = children[1]
+        return Node("bigop", (op, scripts.args[0], scripts.args[1], children[2]))
+
+    def script_list(self, children):
+        lower = upper = None
+        it = iter(children)
+        for marker, script in zip(it, it, strict=True):
+            if str(marker) == "_":
+                lower = script
+            else:
+                upper = script
+        return Node("scripts", (lower, upper))
+
+    def partial(self, children):
+        order = None
+        arg = None
+        for child in children[1:]:
+            if isinstance(child, Node) and child.kind == "partial_order":
+                order = child.args[0]
+            else:
+                arg = child
+        return Node("partial", (order, arg))
+
+    def partial_order(self, children):
+        return Node("partial_order", (children[-1],))

@@ -1,0 +1,276 @@
+"""Bound claims (`kind: bound`): inequalities and implications checked at random points.
+
+The claim is a chain such as `\\sigma'(z) \\leq 1/4`, `a \\leq b \\leq c`, or implications
+`M\\gamma \\leq R\\sqrt{M} \\Rightarrow \\sqrt{M} \\leq R/\\gamma`. Every operand is read under the exercise's
+declarations; `expect:` (optional) is the derived value of the first operand (the quantity bounded).
+
+* Without `\\Rightarrow`, every relation must hold at every sampled point (declared assumptions respected).
+* With `\\Rightarrow`, the first segment is the hypothesis; each later segment must hold wherever the
+  segments before it hold (at least MIN_POINTS such points are needed, else `unverified`).
+
+Points come from the same sampler as equality checks (several trials, also positive-only), plus a dense
+grid when there is a single real variable, so a bound attained at one point (tanh'(0) = 1) is probed
+there. A violation is `wrong` only after it is confirmed exactly (40 digits); agreement is numeric
+evidence, reported as such.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from derive.lower.lowerer import Lowerer, LoweringError
+from derive.numeric import Evaluator, NumericError, SamplePoints
+from derive.parse.latex import LatexParseError, parse_latex
+from derive.recipes.interpreter import DerivationFailed
+from derive.spec.declarations import Declarations
+from derive.spec.load import ClaimSpec, ExerciseSpec
+from verify.compare.engine import CONFIRM_DIGITS, _exact_value
+from verify.result import ClaimResult, Counterexample, Verdict
+
+RELATIONS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal, "=": np.equal}
+POINTS = 64
+TRIALS = 5
+MIN_POINTS = 16
+GRID = np.round(np.linspace(-10.0, 10.0, 2001), 12)   # includes 0 exactly (bounds are often attained there)
+RTOL = 1e-9
+
+
+@dataclass
+class _Chain:
+    operands: list[Any]         # SymPy values
+    relations: list[str]
+
+
+def _segments(latex: str, low: Lowerer) -> list[_Chain]:
+    """Split the claim at `\\Rightarrow` into relation chains of lowered operands."""
+    formula = parse_latex(latex)
+    segments = [_Chain([], [])]
+    for st in formula.statements:
+        nodes = list(st.operands)
+        for k, node in enumerate(nodes):
+            if k > 0:
+                rel = st.relations[k - 1]
+                if rel == "=>":
+                    segments.append(_Chain([], []))
+                elif rel in RELATIONS:
+                    segments[-1].relations.append(rel)
+                else:
+                    raise LoweringError(f"relation {rel!r} in a bound claim")
+            if node.kind == "empty":
+                raise LoweringError("a relation without an operand")
+            segments[-1].operands.append(low.expr(node))
+    for seg in segments:
+        if len(seg.operands) != len(seg.relations) + 1 or not seg.relations:
+            raise LoweringError("each part of a bound claim is a chain like a <= b")
+    return segments
+
+
+def _values(ev: Evaluator, value: Any, n: int) -> np.ndarray:
+    """(n, entries) array of a scalar or matrix operand at every point."""
+    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    return np.stack([np.broadcast_to(np.asarray(ev(sp.sympify(e)), dtype=float), (n,)) for e in entries], axis=1)
+
+
+def _holds(a: np.ndarray, rel: str, b: np.ndarray) -> np.ndarray:
+    """Points where the relation clearly holds in floating point; the others are candidates whose
+    violation is confirmed (or dismissed as noise) exactly. A strict relation at equality is a candidate."""
+    tol = RTOL * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
+    if rel == "=":
+        ok = np.abs(a - b) <= tol
+    elif rel == "<=":
+        ok = a <= b + tol
+    elif rel == "<":
+        ok = a < b - tol
+    elif rel == ">=":
+        ok = a >= b - tol
+    else:
+        ok = a > b + tol
+    return np.all(ok, axis=1)
+
+
+def _exact_holds(a: sp.Expr, rel: str, b: sp.Expr) -> bool | None:
+    if a is None or b is None or not (a.is_finite and b.is_finite):
+        return None
+    diff = a - b
+    scale = max(1, abs(a), abs(b))
+    if abs(diff) <= sp.Float(10) ** (-20) * scale:
+        return rel in ("<=", ">=", "=")
+    return bool(diff < 0) if rel in ("<", "<=") else bool(diff > 0) if rel in (">", ">=") else False
+
+
+def _confirm(lhs, rel: str, rhs, pts: SamplePoints, k: int) -> Counterexample | None:
+    """The violation at point k, re-evaluated exactly; None if it was float noise."""
+    pairs = list(zip(_entries(lhs), _entries(rhs), strict=False)) if isinstance(lhs, sp.MatrixBase) or isinstance(
+        rhs, sp.MatrixBase) else [(lhs, rhs)]
+    for a, b in pairs:
+        point: dict[str, object] = {}
+        try:
+            va, vb = _exact_value(sp.sympify(a), pts, k, point), _exact_value(sp.sympify(b), pts, k, point)
+        except (NumericError, TypeError, ValueError, ZeroDivisionError):
+            return None
+        if _exact_holds(va, rel, vb) is False:
+            return Counterexample(point=dict(sorted(point.items())), claimed=float(sp.Float(vb, 17)),
+                                  expected=float(sp.Float(va, 17)))
+    return None
+
+
+def _entries(value) -> list:
+    return list(value) if isinstance(value, sp.MatrixBase) else [value]
+
+
+def _point_sets(segments: list[_Chain], seed: int):
+    """Sampler configurations: random trials (all reals, then positive only), then a grid in one variable."""
+    symbols = set()
+    for seg in segments:
+        for v in seg.operands:
+            symbols |= {s for s in sp.sympify(v).free_symbols} if not isinstance(v, sp.MatrixBase) else {
+                s for e in v for s in sp.sympify(e).free_symbols}
+    for positive_only in (False, True):
+        for trial in range(TRIALS):
+            yield SamplePoints(n=POINTS, seed=seed * 1000 + trial, positive_only=positive_only, trial=trial)
+    reals = [s for s in symbols if not s.is_integer]
+    if len(reals) == 1 and not any(s.is_integer for s in symbols):
+        (x,) = reals
+        grid = GRID[GRID > 0] if x.is_positive or x.is_nonnegative else GRID[GRID < 0] if x.is_negative else GRID
+        pts = SamplePoints(n=grid.size, seed=seed * 1000 + 99)
+        pts.scalars[x.name] = grid.copy()
+        yield pts
+
+
+def check_bound(latex: str, decls: Declarations, expected: Any = None, *, seed: int = 0) -> tuple[Verdict, str, Any]:
+    """(verdict, message, counterexample) for a bound claim."""
+    low = Lowerer(decls)
+    try:
+        segments = _segments(latex, low)
+    except LatexParseError as exc:
+        return Verdict.UNPARSED, str(exc), None
+    except (LoweringError, ValueError, TypeError) as exc:
+        return Verdict.UNPARSED, str(exc), None
+    if expected is not None:
+        segments[0].operands[0] = expected
+    implication = len(segments) > 1
+    checked = premise_points = 0
+    for pts in _point_sets(segments, seed):
+        ev = Evaluator(pts)
+        try:
+            with np.errstate(all="ignore"):
+                vals = [[_values(ev, v, pts.n) for v in seg.operands] for seg in segments]
+        except (NumericError, TypeError, ValueError) as exc:
+            return Verdict.UNVERIFIED, f"numeric evaluation failed ({exc})", None
+        defined = np.all([np.all(np.isfinite(v), axis=1) for seg in vals for v in seg], axis=0)
+        mask = defined.copy()
+        for s, (seg, sv) in enumerate(zip(segments, vals, strict=True)):
+            for r, rel in enumerate(seg.relations):
+                ok = _holds(sv[r], rel, sv[r + 1])
+                if s == 0 and implication:
+                    mask &= ok          # the hypothesis selects the points
+                    continue
+                bad = np.flatnonzero(mask & ~ok)
+                for k in bad[:3]:
+                    cex = _confirm(seg.operands[r], rel, seg.operands[r + 1], pts, int(k))
+                    if cex is not None:
+                        where = f"part {s + 1}, " if implication else ""
+                        return (Verdict.WRONG, f"{where}relation {r + 1} ({rel}) fails at a point (confirmed to "
+                                f"{CONFIRM_DIGITS} digits): {cex.expected:.6g} {rel} {cex.claimed:.6g} is false",
+                                cex)
+                mask &= ok
+        checked += int(defined.sum())
+        premise_points += int(mask.sum())
+    if implication and premise_points < MIN_POINTS:
+        return Verdict.UNVERIFIED, f"only {premise_points} sampled points satisfy the hypothesis", None
+    if checked < MIN_POINTS:
+        return Verdict.UNVERIFIED, f"only {checked} points could be evaluated (domain)", None
+    how = f"holds at {premise_points} random points where the hypothesis holds" if implication else \
+        f"holds at {checked} random points"
+    return Verdict.CORRECT, f"correct ({how}; numeric evidence, not a proof)", None
+
+
+def check_bound_claim(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, seed: int = 0) -> ClaimResult:
+    from verify.run.check import _latex, _result, derive_expected
+
+    expected = None
+    if claim.expect is not None:
+        try:
+            expected = derive_expected(claim, ex, decls)
+        except DerivationFailed as exc:
+            return _result(ex, claim, Verdict.UNVERIFIED, f"could not derive the answer: {exc}")
+    verdict, message, cex = check_bound(claim.latex, decls, expected, seed=seed)
+    return _result(ex, claim, verdict, message, expected_latex=_latex(expected), counterexample=cex,
+                   diagnosis="bound violated" if verdict == Verdict.WRONG else None,
+                   evidence=message if verdict == Verdict.CORRECT else "")
+
+
+# ------------------------------------------------------------------ orders of growth (`kind: order`)
+def _big_o_argument(latex: str, low: Lowerer) -> sp.Expr:
+    """The expression inside the one `O(...)` of the claim."""
+    from derive.lower.lowerer import single_expression
+
+    found = []
+
+    def walk(node) -> None:
+        if getattr(node, "kind", None) == "call" and low._name_of(node.args[0]) == "O":
+            found.append(node)
+            return
+        for child in getattr(node, "args", ()):
+            if hasattr(child, "kind"):
+                walk(child)
+
+    for st in parse_latex(latex).statements:
+        for operand in st.operands:
+            walk(operand)
+    if len(found) != 1:
+        raise LoweringError(f"an order claim holds exactly one O(...), found {len(found)}")
+    return low.expr(single_expression(found[0].args[1]))
+
+
+def check_order(latex: str, decls: Declarations, derived: Any) -> tuple[Verdict, str]:
+    """`O(f)` against a derived count g: the ratio g/f as each size (and all together) grows."""
+    low = Lowerer(decls)
+    try:
+        claimed = _big_o_argument(latex, low)
+    except LatexParseError as exc:
+        return Verdict.UNPARSED, str(exc)
+    except (LoweringError, ValueError, TypeError) as exc:
+        return Verdict.UNPARSED, str(exc)
+    sizes = sorted((claimed.free_symbols | sp.sympify(derived).free_symbols), key=lambda s: s.name)
+    if not sizes:
+        return Verdict.UNVERIFIED, "no size grows in this O(...)"
+    positive = {s: sp.Symbol(s.name, positive=True) for s in sizes}
+    ratio = sp.simplify((sp.sympify(derived) / claimed).xreplace(positive))
+    t = sp.Symbol("t", positive=True)
+    fixed = {positive[s]: sp.Integer(2 + k) for k, s in enumerate(sizes)}
+    directions = [(s.name, {**fixed, positive[s]: t}) for s in sizes]   # one size grows, the rest fixed
+    if len(sizes) > 1:
+        directions.append(("all sizes together", {k: v * t for k, v in fixed.items()}))
+    loose = []
+    for what, scale in directions:
+        try:
+            lim = sp.limit(ratio.xreplace(scale), t, sp.oo)
+        except (NotImplementedError, ValueError, TypeError):
+            return Verdict.UNVERIFIED, f"could not find the growth as {what} grows"
+        if lim is sp.oo or lim.is_infinite:
+            return Verdict.WRONG, (f"the derived count {sp.sstr(derived)} grows faster than O({sp.sstr(claimed)}) "
+                                   f"as {what} grows")
+        if lim == 0:
+            loose.append(what)
+    if loose:
+        return Verdict.CORRECT, f"correct (an upper bound; not tight as {', '.join(loose)} grows)"
+    return Verdict.CORRECT, f"correct (same order as the derived count {sp.sstr(derived)})"
+
+
+def check_order_claim(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations) -> ClaimResult:
+    from verify.run.check import _latex, _result, derive_expected
+
+    if claim.expect is None:
+        return _result(ex, claim, Verdict.UNVERIFIED, "an order claim needs the derived count in `expect:`")
+    try:
+        derived = derive_expected(claim, ex, decls)
+    except DerivationFailed as exc:
+        return _result(ex, claim, Verdict.UNVERIFIED, f"could not derive the answer: {exc}")
+    verdict, message = check_order(claim.latex, decls, derived)
+    return _result(ex, claim, verdict, message, expected_latex=_latex(derived),
+                   diagnosis="order of growth" if verdict == Verdict.WRONG else None)

@@ -1,0 +1,391 @@
+"""Numeric claims: printed decimals judged against a derived float value at the printed precision.
+
+A claim goes this way when its derived value is a plain number or a matrix of numbers and the claim
+prints decimals (or has `tol:` / `from_claim:`). Its LaTeX is read as a chain joined by `=` and
+`\\approx`; labels and symbolic restatements (`\\hat{y}^{(1)}`, `\\hat y - y`) are skipped, every
+side that is a number (or vector / matrix of numbers) is compared with the derived value.
+
+Tolerance (unless `tol:` overrides it): every decimal literal with d decimals stands for its value
+±0.5·10^-d; a side's tolerance is that rounding propagated to first order through the side
+(`0.6748` -> ±0.5e-4, `0.10` -> ±0.005, `\\frac{1}{1.4819}` -> ±0.5e-4/1.4819²). Integers are exact.
+
+`from_claim: {name: claim-id}` (or `{name: exercise-id#claim-id}`): `name` in the recipe stands for
+the value derived for that earlier claim. When this claim is wrong but agrees with the recipe fed the
+number the notes *printed* in that claim, the error is reported as propagated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import sympy as sp
+
+from derive.lower.lowerer import Lowerer, LoweringError, UndefinedQuantity, split_arguments
+from derive.parse.latex import LatexParseError, parse_latex
+from derive.parse.tree import Node
+from derive.recipes.interpreter import DerivationFailed, looks_like_recipe
+from derive.recipes.kernels import IllPosedValue, ShapeMismatch
+from derive.spec.declarations import Declarations
+from derive.spec.load import ClaimSpec, ExerciseSpec, SpecError, parse_spec_file
+from verify.result import ClaimResult, Counterexample, StepResult, Verdict
+
+CHAIN_RELATIONS = ("=", "~")          # `=` and `\approx`
+FLOAT_EPS = 1e-9
+_DECIMAL = re.compile(r"\d\.\d|(?<![\w.])\.\d")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+# ------------------------------------------------------------------ reading printed numbers
+class _LiteralLowerer(Lowerer):
+    """Lowers decimal literals to symbols (to propagate their rounding) and `[a, b, c]` to vectors."""
+
+    def __init__(self, decls: Declarations) -> None:
+        super().__init__(decls)
+        self.literals: dict[sp.Symbol, tuple[sp.Rational, float]] = {}
+
+    def _lower_number(self, node: Node) -> sp.Expr:
+        value = super()._lower_number(node)
+        text = node.args[0]
+        if "." not in text:
+            return value
+        decimals = len(text.split(".", 1)[1])
+        sym = sp.Symbol(f"_lit{len(self.literals)}")
+        self.literals[sym] = (value, 0.5 * 10.0 ** -decimals)
+        return sym
+
+    def _bracket_vector(self, node: Node, rows: Node) -> sp.Expr | None:
+        if node.text != "[":
+            return None
+        args = split_arguments(rows)
+        if len(args) < 2 or any(len(a) != 1 for a in args):
+            return None
+        return sp.ImmutableMatrix([[self.expr(a[0]) for a in args]])
+
+    def _lower_paren(self, node: Node) -> sp.Expr:
+        vec = self._bracket_vector(node, node.args[0])
+        return vec if vec is not None else super()._lower_paren(node)
+
+    def _lower_call(self, node: Node) -> sp.Expr:
+        head, rows = node.args
+        vec = self._bracket_vector(node, rows) if self._function(self._name_of(head)) is None else None
+        if vec is not None:
+            return self.expr(head) * vec
+        return super()._lower_call(node)
+
+
+@dataclass
+class Printed:
+    """One side of a claim: its value from the printed literals and the tolerance they imply."""
+
+    node: Node
+    value: Any                 # sp number / matrix, or None when symbolic or unreadable
+    tol: Any = None            # float or list of floats (flat, per entry)
+    error: Exception | None = None
+    symbolic: bool = False
+
+
+def _is_numeric(value: Any) -> bool:
+    if isinstance(value, sp.MatrixBase):
+        return all(_is_numeric(x) for x in value)
+    return isinstance(value, sp.Basic) and value.is_number and value.is_finite is not False and not value.has(
+        sp.zoo, sp.nan)
+
+
+def _flat(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, sp.MatrixBase) else [value]
+
+
+def read_side(node: Node, decls: Declarations) -> Printed:
+    low = _LiteralLowerer(decls)
+    try:
+        expr = low.expr(node)
+    except (LoweringError, ValueError, TypeError) as exc:
+        return Printed(node, None, error=exc)
+    subs = {s: v for s, (v, _) in low.literals.items()}
+    value = expr.xreplace(subs) if isinstance(expr, sp.Basic) else expr
+    if isinstance(value, sp.MatrixBase):
+        value = sp.ImmutableMatrix(value)
+    if not _is_numeric(value):
+        return Printed(node, None, symbolic=True)
+    tol = [0.0] * len(_flat(value))
+    for sym, (_, half) in low.literals.items():
+        if not expr.has(sym):
+            continue
+        d = expr.diff(sym).xreplace(subs)
+        for k, entry in enumerate(_flat(d)):
+            tol[k] += abs(float(sp.N(entry))) * half
+    return Printed(node, value, tol)
+
+
+def printed_sides(latex: str, decls: Declarations) -> list[Printed]:
+    """The sides of the claim chain (`=` / `\\approx`), in reading order."""
+    formula = parse_latex(latex)
+    sides: list[Printed] = []
+    for st in formula.statements:
+        start = len(sides)
+        for k, node in enumerate(st.operands):
+            rel = st.relations[k - 1] if k > 0 else "="
+            if rel == "+=":
+                del sides[start:]   # `\bar{v}_1 += a = 100`: the accumulator is a label, a is the contribution
+            elif rel not in CHAIN_RELATIONS:
+                break
+            if node.kind != "empty":
+                sides.append(read_side(node, decls))
+    return sides
+
+
+def printed_value(latex: str, decls: Declarations) -> Any:
+    """The number a claim finally prints (its last numeric side)."""
+    numeric = [s for s in printed_sides(latex, decls) if s.value is not None]
+    if not numeric:
+        raise DerivationFailed("the referenced claim prints no number")
+    return numeric[-1].value
+
+
+# ------------------------------------------------------------------ comparing
+def _entry_name(k: int, shape: tuple[int, int] | None) -> str:
+    if shape is None:
+        return "value"
+    rows, cols = shape
+    if rows == 1 or cols == 1:
+        return f"entry {k + 1}"
+    return f"entry ({k // cols + 1},{k % cols + 1})"
+
+
+@dataclass
+class NumericComparison:
+    ok: bool
+    message: str
+    worst: float = 0.0
+    claimed: Any = None
+    expected: Any = None
+
+
+def is_vec(s: tuple[int, int] | None) -> bool:
+    return s is None or 1 in s
+
+
+def show(s: tuple[int, int] | None) -> str:
+    return "a number" if s is None else f"{s[0]}×{s[1]}"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def compare_numeric(claimed: Any, tol: list[float] | float, expected: Any,
+                    override: float | None = None) -> NumericComparison:
+    """Elementwise |claimed - expected| <= tolerance; vectors compare regardless of orientation."""
+    c, e = _flat(claimed), _flat(expected)
+    c_shape = claimed.shape if isinstance(claimed, sp.MatrixBase) else None
+    e_shape = expected.shape if isinstance(expected, sp.MatrixBase) else None
+    if len(c) != len(e) or not (c_shape == e_shape or is_vec(c_shape) and is_vec(e_shape)):
+        return NumericComparison(False, f"shape differs: the claim is {show(c_shape)}, the derived value "
+                                        f"{show(e_shape)}", claimed=claimed, expected=expected)
+    tols = tol if isinstance(tol, list) else [tol] * len(c)
+    bad, worst = [], 0.0
+    for k, (ci, ei) in enumerate(zip(c, e, strict=True)):
+        cf, ef = float(sp.N(ci, 20)), float(sp.N(ei, 20))
+        allowed = (override if override is not None else tols[k]) + FLOAT_EPS * max(1.0, abs(ef))
+        diff = abs(cf - ef)
+        worst = max(worst, diff - allowed)
+        if diff > allowed:
+            bad.append(f"{_entry_name(k, e_shape if e_shape and not is_vec(e_shape) else c_shape)}: "
+                       f"claimed {_fmt(cf)}, derived {_fmt(ef)} (|Δ| = {diff:.3g} > tol {allowed:.2g})")
+    if bad:
+        return NumericComparison(False, "; ".join(bad), worst, claimed, expected)
+    return NumericComparison(True, "", worst, claimed, expected)
+
+
+# ------------------------------------------------------------------ from_claim
+@lru_cache(maxsize=64)
+def _spec_exercises(path: str, mtime: float) -> dict[str, ExerciseSpec]:
+    return {e.id: e for e in parse_spec_file(Path(path))}
+
+
+def _resolve(ex: ExerciseSpec, claim: ClaimSpec, ref: Any) -> tuple[ExerciseSpec, ClaimSpec]:
+    if not isinstance(ref, str):
+        raise SpecError(ex.spec_file, claim.spec_line, f"claim {claim.id}: from_claim values are claim ids")
+    ex_id, _, claim_id = ref.rpartition("#")
+    target = ex
+    if ex_id and ex_id != ex.id:
+        exercises = _spec_exercises(ex.spec_file, Path(ex.spec_file).stat().st_mtime)
+        if ex_id not in exercises:
+            raise SpecError(ex.spec_file, claim.spec_line, f"claim {claim.id}: from_claim: no exercise {ex_id} "
+                                                           "in this file")
+        target = exercises[ex_id]
+    for c in target.claims:
+        if c.id == claim_id and c is not claim:
+            return target, c
+    raise SpecError(ex.spec_file, claim.spec_line, f"claim {claim.id}: from_claim: no claim {ref!r}")
+
+
+def _bindings(ex: ExerciseSpec, claim: ClaimSpec) -> dict[str, Any]:
+    raw = claim.raw.get("from_claim")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not raw:
+        raise SpecError(ex.spec_file, claim.spec_line, f"claim {claim.id}: from_claim maps recipe names to claim ids")
+    return dict(raw)
+
+
+def _declarations(ex: ExerciseSpec, claim: ClaimSpec) -> Declarations:
+    from derive.lower.definitions import build_declarations
+    from verify.run.check import _claim_declarations
+
+    return _claim_declarations(ex, claim, build_declarations(ex))
+
+
+def derive_value(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, printed: bool = False,
+                 depth: int = 0) -> Any:
+    """The claim's `expect`, with `from_claim` names bound to the derived (or, with printed=True, to the
+    notes' printed) values of the referenced claims."""
+    from verify.run.check import derive_expected
+
+    if depth > 8:
+        raise SpecError(ex.spec_file, claim.spec_line, f"claim {claim.id}: from_claim chain too deep")
+    decls = decls.copy()
+    for name, ref in _bindings(ex, claim).items():
+        src_ex, src = _resolve(ex, claim, ref)
+        src_decls = _declarations(src_ex, src)
+        if printed:
+            decls.given[str(name)] = printed_value(src.latex, src_decls)
+        else:
+            decls.given[str(name)] = derive_value(src_ex, src, src_decls, depth=depth + 1)
+    return derive_expected(claim, ex, decls)
+
+
+# ------------------------------------------------------------------ the claim
+def _malformed_inputs(claim: ClaimSpec, decls: Declarations) -> list[IllPosedValue]:
+    if not isinstance(claim.expect, str):
+        return []
+    names = set(_NAME.findall(claim.expect))
+    return [v for k, v in decls.given.items() if isinstance(v, IllPosedValue) and k in names]
+
+
+def _applies(claim: ClaimSpec, expected: Any) -> bool:
+    if claim.tol is not None or claim.raw.get("from_claim") is not None:
+        return True
+    if any(isinstance(x, sp.Float) or isinstance(x, sp.Basic) and x.has(sp.Float) for x in _flat(expected)):
+        return True
+    return bool(_DECIMAL.search(claim.latex))
+
+
+def _candidate(claim: ClaimSpec) -> bool:
+    """Cheap test before deriving: decimals printed, `tol:`/`from_claim:`, or a kernel pipeline."""
+    from derive.recipes.kernels import KERNEL_OPS
+
+    if claim.expect is None:
+        return False
+    if claim.tol is not None or claim.raw.get("from_claim") is not None or _DECIMAL.search(claim.latex):
+        return True
+    return isinstance(claim.expect, str) and looks_like_recipe(claim.expect) and bool(
+        set(_NAME.findall(claim.expect)) & set(KERNEL_OPS))
+
+
+def check_numeric_claim(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, seed: int = 0
+                        ) -> ClaimResult | None:
+    """The result for a numeric claim, or None to leave the claim to the symbolic checker."""
+    from verify.run.check import _latex, _result
+
+    if claim.raw.get("kind") in ("bound", "order"):   # inequalities, implications, O(...) (verify/bounds.py)
+        from verify.claims.bounds import check_bound_claim, check_order_claim
+
+        if claim.raw["kind"] == "order":
+            return check_order_claim(ex, claim, decls)
+        return check_bound_claim(ex, claim, decls, seed=seed)
+    if not _candidate(claim):
+        return None
+    bad_inputs = _malformed_inputs(claim, decls)
+    if bad_inputs:
+        msg = "; ".join(f"given {v.name} is malformed ({v.problem})" for v in bad_inputs)
+        return _result(ex, claim, Verdict.ILL_POSED, msg, diagnosis="malformed given data")
+    try:
+        expected = derive_value(ex, claim, decls)
+    except ShapeMismatch as exc:
+        return _result(ex, claim, Verdict.ILL_POSED, f"the given data do not fit together: {exc}",
+                       diagnosis="shape mismatch")
+    except DerivationFailed as exc:
+        if claim.raw.get("from_claim") is None:
+            return None
+        return _result(ex, claim, Verdict.UNVERIFIED, f"could not derive the answer: {exc}")
+    if isinstance(expected, sp.MatrixBase):
+        expected = sp.ImmutableMatrix(expected)
+    if not _is_numeric(expected) or not _applies(claim, expected):
+        if claim.raw.get("from_claim") is not None:
+            raise SpecError(ex.spec_file, claim.spec_line, f"claim {claim.id}: from_claim needs a numeric answer")
+        return None
+    expected = expected.evalf(17) if isinstance(expected, sp.Basic) else expected
+    expected_latex = _latex(expected)
+    try:
+        sides = printed_sides(claim.latex, decls)
+    except LatexParseError as exc:
+        return _result(ex, claim, Verdict.UNPARSED, str(exc), expected_latex=expected_latex)
+    for k, side in enumerate(sides):
+        if side.error is not None and k > 0 and not isinstance(side.error, UndefinedQuantity):
+            return _result(ex, claim, Verdict.UNPARSED, f"side {k + 1}: {side.error}", expected_latex=expected_latex)
+    numeric = [s for s in sides if s.value is not None]
+    if not numeric:
+        return _result(ex, claim, Verdict.UNPARSED, "the claim prints no number to compare",
+                       expected_latex=expected_latex)
+    steps: list[StepResult] = []
+    n = len(numeric)
+    for k, side in enumerate(numeric):
+        comp = compare_numeric(side.value, side.tol, expected, claim.tol)
+        prefix = f"step {k + 1} of {n}: " if n > 1 else ""
+        if not comp.ok:
+            steps.append(StepResult(k + 1, _fmt_value(side.value), Verdict.WRONG, comp.message))
+            message, diagnosis = prefix + comp.message, "numeric value differs beyond printed precision"
+            propagated = _propagated(ex, claim, decls, side)
+            if propagated:
+                message = f"propagated from {propagated[0]}: {message}; {propagated[1]}"
+                diagnosis = f"propagated from {propagated[0]}"
+            return _result(ex, claim, Verdict.WRONG, message, expected_latex=expected_latex, steps=steps,
+                           diagnosis=diagnosis, evidence=comp.message,
+                           counterexample=_counterexample(side.value, expected),
+                           corrected_latex=expected_latex)
+        steps.append(StepResult(k + 1, _fmt_value(side.value), Verdict.CORRECT, "within printed precision"))
+    how = f"tol {claim.tol:g}" if claim.tol is not None else "printed precision"
+    return _result(ex, claim, Verdict.CORRECT, f"correct ({n} numeric step{'s' * (n > 1)} within {how})",
+                   expected_latex=expected_latex, steps=steps if n > 1 else [],
+                   evidence=f"numeric, within {how}")
+
+
+def _propagated(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, side: Printed) -> tuple[str, str] | None:
+    refs = _bindings(ex, claim)
+    if not refs:
+        return None
+    try:
+        alt = derive_value(ex, claim, decls, printed=True)
+    except (DerivationFailed, ShapeMismatch):
+        return None
+    if not _is_numeric(alt):
+        return None
+    alt = alt.evalf(17)
+    comp = compare_numeric(side.value, side.tol, alt, claim.tol)
+    if not comp.ok:
+        return None
+    names = ", ".join(f"{v}" for v in refs.values())
+    return names, (f"it is right from the numbers the notes print in {names} "
+                   f"(which give {_fmt_value(alt)}), wrong from the true inputs")
+
+
+def _counterexample(claimed: Any, expected: Any) -> Counterexample:
+    """The entry that differs most, as numbers (formats print them with `:g`)."""
+    c, e = _flat(claimed), _flat(expected)
+    if len(c) != len(e):
+        return Counterexample({"shape": "differs"}, float("nan"), float("nan"))
+    k = max(range(len(c)), key=lambda i: abs(float(sp.N(c[i])) - float(sp.N(e[i]))))
+    shape = expected.shape if isinstance(expected, sp.MatrixBase) else None
+    point = {} if shape is None else {"entry": _entry_name(k, shape).removeprefix("entry ")}
+    return Counterexample(point, float(sp.N(c[k], 17)), float(sp.N(e[k], 17)))
+
+
+def _fmt_value(v: Any) -> str:
+    if isinstance(v, sp.MatrixBase):
+        return "[" + ", ".join(_fmt(float(x)) for x in v) + "]"
+    return _fmt(float(v))

@@ -1,0 +1,314 @@
+"""Decide whether a claimed expression equals the derived one: numeric first, then a proof attempt.
+
+`wrong` is only ever returned with a counterexample confirmed in high precision, so floating-point
+noise never becomes a false alarm.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from derive.numeric import Evaluator, NumericError, SamplePoints, value_key
+from verify.compare.diagnose import diagnose, format_expr
+from verify.result import Counterexample
+
+POINTS_PER_TRIAL = 32
+TRIALS = 5
+RTOL = 1e-7
+CONFIRM_DIGITS = 40
+
+
+@dataclass
+class Comparison:
+    equal: bool | None          # None: could not decide
+    proven: bool = False
+    counterexample: Counterexample | None = None
+    diagnosis: str | None = None
+    evidence: str = ""
+    reason: str = ""
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise TimeoutError inside the block after `seconds` (main thread only; no-op elsewhere)."""
+    if not seconds or seconds <= 0:
+        yield
+        return
+    try:
+        previous = signal.signal(signal.SIGALRM, _raise_timeout)
+    except ValueError:  # not the main thread
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _raise_timeout(signum, frame):  # noqa: ARG001
+    raise TimeoutError
+
+
+def compare(claimed: sp.Expr, expected: sp.Expr, *, seed: int, proof_seconds: float = 3.0) -> Comparison:
+    from verify.compare.argmin import compare_argmin, is_argmin_value  # argmin values, losses up to argmin
+
+    if is_argmin_value(claimed) or is_argmin_value(expected):
+        return compare_argmin(claimed, expected, seed=seed, proof_seconds=proof_seconds)
+    from derive.lower.elided import ElidedMatrix  # a matrix written with \dots: its written cells are checked
+
+    if isinstance(claimed, ElidedMatrix) or isinstance(expected, ElidedMatrix):
+        return _compare_elided(claimed, expected, seed=seed, proof_seconds=proof_seconds)
+    from derive.lower.matcalc import opaque_derivatives  # d l(a, b)/da as a function l_d1(a, b): evaluable
+
+    claimed, expected = opaque_derivatives(claimed), opaque_derivatives(expected)
+    if isinstance(claimed, sp.MatrixBase) or isinstance(expected, sp.MatrixBase):
+        return _compare_matrices(claimed, expected, seed=seed, proof_seconds=proof_seconds)
+    try:
+        numeric = _numeric(claimed, expected, seed)
+    except NumericError as exc:
+        numeric = None
+        reason = str(exc)
+    else:
+        reason = ""
+    if numeric is not None and numeric.equal is False:
+        numeric.diagnosis = diagnose(claimed, expected, numeric)
+        return numeric
+    proven = _prove(claimed, expected, proof_seconds)
+    if numeric is None:
+        if proven:
+            return Comparison(True, proven=True, evidence="proven symbolically")
+        return Comparison(None, reason=f"numeric evaluation failed ({reason}) and no proof was found")
+    if numeric.equal is None:
+        if proven:
+            return Comparison(True, proven=True, evidence="proven symbolically")
+        return numeric
+    numeric.proven = proven
+    numeric.evidence += "; proven symbolically" if proven else "; not proven symbolically"
+    return numeric
+
+
+def _compare_elided(claimed, expected, *, seed: int, proof_seconds: float) -> Comparison:
+    from derive.lower.elided import ElidedMatrix
+
+    if isinstance(expected, ElidedMatrix) or not isinstance(expected, sp.MatrixBase):
+        return Comparison(None, reason="an elided matrix is compared only with a derived matrix")
+    results = claimed.check(sp.ImmutableMatrix(expected))
+    bad = [r for r in results if not r.ok]
+    if not bad:
+        return Comparison(True, evidence=f"each of the {len(results)} written entries is the derived entry at a "
+                                         f"place its position allows (derived size {expected.shape[0]} x "
+                                         f"{expected.shape[1]})")
+    first = bad[0]
+    if first.claimed is None:
+        return Comparison(None, reason=first.message)
+    comp = compare(first.claimed, first.derived, seed=seed, proof_seconds=proof_seconds)
+    if comp.equal is False:
+        comp.diagnosis = f"{first.message} (for instance not {format_expr(first.derived)})"
+        return comp
+    return Comparison(None, reason=f"{first.message}, but no point confirms it")
+
+
+def _compare_matrices(claimed, expected, *, seed: int, proof_seconds: float) -> Comparison:
+    a = claimed if isinstance(claimed, sp.MatrixBase) else None
+    b = expected if isinstance(expected, sp.MatrixBase) else None
+    if a is None or b is None or a.shape != b.shape:
+        sa = a.shape if a is not None else "a scalar"
+        sb = b.shape if b is not None else "a scalar"
+        if b is not None and a is not None and a.shape == b.T.shape and a.shape != b.shape:
+            return Comparison(False, diagnosis="transposed", evidence=f"shape {sa} where {sb} is derived")
+        return Comparison(False, diagnosis="shape mismatch", evidence=f"shape {sa} where {sb} is derived")
+    proven_all = True
+    for idx in range(len(a)):
+        r, c = divmod(idx, a.shape[1])
+        comp = compare(a[idx], b[idx], seed=seed + idx, proof_seconds=proof_seconds / max(1, len(a)))
+        if comp.equal is False:
+            comp.diagnosis = f"entry ({r + 1},{c + 1}): {comp.diagnosis or 'differs'}"
+            return comp
+        if comp.equal is None:
+            return Comparison(None, reason=f"entry ({r + 1},{c + 1}): {comp.reason}")
+        proven_all = proven_all and comp.proven
+    return Comparison(True, proven=proven_all, evidence=f"all {len(a)} entries agree")
+
+
+def _numeric(claimed: sp.Expr, expected: sp.Expr, seed: int) -> Comparison:
+    agree = 0
+    unconfirmed = 0
+    for positive_only in (False, True):
+        for trial in range(TRIALS):
+            pts = SamplePoints(n=POINTS_PER_TRIAL, seed=seed * 1000 + trial, positive_only=positive_only,
+                               trial=trial)
+            ev = _MemoEvaluator(pts)
+            c, e = ev(claimed), ev(expected)
+            ok = np.isfinite(c) & np.isfinite(e)
+            if not ok.any():
+                continue
+            scale = np.maximum(1.0, np.maximum(np.abs(c), np.abs(e)))
+            bad = ok & (np.abs(c - e) > RTOL * scale)
+            for k in np.argsort(-(np.abs(c - e) / scale) * bad)[: 3 if bad.any() else 0]:
+                if not bad[k]:
+                    continue
+                confirmed = _confirm(claimed, expected, pts, int(k))
+                if confirmed is not None:
+                    return Comparison(False, counterexample=confirmed,
+                                      evidence=f"differs at a point (confirmed to {CONFIRM_DIGITS} digits)")
+            agree += int((ok & ~bad).sum())
+            unconfirmed += int(bad.sum())
+        if agree >= 16:
+            return Comparison(True, evidence=f"agrees at {agree} random points")
+    if unconfirmed:
+        return Comparison(None, reason=f"{unconfirmed} floating-point disagreements could not be confirmed exactly")
+    if agree:
+        return Comparison(None, reason=f"only {agree} points could be evaluated (domain)")
+    return Comparison(None, reason="no point where both sides are defined")
+
+
+class _MemoEvaluator(Evaluator):
+    """Evaluates each distinct subexpression once per set of points (a deep network repeats Max(0, .) a lot)."""
+
+    def __init__(self, pts: SamplePoints) -> None:
+        super().__init__(pts)
+        self._memo: dict = {}
+
+    def ev(self, e: sp.Basic):
+        if e.is_Atom:
+            return super().ev(e)
+        key = (e, tuple(self.bound.items())) if self.bound else e
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = super().ev(e)
+            self._memo[key] = hit
+        return hit
+
+
+def _too_big_to_prove(*exprs: sp.Basic, limit: int = 20_000) -> bool:
+    """More nodes than a proof attempt can expand in its time budget (the numeric verdict stands alone)."""
+    count = 0
+    for expr in exprs:
+        for _ in sp.preorder_traversal(expr):
+            count += 1
+            if count > limit:
+                return True
+    return False
+
+
+def _confirm(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, k: int) -> Counterexample | None:
+    """Re-evaluate both sides exactly (rationals, then 40 digits); None if the difference was noise."""
+    point: dict[str, object] = {}
+    try:
+        vc = _exact_value(claimed, pts, k, point)
+        ve = _exact_value(expected, pts, k, point)
+    except (NumericError, TypeError, ValueError, ZeroDivisionError):
+        return None
+    if vc is None or ve is None:
+        return None
+    if not (vc.is_finite and ve.is_finite):
+        return None
+    diff = abs(vc - ve)
+    scale = max(1, abs(vc), abs(ve))
+    if diff <= sp.Float(10) ** (-20) * scale:
+        return None
+    return Counterexample(point=dict(sorted(point.items())), claimed=_num(vc), expected=_num(ve))
+
+
+def _num(v: sp.Expr) -> float:
+    return float(sp.Float(v, 17))
+
+
+def _exact_value(expr: sp.Expr, pts: SamplePoints, k: int, point: dict[str, object]) -> sp.Expr | None:
+    ints = {s: sp.Integer(v) for s in expr.free_symbols if isinstance(s, sp.Symbol)
+            and (v := pts.integers.get(s.name)) is not None}
+    e = expr.xreplace(ints)
+    for s, v in ints.items():
+        point[s.name] = int(v)
+    if e.has(sp.Sum, sp.Product):
+        e = e.doit()
+    subs: dict[sp.Basic, sp.Expr] = {}
+    for atom in e.atoms(sp.Indexed):
+        if not all(i.is_Integer for i in atom.indices):
+            return None
+        key = value_key(str(atom.base.label), tuple(int(i) for i in atom.indices))
+        val = float(pts.keyed_value(key)[k])
+        subs[atom] = sp.Rational(val)
+        point[key] = round(val, 6)
+    labels = {a.base.label for a in e.atoms(sp.Indexed)}
+    for s in e.free_symbols:
+        if isinstance(s, sp.Symbol) and s not in labels:
+            arr = pts.symbol_value(s)
+            val = float(arr[k]) if isinstance(arr, np.ndarray) else float(arr)
+            subs[s] = sp.Rational(val)
+            point[s.name] = round(val, 6)
+    # An opaque function (f[x, \phi]) is a fixed random function; its value at the point is exact data.
+    opaque = sorted(e.atoms(sp.core.function.AppliedUndef), key=sp.default_sort_key)
+    if opaque:
+        ev = Evaluator(pts)
+        for atom in opaque:
+            subs[atom] = sp.Rational(float(ev(atom)[k]))
+    value = e.xreplace(subs)
+    return sp.N(value, CONFIRM_DIGITS)
+
+
+def merge_sums(expr: sp.Expr) -> sp.Expr:
+    """Σf - Σg over the same range -> Σ(f - g), so the summands can be simplified together."""
+    expr = sp.expand(expr, deep=False, mul=True, power_base=False, power_exp=False, log=False)
+    if not isinstance(expr, sp.Add):
+        return expr
+    groups: dict[tuple, list[sp.Expr]] = {}
+    rest: list[sp.Expr] = []
+    for term in expr.args:
+        coeff, body = term.as_coeff_Mul()
+        if isinstance(body, sp.Sum) and len(body.limits) == 1:
+            groups.setdefault(body.limits[0], []).append(coeff * body.function)
+        else:
+            rest.append(term)
+    merged = [sp.Sum(sp.Add(*terms), lim) for lim, terms in groups.items()]
+    return sp.Add(*rest, *merged)
+
+
+def _concrete_combinatorics(expr: sp.Expr) -> bool:
+    """Binomials, factorials, or sums and products whose every bound is a number (cheap to evaluate)."""
+    loops = expr.atoms(sp.Sum, sp.Product)
+    if not loops:
+        return expr.has(sp.binomial, sp.factorial)
+    return all(lim[1].is_number and lim[2].is_number for loop in loops for lim in loop.limits)
+
+
+def _prove(claimed: sp.Expr, expected: sp.Expr, seconds: float) -> bool:
+    if _too_big_to_prove(claimed, expected):
+        return False
+    if any(e.has(sp.Piecewise, sp.Max, sp.Min, sp.Heaviside) for e in (claimed, expected)):
+        # simplify on piecewise expressions rarely finishes; the sampled agreement (both sides of every
+        # kink) already decided, the proof only upgrades the evidence
+        seconds = min(seconds, 0.5)
+    try:
+        with time_limit(seconds):
+            diff = merge_sums(claimed - expected)
+            if diff == 0:
+                return True
+            if isinstance(diff, sp.Sum):
+                body = sp.simplify(diff.function)
+                return body == 0
+            if sp.expand(diff) == 0:
+                return True
+            # Counts and bounds with concrete sizes (sums of binomials) are numbers once evaluated;
+            # simplify would spend seconds in gammasimp on them.
+            evaluated = diff.doit() if _concrete_combinatorics(diff) else diff
+            if evaluated == 0 or sp.expand(evaluated) == 0:
+                return True
+            if not evaluated.free_symbols:
+                return False
+            return sp.simplify(diff) == 0
+    except TimeoutError:
+        return False
+    except (TypeError, ValueError, RecursionError, AttributeError, NotImplementedError):
+        return False
+
+
+__all__ = ["Comparison", "compare", "format_expr", "merge_sums", "time_limit"]

@@ -1,0 +1,8 @@
+"""Static HTML report (`derivcheck report --html`): one folder, works offline from file://.
+
+`write_html_report` renders a `Report`; the CLI subcommand is `verify.report_command`.
+"""
+
+from verify.report.html.builder import HtmlReportError, write_html_report
+
+__all__ = ["HtmlReportError", "write_html_report"]

@@ -1,0 +1,86 @@
+"""Run the checker over a suite of exercises, in worker processes with `-j N`."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from derive.spec.load import ExerciseSpec
+from verify.result import ClaimResult, Report
+from verify.run.cache import ResultCache, cache_key
+from verify.run.check import check_exercise
+
+TOOL_VERSION = "0.1.0"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    seed: int = 0
+    timeout: float = 10.0
+    jobs: int = 1
+    cache_dir: Path | None = None
+    allow_code: bool = False
+
+
+def _check(args: tuple[ExerciseSpec, RunOptions]) -> list[ClaimResult]:
+    ex, opts = args
+    return check_exercise(ex, seed=opts.seed, timeout=opts.timeout, allow_code=opts.allow_code)
+
+
+def _check_tagged(item: tuple[int, tuple[ExerciseSpec, RunOptions]]) -> tuple[int, list[ClaimResult]]:
+    return item[0], _check(item[1])
+
+
+def _estimated_cost(ex: ExerciseSpec) -> int:
+    """Claims checked on concrete tensors or grids (index notation, regions, code) cost several formulas."""
+    heavy = {"index", "regions"}
+    return sum(4 if c.raw.get("kind") in heavy or c.raw.get("code") is not None else 1 for c in ex.claims)
+
+
+def _build_parsers() -> None:
+    from derive.parse.latex import parse_latex
+    from derive.recipes.interpreter import parse_recipe
+
+    parse_latex("x")
+    parse_recipe("x")
+
+
+def run_suite(exercises: list[ExerciseSpec], opts: RunOptions,
+              progress: Callable[[ExerciseSpec], None] | None = None) -> Report:
+    """Results in suite order whatever the worker count (deterministic JSON for a seed)."""
+    cache = ResultCache(opts.cache_dir) if opts.cache_dir and not opts.allow_code else None
+    keys = [cache_key(ex, seed=opts.seed, timeout=opts.timeout) for ex in exercises] if cache else []
+    by_exercise: dict[int, list[ClaimResult]] = {}
+    todo: list[int] = []
+    for n, ex in enumerate(exercises):
+        hit = cache.get(keys[n]) if cache else None
+        if hit is not None:
+            by_exercise[n] = hit
+            if progress:
+                progress(ex)
+        else:
+            todo.append(n)
+    work = [(exercises[n], opts) for n in todo]
+    if opts.jobs > 1 and len(work) > 1:
+        _build_parsers()   # once here, so forked workers inherit them instead of each compiling its own
+        # Longest first, so no worker is left with a heavy exercise at the end; results keep suite order.
+        order = sorted(range(len(todo)), key=lambda k: -_estimated_cost(exercises[todo[k]]))
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(min(opts.jobs, len(work))) as pool:
+            batches = pool.imap(_check_tagged, [(k, work[k]) for k in order])
+            for k, batch in batches:
+                by_exercise[todo[k]] = batch
+                if progress:
+                    progress(exercises[todo[k]])
+    else:
+        for n, item in zip(todo, work, strict=True):
+            by_exercise[n] = _check(item)
+            if progress:
+                progress(exercises[n])
+    if cache:
+        for n in todo:
+            cache.put(keys[n], by_exercise[n])
+    results = [r for n in range(len(exercises)) for r in by_exercise[n]]
+    return Report(results=results, tool_version=TOOL_VERSION, seed=opts.seed)
