@@ -18,7 +18,7 @@ from derive.parse.latex import MAX_FORMULA_CHARS, parse_latex
 from derive.spec.declarations import Declarations
 from derive.spec.load import ClaimSpec, ExerciseSpec, load_specs
 from verify.compare.engine import compare, time_limit
-from verify.run.check import _claim_declarations, _too_big_to_print, derive_expected, exercise_notation
+from verify.run.check import claim_declarations, derive_expected, exercise_notation, too_big_to_print
 from verify.write.latex import to_latex
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,13 +86,13 @@ def _round_trips(ex: ExerciseSpec) -> tuple[int, list[str]]:
     for claim in ex.claims:
         if not _written(claim):
             continue
-        claim_decls = _claim_declarations(ex, claim, decls)
+        claim_decls = claim_declarations(ex, claim, decls)
         try:
             with time_limit(5):
                 value = derive_expected(claim, ex, claim_decls)
         except Exception:  # noqa: BLE001 - verify reports these; here only printable values matter
             continue
-        if not isinstance(value, PRINTED) or _too_big_to_print(value) or any(
+        if not isinstance(value, PRINTED) or too_big_to_print(value) or any(
                 OPAQUE_DERIVATIVE.fullmatch(f.func.__name__) for f in value.atoms(AppliedUndef)):
             continue
         tex = to_latex(value, **notation)

@@ -484,10 +484,10 @@ def test_unrolled_sums_substitute_the_letter_in_time_labels(tmp_path):
     low = Lowerer(decls)
     low.index_values["t"] = 2
     node = parse_latex("\\mathbf{h}^{(t-1)}").statements[0].operands[0]
-    assert low._name_of(node) == "h^1"
+    assert low.name_of(node) == "h^1"
     low.index_values["t"] = 3
-    assert low._name_of(parse_latex("h^{(t+1)}").statements[0].operands[0]) == "h^4"
-    assert low._name_of(parse_latex("h^{(2t)}").statements[0].operands[0]) == "h^2t"   # not a sum: kept
+    assert low.name_of(parse_latex("h^{(t+1)}").statements[0].operands[0]) == "h^4"
+    assert low.name_of(parse_latex("h^{(2t)}").statements[0].operands[0]) == "h^2t"   # not a sum: kept
     r = run(tmp_path, BPTT + claims(
         """
         - id: right

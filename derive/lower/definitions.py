@@ -78,7 +78,7 @@ def _define(decls: Declarations, key: str, value: Any) -> None:
     if head is None or head.kind != "call" or len(formula.statements[0].operands) != 1:
         raise ValueError("a given key is a name or a function head like f[x, \\phi]")
     low = Lowerer(decls)
-    name = low._name_of(head.args[0])
+    name = low.name_of(head.args[0])
     if name is None:
         raise ValueError("cannot read the function name")
     params = []

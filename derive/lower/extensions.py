@@ -63,15 +63,15 @@ def _family_member(low: Lowerer, node: Node) -> Callable[[Sequence[sp.Expr]], sp
     Network heads indexed by output and dimension are one unspecified function of their indices and inputs,
     so f_{1,d} and f_{2,d} are different functions, and f_{1,d} differs between values of d.
     """
-    name = low._name_of(node)
+    name = low.name_of(node)
     if name is None or name in low.decls.functions or name in low.decls.given_functions:
         return None
-    base = low._name_of(node.args[0])
+    base = low.name_of(node.args[0])
     builder = low.decls.functions.get(base) if base else None
     head = getattr(builder, "opaque_head", None)
     if head is None:
         return None
-    indices = low._index_letters(node.args[1])
+    indices = low.index_letters(node.args[1])
 
     def apply(args: Sequence[sp.Expr]) -> sp.Expr:
         flat = [e for a in args for e in (a if isinstance(a, sp.MatrixBase) else [a])]
@@ -83,7 +83,7 @@ def _family_member(low: Lowerer, node: Node) -> Callable[[Sequence[sp.Expr]], sp
 
 def _undefined_probability(low: Lowerer, node: Node) -> Callable[[Sequence[sp.Expr]], sp.Expr] | None:
     """`Pr(y | x)` with no `Pr` under given: names a probability the exercise does not define."""
-    if node.kind != "func" or node.args[0] != "Pr" or low._function("Pr") is not None:
+    if node.kind != "func" or node.args[0] != "Pr" or low.function("Pr") is not None:
         return None
     from derive.lower.lowerer import UndefinedQuantity
 
@@ -104,7 +104,7 @@ class Intermediate:
 
 
 def intermediate_variable(low: Lowerer, node: Node, value: sp.Basic) -> Intermediate | None:
-    name = low._name_of(node)
+    name = low.name_of(node)
     if name is None or name not in low.decls.given or not isinstance(value, sp.Expr) or value.is_number:
         return None
     return Intermediate(name, value)
@@ -204,7 +204,7 @@ def _quantity_at(low: Lowerer, node: Node) -> tuple[sp.Basic, sp.Basic] | None:
     """`h(x)` for a quantity given as a function of the variable x: (its value, x); else None."""
     if node.kind != "call":
         return None
-    name = low._name_of(node.args[0])
+    name = low.name_of(node.args[0])
     if name is None or name not in low.decls.given or name in low.decls.functions:
         return None
     from derive.lower.lowerer import single_expression
@@ -231,7 +231,7 @@ def function_operator(low: Lowerer, op: Node, target: Node) -> sp.Expr | None:
     from derive.lower.lowerer import LoweringError, split_arguments
     from derive.lower.matcalc import opaque_derivatives
 
-    transpose = target.kind == "sup" and low._is_transpose(target.args[1])
+    transpose = target.kind == "sup" and low.is_transpose(target.args[1])
     call = target.args[0] if transpose else target
     if call.kind != "call":
         return None
@@ -242,10 +242,10 @@ def function_operator(low: Lowerer, op: Node, target: Node) -> sp.Expr | None:
         outputs = list(value) if isinstance(value, sp.MatrixBase) else [value]
         jac = sp.Matrix([[sp.diff(v, x) for x in variables] for v in outputs])
     else:
-        name = low._name_of(call.args[0])
+        name = low.name_of(call.args[0])
         if name is None or getattr(low.decls.functions.get(name), "opaque_head", None) is None:
             return None
-        args = [low._argument(a) for a in split_arguments(call.args[1])]
+        args = [low.argument(a) for a in split_arguments(call.args[1])]
         flat = _flat(args)
         fresh = [sp.Dummy(f"xi{k}", real=True) for k in range(len(flat))]
         shaped, start = [], 0
@@ -272,7 +272,7 @@ def function_operator(low: Lowerer, op: Node, target: Node) -> sp.Expr | None:
 def _function_of_vectors(low: Lowerer, node: Node) -> Callable[[Sequence[sp.Expr]], sp.Expr] | None:
     """Heads that take vectors: an unspecified f with a declared output size or several vector arguments, and
     `h(x)` for a quantity h given as a function of the variable x (its value there)."""
-    name = low._name_of(node)
+    name = low.name_of(node)
     if name is None:
         return None
     builder = low.decls.functions.get(name)
@@ -289,12 +289,12 @@ def _function_of_vectors(low: Lowerer, node: Node) -> Callable[[Sequence[sp.Expr
         return None   # only exercises that compute with vectors read `h(x)` as h at x
 
     def at_point(args: Sequence[sp.Expr]) -> sp.Expr:
-        from derive.lower.lowerer import _times
+        from derive.lower.lowerer import times
 
         point = args[0] if len(args) == 1 else None
         entries = list(point) if isinstance(point, sp.MatrixBase) else [point]
         if point is not None and all(isinstance(e, sp.Symbol) for e in entries) and any(value.has(e) for e in entries):
             return value
-        return _times(value, point) if point is not None else value
+        return times(value, point) if point is not None else value
 
     return at_point

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from derive.lower.lowerer import LoweringError, _script_text, canonical_script
+from derive.lower.lowerer import LoweringError, canonical_script, script_text
 from derive.parse.tree import Node
 from derive.safe import as_expr
 
@@ -61,7 +61,7 @@ def _given_numbers(low: Lowerer) -> dict[sp.Symbol, sp.Expr]:
 
 def script_letters(script: Node) -> list[str]:
     """`{ij}` -> ['i', 'j'], `{i,j}` -> ['i', 'j'], `k` -> ['k'], `{12}` -> ['1', '2']."""
-    raw = "".join(_script_text(script).split())
+    raw = "".join(script_text(script).split())
     if "," in raw:
         return raw.split(",")
     return list(raw) if raw.isalnum() else [raw]
@@ -231,7 +231,7 @@ def lower_subscript(low: Lowerer, node: Node) -> sp.Expr | None:
     if base.kind in ("call", "paren") and (value := _matrix_value(low, base)) is not None:
         return component(low, "(...)", value, script)   # softmax(z)_i, (W x)_j
     if base.kind == "prime":   # z'_i: the vector z' (given as z_prime)
-        inner = low._name_of(base.args[0])
+        inner = low.name_of(base.args[0])
         if inner is None:
             return None
         name = f"{inner}_prime"
@@ -239,8 +239,8 @@ def lower_subscript(low: Lowerer, node: Node) -> sp.Expr | None:
         if isinstance(concrete, sp.MatrixBase):
             return component(low, name, concrete, script)
         plain = _plain(low, name, script)
-        return plain if plain is not None else low._symbol(f"{name}_{canonical_script(script)}")
-    name = low._name_of(base)
+        return plain if plain is not None else low.symbol(f"{name}_{canonical_script(script)}")
+    name = low.name_of(base)
     if name is None:
         return None
     if (delta := kronecker(low, name, script)) is not None:
@@ -258,7 +258,7 @@ def _plain(low: Lowerer, name: str, script: Node) -> sp.Expr | None:
     """`y_j` with j = 2 -> the symbol y_2; a letter with an integer range but no value -> UnboundIndex."""
     renamed = valued_name(low, name, script)
     if renamed is not None:
-        return low._symbol(renamed)
+        return low.symbol(renamed)
     if low.decls.index_ranges and script_letters(script) != [name]:
         require_values(low, script, f"{name}_{{{''.join(script_letters(script))}}}")
     return None
@@ -292,7 +292,7 @@ def _norm(low: Lowerer, base: Node, script: Node) -> sp.Expr:
     value = low.expr(single_expression(base.args[0]))
     if not isinstance(value, sp.MatrixBase):
         return sp.Abs(value)    # a scalar: every norm is |x|
-    raw = "".join(_script_text(script).split())
+    raw = "".join(script_text(script).split())
     entries = list(value)
     if raw in ("1",):
         return sp.Add(*[sp.Abs(e) for e in entries])
@@ -302,7 +302,7 @@ def _norm(low: Lowerer, base: Node, script: Node) -> sp.Expr:
         return norm2(value)
     if not raw.isalpha():
         raise LoweringError(f"unknown norm subscript {raw!r}")
-    p = low._script_value(script)
+    p = low.script_value(script)
     return sp.Add(*[sp.Abs(e) ** p for e in entries]) ** (1 / p)
 
 
@@ -344,12 +344,12 @@ def index_operator(low: Lowerer, factor: Node, rest: list[Node]) -> tuple[sp.Exp
         call = rest[0]
         if call.kind != "call":
             return None
-        fn = low._function(low._name_of(call.args[0]))
+        fn = low.function(low.name_of(call.args[0]))
         if fn is None:
             return None
         from derive.lower.lowerer import split_arguments
 
-        args = [low._argument(a) for a in split_arguments(call.args[1])]
+        args = [low.argument(a) for a in split_arguments(call.args[1])]
         if len(args) != 1 or isinstance(args[0], sp.MatrixBase):
             raise LoweringError("\\nabla f(x) needs a scalar function of one argument (or \\nabla_{x})")
         u = sp.Dummy("u", real=True)
@@ -361,8 +361,8 @@ def index_operator(low: Lowerer, factor: Node, rest: list[Node]) -> tuple[sp.Exp
             return None
         return extremum(low, head.args[0], letters[0], rest[0]), 1
     if head.kind == "name" and head.args[0] == "nabla":
-        var = low._script_value(script)
-        return gradient(low._product(rest), var), len(rest)
+        var = low.script_value(script)
+        return gradient(low.product(rest), var), len(rest)
     return None
 
 
@@ -374,10 +374,10 @@ def gradient(value: sp.Expr, var) -> sp.Expr:
             raise LoweringError("\\nabla of a vector-valued expression (use a Jacobian)")
     if isinstance(var, sp.MatrixBase):
         if not all(isinstance(v, (sp.Symbol, sp.Indexed)) for v in var):
-            from derive.lower.matcalc import _by_intermediate  # \nabla_{a} L with a = sigma(z): through a
+            from derive.lower.matcalc import by_intermediate  # \nabla_{a} L with a = sigma(z): through a
 
             try:
-                return _by_intermediate(value, var, "denominator")
+                return by_intermediate(value, var, "denominator")
             except ValueError as exc:
                 raise LoweringError(f"\\nabla with respect to a defined quantity: {exc}") from None
         return var.applyfunc(lambda v: sp.diff(value, v))
@@ -395,16 +395,16 @@ def special_call(low: Lowerer, node: Node) -> sp.Expr | None:
     inner = None
     if head.kind == "prime" or head.kind == "sub" and head.args[0].kind == "prime":
         prime = head if head.kind == "prime" else head.args[0]
-        inner = low._name_of(prime.args[0])
+        inner = low.name_of(prime.args[0])
         if inner is not None and head.kind == "sub":
             inner = f"{inner}_{canonical_script(head.args[1])}"     # \sigma'_h
     elif head.kind == "sup" and (primed := _primed_label(head.args[1])) is not None:
-        inner = low._name_of(Node("sup", (head.args[0], primed)))   # \sigma^{(\ell)'}, \sigma^{(L)\prime}
+        inner = low.name_of(Node("sup", (head.args[0], primed)))   # \sigma^{(\ell)'}, \sigma^{(L)\prime}
     if inner is not None:
-        fn = low._function(inner)
+        fn = low.function(inner)
         if fn is None:
             return None
-        args = [low._argument(a) for a in split_arguments(rows)]
+        args = [low.argument(a) for a in split_arguments(rows)]
         if len(args) != 1:
             raise LoweringError(f"{inner}' takes one argument")
         u = sp.Dummy("u", real=True)
@@ -412,23 +412,23 @@ def special_call(low: Lowerer, node: Node) -> sp.Expr | None:
         if isinstance(args[0], sp.MatrixBase):
             return args[0].applyfunc(lambda a: slope.xreplace({u: a}))
         return slope.xreplace({u: args[0]})
-    if head.kind == "sup" and head.args[0].kind == "func" and not low._is_transpose(head.args[1]) \
-            and not low._is_label(head.args[1]):
-        fn = low._function(head.args[0].args[0])    # \tanh^2(z) = (\tanh z)^2
+    if head.kind == "sup" and head.args[0].kind == "func" and not low.is_transpose(head.args[1]) \
+            and not low.is_label(head.args[1]):
+        fn = low.function(head.args[0].args[0])    # \tanh^2(z) = (\tanh z)^2
         if fn is None:
             return None
-        arg = low._argument(split_arguments(rows)[0]) if len(split_arguments(rows)) == 1 else None
+        arg = low.argument(split_arguments(rows)[0]) if len(split_arguments(rows)) == 1 else None
         if arg is None:
             return None
         value = fn([arg]) if not isinstance(arg, sp.MatrixBase) else arg.applyfunc(lambda a: fn([a]))
-        power = low._script_value(head.args[1])
+        power = low.script_value(head.args[1])
         return value.applyfunc(lambda v: v ** power) if isinstance(value, sp.MatrixBase) else value ** power
     if low.decls.distributions:
         value = _random_variable_call(low, head, rows)
         if value is not None:
             return value
-    name = low._name_of(head)
-    if name is not None and name in low.decls.given and low._function(name) is None:
+    name = low.name_of(head)
+    if name is not None and name in low.decls.given and low.function(name) is None:
         if len(split_arguments(rows)) >= 2:
             return low.decls.given[name]
     return None
@@ -437,14 +437,14 @@ def special_call(low: Lowerer, node: Node) -> sp.Expr | None:
 def labelled_component(low: Lowerer, node: Node) -> sp.Expr | None:
     """`z_j^{(\\ell)}`, `W_{jk}^{(\\ell)}`: an entry of the concrete quantity z^{(\\ell)} (declared z^ell)."""
     sub, label = node.args
-    base = low._name_of(sub.args[0])
+    base = low.name_of(sub.args[0])
     if base is None:
         return None
-    whole = low._name_of(Node("sup", (sub.args[0], label)))
+    whole = low.name_of(Node("sup", (sub.args[0], label)))
     if whole is None:
         return None
     try:
-        value = low._symbol(whole)
+        value = low.symbol(whole)
     except LoweringError:
         return None
     if not isinstance(value, sp.MatrixBase):
@@ -489,21 +489,21 @@ def _random_variable_call(low: Lowerer, head: Node, rows: Node) -> sp.Expr | Non
     from derive.lower.expectation import EXPECTATION_NAMES, VARIANCE_NAMES, ExpectationUndecided, expectation
     from derive.lower.lowerer import single_expression
 
-    if head.kind == "sub" and low._name_of(head.args[0]) in EXPECTATION_NAMES | VARIANCE_NAMES:
+    if head.kind == "sub" and low.name_of(head.args[0]) in EXPECTATION_NAMES | VARIANCE_NAMES:
         try:
             return expectation(low.expr(single_expression(rows)), low.decls,
-                               variance=low._name_of(head.args[0]) in VARIANCE_NAMES)
+                               variance=low.name_of(head.args[0]) in VARIANCE_NAMES)
         except ExpectationUndecided as exc:
             raise LoweringError(str(exc)) from None
-    name = low._name_of(head)
+    name = low.name_of(head)
     if name is not None and name in low.decls.distributions:
         return low.decls.symbol(name)
     star_script = head.kind == "sup" and head.args[1].kind == "name" and head.args[1].args[0] in ("*", "ast", "star")
     if star_script:
-        base = low._name_of(head.args[0])
+        base = low.name_of(head.args[0])
         star = f"{base}_star" if base else None
         if star and (star in low.decls.assumptions or star in low.decls.given):
-            return low._symbol(star)
+            return low.symbol(star)
     return None
 
 
@@ -569,7 +569,7 @@ def _subscript_letters(node: Node) -> list[str]:
     if not isinstance(node, Node):
         return out
     if node.kind == "sub":
-        raw = "".join(_script_text(node.args[1]).split())
+        raw = "".join(script_text(node.args[1]).split())
         parts = script_letters(node.args[1]) if raw.isalnum() or "," in raw else _LETTERS.findall(raw)
         out.extend(p for p in parts if p.isidentifier())
         return out + _subscript_letters(node.args[0])

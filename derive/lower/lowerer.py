@@ -40,20 +40,20 @@ class MissingCondition(LoweringError):
 
 def canonical_script(node: Node) -> str:
     """`{10}` -> '10', `{1,0}` -> '10', `{d,12}` -> 'd,12', `\\text{act}` -> 'act'."""
-    raw = _script_text(node)
+    raw = script_text(node)
     parts = [p for p in raw.split(",")]
     if len(parts) > 1 and all(len(p) == 1 for p in parts):
         return "".join(parts)
     return ",".join(parts)
 
 
-def _script_text(node: Node) -> str:
+def script_text(node: Node) -> str:
     if node.kind == "group":
-        return "".join(ch for ch in _flatten_text(node.args[0]) if not ch.isspace())
-    return "".join(_flatten_text(node))
+        return "".join(ch for ch in flatten_text(node.args[0]) if not ch.isspace())
+    return "".join(flatten_text(node))
 
 
-def _flatten_text(node: Node | str | None) -> str:
+def flatten_text(node: Node | str | None) -> str:
     if node is None:
         return ""
     if isinstance(node, str):
@@ -68,25 +68,25 @@ def _flatten_text(node: Node | str | None) -> str:
     if k == "comma":
         return ","
     if k in ("rows", "row", "implicit", "bold", "paren", "group"):
-        return "".join(_flatten_text(a) for a in node.args if isinstance(a, Node))
+        return "".join(flatten_text(a) for a in node.args if isinstance(a, Node))
     if k == "style":
-        return _flatten_text(node.args[1])
+        return flatten_text(node.args[1])
     if k == "sub":
-        return _flatten_text(node.args[0]) + "_" + _flatten_text(node.args[1])
+        return flatten_text(node.args[0]) + "_" + flatten_text(node.args[1])
     if k == "sup":
-        return _flatten_text(node.args[0]) + "^" + _flatten_text(node.args[1])
+        return flatten_text(node.args[0]) + "^" + flatten_text(node.args[1])
     if k == "rel":
         return node.args[0]
     if k == "add":
-        return _flatten_text(node.args[0]) + "+" + _flatten_text(node.args[1])
+        return flatten_text(node.args[0]) + "+" + flatten_text(node.args[1])
     if k == "minus":
-        return _flatten_text(node.args[0]) + "-" + _flatten_text(node.args[1])
+        return flatten_text(node.args[0]) + "-" + flatten_text(node.args[1])
     if k == "neg":
-        return "-" + _flatten_text(node.args[0])
+        return "-" + flatten_text(node.args[0])
     if k == "top":
         return "T"
     if k == "accent":
-        return _ACCENT_NAMES.get(node.args[0], node.args[0]) + "_" + _flatten_text(node.args[1])
+        return _ACCENT_NAMES.get(node.args[0], node.args[0]) + "_" + flatten_text(node.args[1])
     return node.text or k
 
 
@@ -139,7 +139,7 @@ class Lowerer:
 
     def condition(self, items: list[Node]) -> sp.Basic:
         """`z > 0`, `\\text{if } x \\geq 0`, `x \\in [1, 3)`, `\\text{otherwise}` -> a SymPy boolean."""
-        items = [self._strip_prose(i) for i in items]
+        items = [self.strip_prose(i) for i in items]
         items = [i for i in items if i is not None]
         if len(items) == 1 and items[0].kind == "paren" and any(
                 is_sep(i, "rel") for r in items[0].args[0].args for i in r.args):
@@ -165,14 +165,14 @@ class Lowerer:
         clauses = []
         values = [self.expr(o) if o.kind != "interval" else o for o in operands]
         for (a, b), rel in zip(zip(values, values[1:], strict=False), rels, strict=True):
-            clauses.append(self._relation(a, rel, b))
+            clauses.append(self.relation(a, rel, b))
         return sp.And(*clauses)
 
     def statement_sides(self, st: Statement) -> list[sp.Expr]:
         return [self.expr(o) for o in st.operands]
 
     # ------------------------------------------------------------ helpers
-    def _strip_prose(self, node: Node) -> Node | None:
+    def strip_prose(self, node: Node) -> Node | None:
         """Drop `\\text{if }` / `\\text{otherwise}` words around a condition."""
         if node.kind == "text":
             return None
@@ -183,7 +183,7 @@ class Lowerer:
             return rest[0] if len(rest) == 1 else Node("implicit", tuple(rest))
         return node
 
-    def _relation(self, a, rel: str, b) -> sp.Basic:
+    def relation(self, a, rel: str, b) -> sp.Basic:
         if isinstance(b, Node) and b.kind == "interval":
             lo_hi = split_arguments(b.args[0])
             if len(lo_hi) != 2:
@@ -198,7 +198,7 @@ class Lowerer:
             raise LoweringError(f"cannot use relation {rel!r} in a condition")
         return table[rel](a, b)
 
-    def _name_of(self, node: Node) -> str | None:
+    def name_of(self, node: Node) -> str | None:
         """The canonical name of a name-like node (`\\phi_0` -> 'phi_0'), else None."""
         k = node.kind
         if k == "name":
@@ -206,12 +206,12 @@ class Lowerer:
         if k == "bold":
             inner = node.args[0]
             try:
-                return self._name_of(single_expression(inner))
+                return self.name_of(single_expression(inner))
             except LoweringError:
                 return None
         if k == "accent":
             try:
-                base = self._name_of(single_expression(node.args[1]))
+                base = self.name_of(single_expression(node.args[1]))
             except LoweringError:
                 return None
             return f"{_ACCENT_NAMES.get(node.args[0], node.args[0])}_{base}" if base else None
@@ -230,14 +230,14 @@ class Lowerer:
                 inner = single_expression(node.args[1])
             except LoweringError:
                 return None
-            base = inner.args[0] if inner.kind == "number" else self._name_of(inner)
+            base = inner.args[0] if inner.kind == "number" else self.name_of(inner)
             return f"{node.args[0].replace('math', '')}_{base}" if base else None
         if k == "sub":
-            base = self._name_of(node.args[0])
+            base = self.name_of(node.args[0])
             return f"{base}_{canonical_script(node.args[1])}" if base else None
-        if k == "sup" and self._is_label(node.args[1]):
-            base = self._name_of(node.args[0])
-            label = _script_text(node.args[1]).strip('()')
+        if k == "sup" and self.is_label(node.args[1]):
+            base = self.name_of(node.args[0])
+            label = script_text(node.args[1]).strip('()')
             if self.index_values:
                 from derive.lower.index import valued_label  # h^{(t-1)} at t = 2 is h^1
 
@@ -245,9 +245,9 @@ class Lowerer:
             return f"{base}^{label}" if base else None
         return None
 
-    def _is_label(self, script: Node) -> bool:
+    def is_label(self, script: Node) -> bool:
         """`^{(\\ell)}`, `^{\\text{H}}`, `^{\\mathcal{O}}` name a layer; they are not powers."""
-        inner = _script_inner(script)
+        inner = script_inner(script)
         if inner is None:
             return False
         if inner.kind == "paren" and inner.text == "(":
@@ -258,24 +258,24 @@ class Lowerer:
             return True
         return False
 
-    def _labelled_indexed(self, node: Node) -> sp.Expr | None:
+    def labelled_indexed(self, node: Node) -> sp.Expr | None:
         """`w_{1,i}^{2,0}` for a base declared in `labels:`: the superscript indexes (layer, unit), it is
         no power; the quantity is w[2, 0, 1, i] (superscript indices first), so sums over i bind it."""
         if node.kind != "sup" or node.args[0].kind != "sub":
             return None
-        base_name = self._name_of(node.args[0].args[0])
+        base_name = self.name_of(node.args[0].args[0])
         if base_name is None or base_name not in self.decls.labels:
             return None
-        indices = self._index_letters(node.args[1]) + self._index_letters(node.args[0].args[1])
+        indices = self.index_letters(node.args[1]) + self.index_letters(node.args[0].args[1])
         return sp.IndexedBase(base_name)[tuple(indices)]
 
-    def _is_transpose(self, script: Node) -> bool:
-        inner = _script_inner(script)
+    def is_transpose(self, script: Node) -> bool:
+        inner = script_inner(script)
         if inner is None:
             return False
         return inner.kind == "top" or (inner.kind == "name" and inner.args[0] == "T")
 
-    def _function(self, name: str | None):
+    def function(self, name: str | None):
         if name is None:
             return None
         if name in self.decls.functions:
@@ -295,7 +295,7 @@ class Lowerer:
             return None
         return builtin_for(name.replace("\\", ""))
 
-    def _symbol(self, name: str) -> sp.Expr:
+    def symbol(self, name: str) -> sp.Expr:
         if any(c in name for c in "-+*"):
             # `a^{(\ell-1)}`, `w_{t+1}`, `w_*` are declared as a^ellm1, w_tp1, w_star (names hold no - + *)
             alias = name.replace("-", "m").replace("+", "p").replace("*", "star")
@@ -312,8 +312,8 @@ class Lowerer:
             return self.decls.given[name]
         return self.decls.symbol(name)
 
-    def _index_letters(self, script: Node) -> list[sp.Expr]:
-        raw = _script_text(script)
+    def index_letters(self, script: Node) -> list[sp.Expr]:
+        raw = script_text(script)
         parts = raw.split(",") if "," in raw else (list(raw) if raw.isalnum() else [raw])
         if raw in self.bound and len(raw) > 1:
             parts = [raw]   # `n_\ell` summed over \ell: one index named ell, not e, l, l
@@ -342,16 +342,16 @@ class Lowerer:
         name = node.args[0]
         if name == "nabla":
             raise LoweringError("\\nabla needs a gradient recipe, not a formula value")
-        return self._symbol(name)
+        return self.symbol(name)
 
     def _lower_infty(self, node: Node) -> sp.Expr:
         return sp.oo
 
     def _lower_text(self, node: Node) -> sp.Expr:
-        name = self._name_of(node)
+        name = self.name_of(node)
         if name is None:
             raise LoweringError(f"prose {node.args[0].strip()!r} is not mathematics")
-        return self._symbol(name)
+        return self.symbol(name)
 
     def _lower_bold(self, node: Node) -> sp.Expr:
         inner = single_expression(node.args[0])
@@ -360,16 +360,16 @@ class Lowerer:
         return self.expr(inner)
 
     def _lower_accent(self, node: Node) -> sp.Expr:
-        name = self._name_of(node)
+        name = self.name_of(node)
         if name is None:
             raise LoweringError("accent over an expression")
-        return self._symbol(name)
+        return self.symbol(name)
 
     def _lower_style(self, node: Node) -> sp.Expr:
-        name = self._name_of(node)
+        name = self.name_of(node)
         if name is None:
             raise LoweringError(f"\\{node.args[0]} over an expression")
-        return self._symbol(name)
+        return self.symbol(name)
 
     def _lower_paren(self, node: Node) -> sp.Expr:
         return self.expr(single_expression(node.args[0]))
@@ -417,10 +417,10 @@ class Lowerer:
         if (isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase) and node.text == "cdot"
                 and a.shape == b.shape and 1 in a.shape and a.shape != (1, 1)):
             return sum((x * y for x, y in zip(a, b, strict=True)), sp.Integer(0))  # a · b, the dot product
-        return _times(a, b)
+        return times(a, b)
 
     def _lower_div(self, node: Node) -> sp.Expr:
-        deriv = self._derivative_fraction(node.args[0], node.args[1], bare=True)
+        deriv = self.derivative_fraction(node.args[0], node.args[1], bare=True)
         if deriv is not None:
             return deriv
         num, den = self.expr(node.args[0]), self.expr(node.args[1])
@@ -431,7 +431,7 @@ class Lowerer:
     def _lower_frac(self, node: Node) -> sp.Expr:
         num_node = single_expression(node.args[0])
         den_node = single_expression(node.args[1])
-        deriv = self._derivative_fraction(num_node, den_node, bare=False)
+        deriv = self.derivative_fraction(num_node, den_node, bare=False)
         if deriv is not None:
             if isinstance(deriv, _DerivativeOperator):
                 raise LoweringError("a derivative operator needs something to act on")
@@ -499,34 +499,34 @@ class Lowerer:
     def _lower_sup(self, node: Node) -> sp.Expr:
         base, script = node.args
         applied = None   # the value of base when it is an application head(...), computed once
-        if base.kind == "call" and not self._is_label(script):
+        if base.kind == "call" and not self.is_label(script):
             # x(1-x)^2 is x * (1-x)^2 and \delta (\mathbf{a})^\top is \delta * (\mathbf{a})^\top: the script
             # binds to the last group unless head(...) is an application
-            applied = self._application(base)
+            applied = self.application(base)
             if applied is None:
                 head, rows = base.args
                 group = self.expr(Node("sup", (Node("paren", (rows,)), script)))
-                return _times(self.expr(head), group) if self._is_transpose(script) else self.expr(head) * group
-        if self._is_transpose(script):
+                return times(self.expr(head), group) if self.is_transpose(script) else self.expr(head) * group
+        if self.is_transpose(script):
             value = applied if applied is not None else self.expr(base)
             return value.T if isinstance(value, sp.MatrixBase) else value
-        labelled = self._labelled_indexed(node)
+        labelled = self.labelled_indexed(node)
         if labelled is not None:
             return labelled
-        if self._is_label(script):
+        if self.is_label(script):
             if base.kind == "sub" and (self.decls.constants or self.decls.given):
                 from derive.lower.index import labelled_component  # z_j^{(\ell)} of a concrete z^{(\ell)}
 
                 entry = labelled_component(self, node)
                 if entry is not None:
                     return entry
-            name = self._name_of(node)
+            name = self.name_of(node)
             if name is None:
                 raise LoweringError("superscript label on an expression")
-            return self._symbol(name)
+            return self.symbol(name)
         if base.kind == "func":
             raise LoweringError(f"\\{base.args[0]} with a power needs an argument")
-        exponent = self._script_value(script)
+        exponent = self.script_value(script)
         if exponent.is_number and exponent.is_finite and abs(exponent) > MAX_EXPONENT:
             raise TooLarge(f"exponent {exponent} is larger than {MAX_EXPONENT}")
         value = applied if applied is not None else self.expr(base)
@@ -536,14 +536,14 @@ class Lowerer:
             return sp.Pow(value.args[0], exponent)   # |v|^2 = v^2: quantities are real (data arrays too)
         return sp.Pow(value, exponent)
 
-    def _script_value(self, script: Node) -> sp.Expr:
+    def script_value(self, script: Node) -> sp.Expr:
         if script.kind == "group":
             return self.expr(single_expression(script.args[0]))
         return self.expr(script)
 
     def _lower_sub(self, node: Node) -> sp.Expr:
         base, script = node.args
-        if base.kind == "sup" and not self._is_label(base.args[1]):
+        if base.kind == "sup" and not self.is_label(base.args[1]):
             # x^2_i: the subscript belongs to x, the power to the whole.
             inner = Node("sub", (base.args[0], script), text=node.text)
             return self.expr(Node("sup", (inner, base.args[1])))
@@ -555,7 +555,7 @@ class Lowerer:
                 return special
         if base.kind in ("paren", "norm", "abs"):
             return self.expr(base)  # `(...)_2`, `\|v\|_2`: the subscript only qualifies the norm
-        base_name = self._name_of(base)
+        base_name = self.name_of(base)
         if base_name is None:
             raise LoweringError("subscript on an expression")
         if base.kind == "style" and base.args[0] in ("mathbb", "mathbbm") and base_name.endswith(("_1", "_I")):
@@ -563,16 +563,16 @@ class Lowerer:
                 indicator_value,  # 1[f > 0] of a vector is a vector of indicators
             )
 
-            return indicator_value(self, self._condition_items(script))
+            return indicator_value(self, self.condition_items(script))
         concrete = self.decls.constants.get(base_name, self.decls.given.get(base_name))
         if isinstance(concrete, sp.MatrixBase) and f"{base_name}_{canonical_script(script)}" not in self.decls.given:
-            return self._component(base_name, concrete, script)
-        if base_name in self.decls.indexed or self._uses_bound_index(script):
-            indices = self._index_letters(script)
+            return self.component(base_name, concrete, script)
+        if base_name in self.decls.indexed or self.uses_bound_index(script):
+            indices = self.index_letters(script)
             return sp.IndexedBase(base_name)[tuple(indices)]
-        return self._symbol(f"{base_name}_{canonical_script(script)}")
+        return self.symbol(f"{base_name}_{canonical_script(script)}")
 
-    def _component(self, name: str, matrix: sp.MatrixBase, script: Node) -> sp.Expr:
+    def component(self, name: str, matrix: sp.MatrixBase, script: Node) -> sp.Expr:
         """`z_2`, `w_{12}` of a matrix given concrete sizes; a letter index cannot be instantiated."""
         if self.decls.index_ranges or self.index_values:
             from derive.lower.index import component  # letters with values (p_i at i = 2)
@@ -590,7 +590,7 @@ class Lowerer:
             raise LoweringError(f"component {name}_{{{raw}}} outside the concrete size {matrix.shape}")
         return matrix[idx[0], idx[1]]
 
-    def _condition_items(self, script: Node) -> list[Node]:
+    def condition_items(self, script: Node) -> list[Node]:
         node = script.args[0] if script.kind == "group" else script
         if node.kind == "rows":
             node = single_item_or_rows(node)
@@ -600,38 +600,38 @@ class Lowerer:
             return [i for r in node.args for i in r.args]
         return [node]
 
-    def _uses_bound_index(self, script: Node) -> bool:
-        raw = _script_text(script)
+    def uses_bound_index(self, script: Node) -> bool:
+        raw = script_text(script)
         letters = set(raw.split(",")) | set(raw)
         return any(b in letters for b in self.bound)
 
     def _lower_prime(self, node: Node) -> sp.Expr:
-        name = self._name_of(node.args[0])
+        name = self.name_of(node.args[0])
         if name is None:
             raise LoweringError("prime on an expression")
-        return self._symbol(name + "_prime")
+        return self.symbol(name + "_prime")
 
     # ------------------------------------------------------------ application and products
     def _lower_call(self, node: Node) -> sp.Expr:
-        value = self._application(node)
+        value = self.application(node)
         if value is not None:
             return value
         # Not a function: brackets group, and juxtaposition multiplies.
         head, rows = node.args
-        return _times(self.expr(head), self.expr(single_expression(rows)))   # u^T (x - x_0) is a number
+        return times(self.expr(head), self.expr(single_expression(rows)))   # u^T (x - x_0) is a number
 
-    def _application(self, node: Node) -> sp.Expr | None:
+    def application(self, node: Node) -> sp.Expr | None:
         """The value of `head(args)` when head is a function (or an operator); None when it is a product."""
         head, rows = node.args
-        name = self._name_of(head)
+        name = self.name_of(head)
         if head.kind == "style" and head.args[0] in ("mathbb", "mathbbm") and name in ("bb_1", "bb_I"):
             from derive.lower.extensions import indicator_value
 
-            return indicator_value(self, self._flat_items(rows))
+            return indicator_value(self, self.flat_items(rows))
         if head.kind == "bold" and name == "1":
             from derive.lower.extensions import indicator_value
 
-            return indicator_value(self, self._flat_items(rows))
+            return indicator_value(self, self.flat_items(rows))
         if self.decls.distributions and name is not None:
             from derive.lower.expectation import (
                 EXPECTATION_NAMES,
@@ -655,12 +655,12 @@ class Lowerer:
         from derive.lower.extensions import head_operator  # argmin_phi[...], operators defined outside
 
         if (special := head_operator(self, head)) is not None:
-            return special([self._argument(a) for a in split_arguments(rows)])
-        fn = self._function(name) if head.kind != "number" else None
+            return special([self.argument(a) for a in split_arguments(rows)])
+        fn = self.function(name) if head.kind != "number" else None
         if fn is None and head.kind == "func":
             raise LoweringError(f"unknown function \\{head.args[0]}")
         if fn is not None:
-            args = [self._argument(a) for a in split_arguments(rows)]
+            args = [self.argument(a) for a in split_arguments(rows)]
             try:
                 if args and isinstance(args[0], sp.MatrixBase) and not getattr(fn, "vector_argument", False):
                     from derive.lower.matcalc import elementwise
@@ -670,15 +670,15 @@ class Lowerer:
             except (TypeError, ValueError) as exc:
                 raise LoweringError(str(exc)) from None
         if head.kind == "frac":  # `\frac{\partial}{\partial f} (\log[...])`: the operator acts on the group
-            op = self._operator(head)
+            op = self.operator(head)
             if isinstance(op, _DerivativeOperator):
                 return op.apply(self.expr(single_expression(rows)))
         return None
 
-    def _flat_items(self, rows: Node) -> list[Node]:
+    def flat_items(self, rows: Node) -> list[Node]:
         return [i for r in rows.args for i in r.args]
 
-    def _argument(self, items: list[Node]) -> sp.Expr:
+    def argument(self, items: list[Node]) -> sp.Expr:
         if len(items) == 1:
             return self.expr(items[0])
         if any(is_sep(i, "rel") for i in items):
@@ -689,7 +689,7 @@ class Lowerer:
         op, lower, upper, body = node.args
         if op not in ("sum", "prod"):
             raise LoweringError(f"\\{op} is not supported")
-        var, start, end = self._bounds(lower, upper)
+        var, start, end = self.bounds(lower, upper)
         if self.decls.index_ranges or self.index_values or self.decls.constants or any(
                 isinstance(v, sp.MatrixBase) or isinstance(v, sp.Integer) for v in self.decls.given.values()):
             from derive.lower.index import sum_over  # unrolled over concrete sizes when it must be
@@ -703,16 +703,16 @@ class Lowerer:
         cls = sp.Sum if op == "sum" else sp.Product
         return cls(value, (var, start, end))
 
-    def _bounds(self, lower: Node | None, upper: Node | None):
+    def bounds(self, lower: Node | None, upper: Node | None):
         if lower is None:
             raise LoweringError("a sum needs an index")
-        items = self._condition_items(lower)
-        if len(items) == 1 and self._name_of(items[0]):
-            name = self._name_of(items[0])
+        items = self.condition_items(lower)
+        if len(items) == 1 and self.name_of(items[0]):
+            name = self.name_of(items[0])
             var = self.decls.symbol(name)
             start, end = self.decls.index_range(name)
         elif len(items) == 3 and is_sep(items[1], "rel") and items[1].args[0] == "=":
-            name = self._name_of(items[0])
+            name = self.name_of(items[0])
             if not name:
                 raise LoweringError("cannot read the summation index")
             self.decls.assumptions.setdefault(name, {"integer": True})
@@ -721,13 +721,13 @@ class Lowerer:
             if upper is None:
                 end = self.decls.index_range(name)[1]
             else:
-                bound_name = self._name_of(upper.args[0].args[0].args[0]) if upper.kind == "group" and \
-                    len(upper.args[0].args) == 1 and len(upper.args[0].args[0].args) == 1 else self._name_of(upper)
+                bound_name = self.name_of(upper.args[0].args[0].args[0]) if upper.kind == "group" and \
+                    len(upper.args[0].args) == 1 and len(upper.args[0].args[0].args) == 1 else self.name_of(upper)
                 if bound_name and bound_name not in self.decls._symbols:
                     self.decls.assumptions.setdefault(bound_name, {"integer": True, "positive": True})
-                end = self._script_value(upper)
+                end = self.script_value(upper)
         elif len(items) == 3 and is_sep(items[1], "rel") and items[1].args[0] == "in":
-            name = self._name_of(items[0])
+            name = self.name_of(items[0])
             if not name:
                 raise LoweringError("cannot read the summation index")
             var = self.decls.symbol(name)
@@ -739,12 +739,12 @@ class Lowerer:
         return var, start, end
 
     def _lower_implicit(self, node: Node) -> sp.Expr:
-        factors = [f for f in node.args if not (f.kind == "text" and self._name_of(f) is None)]
+        factors = [f for f in node.args if not (f.kind == "text" and self.name_of(f) is None)]
         if not factors:
             raise LoweringError("prose is not mathematics")
-        return self._product(factors)
+        return self.product(factors)
 
-    def _product(self, factors: list[Node]) -> sp.Expr:
+    def product(self, factors: list[Node]) -> sp.Expr:
         result: sp.Expr = sp.Integer(1)
         i = 0
         while i < len(factors):
@@ -753,7 +753,7 @@ class Lowerer:
                 from derive.lower.extensions import function_operator  # D h(x), \nabla g(f(x))^T of functions
 
                 if (found := function_operator(self, f, factors[i + 1])) is not None:
-                    result = _times(result, found)
+                    result = times(result, found)
                     i += 2
                     continue
             operator_like = f.kind == "sub" and f.args[0].kind in ("func", "name") or (
@@ -764,15 +764,15 @@ class Lowerer:
                 op_value = index_operator(self, f, factors[i + 1:])
                 if op_value is not None:
                     value, used = op_value
-                    result = _times(result, value)
+                    result = times(result, value)
                     i += 1 + used
                     continue
-            op = self._operator(f)
+            op = self.operator(f)
             if isinstance(op, _DerivativeOperator):
                 rest = factors[i + 1 :]
                 if not rest:
                     raise LoweringError("a derivative operator needs something to act on")
-                return result * op.apply(self._product(rest))
+                return result * op.apply(self.product(rest))
             if op is not None and i + 1 < len(factors):
                 # `\log x_i`: a function name applies to the next factor only.
                 arg = self.expr(factors[i + 1])
@@ -781,16 +781,16 @@ class Lowerer:
                 i += 2
                 continue
             if op is not None and getattr(op, "names_a_value", False):
-                result = _times(result, self.expr(f))   # `2 f_5` ends a product: f_5 is the quantity, not f(5, .)
+                result = times(result, self.expr(f))   # `2 f_5` ends a product: f_5 is the quantity, not f(5, .)
                 i += 1
                 continue
             if op is not None:
                 raise LoweringError("a function name needs an argument")
-            result = _times(result, self.expr(f))
+            result = times(result, self.expr(f))
             i += 1
         return result
 
-    def _operator(self, node: Node):
+    def operator(self, node: Node):
         """A factor that acts on what follows: a derivative operator or a bare function name."""
         from derive.lower.extensions import head_operator
 
@@ -801,35 +801,35 @@ class Lowerer:
                 num, den = single_expression(node.args[0]), single_expression(node.args[1])
             except LoweringError:
                 return None
-            deriv = self._derivative_fraction(num, den, bare=False)
+            deriv = self.derivative_fraction(num, den, bare=False)
             return deriv if isinstance(deriv, _DerivativeOperator) else None
         if node.kind == "func":
-            fn = self._function(node.args[0])
+            fn = self.function(node.args[0])
             if fn is None:
                 raise LoweringError(f"unknown function \\{node.args[0]}")
             return fn
         if node.kind == "sup" and node.args[0].kind == "func":
-            fn = self._function(node.args[0].args[0])
-            power = self._script_value(node.args[1])
+            fn = self.function(node.args[0].args[0])
+            power = self.script_value(node.args[1])
             if fn is None:
                 return None
             return lambda args, fn=fn, power=power: fn(args) ** power
         if node.kind == "sub" and node.args[0].kind == "func" and node.args[0].args[0] == "log":
-            base = self._script_value(node.args[1])
+            base = self.script_value(node.args[1])
             return lambda args, base=base: sp.log(args[0], base)
         if node.kind == "text":
-            name = self._name_of(node)
+            name = self.name_of(node)
             fn = builtin_for(name) if name else None
             return fn
         return None
 
     # ------------------------------------------------------------ derivatives
-    def _derivative_fraction(self, num: Node, den: Node, *, bare: bool):
+    def derivative_fraction(self, num: Node, den: Node, *, bare: bool):
         """`\\frac{\\partial L}{\\partial \\phi_0}`, `\\frac{d}{dz}`, `\\partial L / \\partial w`, or None."""
-        order, quantity = self._derivative_numerator(num)
+        order, quantity = self.derivative_numerator(num)
         if order is None:
             return None
-        variables = self._derivative_denominator(den)
+        variables = self.derivative_denominator(den)
         if variables is None:
             return None
         if sum(n for _, n in variables) != order:
@@ -839,44 +839,44 @@ class Lowerer:
             return op
         return op.apply_quantity(quantity)
 
-    def _derivative_numerator(self, node: Node) -> tuple[int | None, Node | None]:
+    def derivative_numerator(self, node: Node) -> tuple[int | None, Node | None]:
         if node.kind == "partial":
-            order = 1 if node.args[0] is None else int(self._script_value(node.args[0]))
+            order = 1 if node.args[0] is None else int(self.script_value(node.args[0]))
             return order, node.args[1]
         if node.kind == "name" and node.args[0] == "d":
             return 1, None
         if node.kind == "sup" and node.args[0].kind == "name" and node.args[0].args[0] == "d":
-            return int(self._script_value(node.args[1])), None
+            return int(self.script_value(node.args[1])), None
         if node.kind == "implicit" and node.args[0].kind == "name" and node.args[0].args[0] == "d":
             rest = node.args[1:]
             return 1, rest[0] if len(rest) == 1 else Node("implicit", rest)
         if node.kind == "implicit" and node.args[0].kind == "partial" and node.args[0].args[1] is None:
-            order = 1 if node.args[0].args[0] is None else int(self._script_value(node.args[0].args[0]))
+            order = 1 if node.args[0].args[0] is None else int(self.script_value(node.args[0].args[0]))
             rest = node.args[1:]
             return order, rest[0] if len(rest) == 1 else Node("implicit", rest)
         return None, None
 
-    def _derivative_denominator(self, node: Node) -> list[tuple[sp.Symbol, int]] | None:
+    def derivative_denominator(self, node: Node) -> list[tuple[sp.Symbol, int]] | None:
         parts = list(node.args) if node.kind == "implicit" else [node]
         out: list[tuple[sp.Symbol, int]] = []
         if parts and all(p.kind == "partial" for p in parts):
             for p in parts:
                 if p.args[1] is None:
                     return None
-                var, n = self._variable(p.args[1])
+                var, n = self.variable(p.args[1])
                 if p.args[0] is not None:
-                    n = int(self._script_value(p.args[0]))
+                    n = int(self.script_value(p.args[0]))
                 out.append((var, n))
             return out
         # `dz`, `dx^2`
         if len(parts) == 2 and parts[0].kind == "name" and parts[0].args[0] == "d":
-            return [self._variable(parts[1])]
+            return [self.variable(parts[1])]
         return None
 
-    def _variable(self, node: Node) -> tuple[sp.Symbol, int]:
-        if node.kind == "sup" and not self._is_label(node.args[1]) and self._labelled_indexed(node) is None:
-            var, _ = self._variable(node.args[0])
-            return var, int(self._script_value(node.args[1]))
+    def variable(self, node: Node) -> tuple[sp.Symbol, int]:
+        if node.kind == "sup" and not self.is_label(node.args[1]) and self.labelled_indexed(node) is None:
+            var, _ = self.variable(node.args[0])
+            return var, int(self.script_value(node.args[1]))
         value = self.expr(node)
         if not isinstance(value, (sp.Symbol, sp.Indexed, sp.MatrixBase)):
             from derive.lower.extensions import intermediate_variable  # d h_3 / d f_2 with f_2 defined
@@ -902,13 +902,13 @@ class _DerivativeOperator:
             return intermediate_derivative(expr, spec, name or "the expression")
         if any(isinstance(v, sp.MatrixBase) for v in [expr, *spec]):
             return self._matrix(expr, spec)
-        if not any(_depends(expr, v) for v in spec):
+        if not any(depends(expr, v) for v in spec):
             raise UndefinedQuantity("the expression differentiated does not depend on the variable")
         return sp.diff(expr, *spec)
 
     def apply_quantity(self, quantity: Node) -> sp.Expr:
         low = self.lowerer
-        name = low._name_of(quantity)
+        name = low.name_of(quantity)
         if name is not None and name in low.decls.given:
             return self.apply(low.decls.given[name], name)
         value = low.expr(quantity)
@@ -919,7 +919,7 @@ class _DerivativeOperator:
             return intermediate_derivative(value, spec, name or "the quantity")
         if any(isinstance(v, sp.MatrixBase) for v in [value, *spec]):
             return self._matrix(value, spec)
-        if not any(_depends(value, v) for v in spec):
+        if not any(depends(value, v) for v in spec):
             if low.index_values and not isinstance(value, (sp.Symbol, sp.Indexed)):
                 return sp.Integer(0)   # a component (z_i at i = 1) of a defined quantity free of b_2
             what = name or "the quantity"
@@ -942,7 +942,7 @@ class _DerivativeOperator:
             raise LoweringError(str(exc)) from None
 
 
-def _script_inner(script: Node) -> Node | None:
+def script_inner(script: Node) -> Node | None:
     """The one expression of a script (`^{...}` unwrapped); None when the group holds several."""
     if script.kind != "group":
         return script
@@ -952,7 +952,7 @@ def _script_inner(script: Node) -> Node | None:
         return None
 
 
-def _times(a, b):
+def times(a, b):
     """a·b, where a 1×1 matrix (`v^T w`) is the number it holds."""
     product = a * b
     if isinstance(product, sp.MatrixBase) and product.shape == (1, 1):
@@ -960,7 +960,7 @@ def _times(a, b):
     return product
 
 
-def _depends(expr: sp.Basic, v: sp.Basic) -> bool:
+def depends(expr: sp.Basic, v: sp.Basic) -> bool:
     """Whether expr may depend on v; an entry w[2,0,1,1] may hide in a sum over w[2,0,1,i]."""
     if expr.has(v):
         return True

@@ -57,7 +57,7 @@ def elementwise(fn, arg: sp.MatrixBase, rest=()) -> sp.MatrixBase:
     return sp.ImmutableMatrix(arg.shape[0], arg.shape[1], lambda i, j: fn([arg[i, j], *rest]))
 
 
-def _by_intermediate(y, x, layout: str):
+def by_intermediate(y, x, layout: str):
     """d y / d x for a defined quantity x (f = beta + Omega h): x's entries become fresh variables."""
     fresh = [sp.Dummy(f"x{k}", real=True) for k in range(len(x))]
     swap = dict(zip(list(x), fresh, strict=True))
@@ -117,7 +117,7 @@ def _matrix_derivative(y, x, layout: str | None):
     if layout not in ("denominator", "numerator"):
         raise ValueError("a matrix derivative needs `layout: denominator` or `layout: numerator`")
     if xm and not all(isinstance(e, sp.Symbol) for e in x):
-        return _by_intermediate(y, x, layout)
+        return by_intermediate(y, x, layout)
     if not ym:
         grad = x.applyfunc(lambda v: sp.diff(y, v))
         return sp.ImmutableMatrix(grad if layout == "denominator" else grad.T)

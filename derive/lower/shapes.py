@@ -94,7 +94,7 @@ class ShapeInference:
             return self.of(single_expression(node.args[0]))
         if k in ("neg", "pos"):
             return self.of(node.args[0])
-        if k == "sup" and self.low._is_transpose(node.args[1]):
+        if k == "sup" and self.low.is_transpose(node.args[1]):
             r, c = self.of(node.args[0])
             return c, r
         if k in ("add", "minus"):
@@ -108,12 +108,12 @@ class ShapeInference:
             return self.derivative(*self._derivative_parts(node))
         if k == "call":
             head, rows = node.args
-            name = self.low._name_of(head)
-            if name is not None and self.low._function(name) is not None:
+            name = self.low.name_of(head)
+            if name is not None and self.low.function(name) is not None:
                 shapes = [self.of(single_expression(rows))]
                 return shapes[0]   # activations act elementwise
             return self._product([self.of(head), self.of(single_expression(rows))])
-        name = self.low._name_of(node)
+        name = self.low.name_of(node)
         if name is not None:
             return self.of_name(name)
         raise ShapeError(f"cannot infer the size of {node.kind!r}")
@@ -159,7 +159,7 @@ class ShapeInference:
     def claimed_size(self, node: Node) -> Shape:
         while node.kind in ("paren", "group"):
             node = single_expression(node.args[0])
-        if node.kind == "sup" and self.low._name_of(node.args[0]) == "bb_R":
+        if node.kind == "sup" and self.low.name_of(node.args[0]) == "bb_R":
             # `\mathbb{R}^{20}` is a column of 20 entries, `\mathbb{R}^{m \times n}` an m x n matrix.
             script = node.args[1]
             node = single_expression(script.args[0]) if script.kind == "group" else script

@@ -256,7 +256,7 @@ class RecipeInterpreter:
         eqs = eqs if isinstance(eqs, list) else [eqs]
         vs = vs if isinstance(vs, list) else [vs]
         exprs = [e.lhs - e.rhs if isinstance(e, sp.Eq) else e for e in eqs]
-        exprs = [_expand_sums(e) for e in exprs]
+        exprs = [expand_sums(e) for e in exprs]
         sols = sp.solve(exprs, [self._var(v) for v in vs], dict=True)
         if not sols:
             raise DerivationFailed("solve found no solution")
@@ -326,7 +326,7 @@ class RecipeInterpreter:
         return [v for v, mult in vals.items() for _ in range(mult)]
 
 
-def _expand_sums(e: sp.Expr) -> sp.Expr:
+def expand_sums(e: sp.Expr) -> sp.Expr:
     """Σ(a_i + b) -> Σa_i + I·b so that solve can isolate parameters that do not depend on i."""
     if not e.has(sp.Sum):
         return e

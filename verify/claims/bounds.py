@@ -28,7 +28,7 @@ from derive.parse.latex import LatexParseError, parse_latex
 from derive.recipes.interpreter import DerivationFailed
 from derive.spec.declarations import Declarations
 from derive.spec.load import ClaimSpec, ExerciseSpec
-from verify.compare.engine import CONFIRM_DIGITS, _exact_value
+from verify.compare.engine import CONFIRM_DIGITS, exact_value
 from verify.result import ClaimResult, Counterexample, Verdict
 
 RELATIONS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal, "=": np.equal}
@@ -109,7 +109,7 @@ def _confirm(lhs, rel: str, rhs, pts: SamplePoints, k: int) -> Counterexample | 
     for a, b in pairs:
         point: dict[str, object] = {}
         try:
-            va, vb = _exact_value(sp.sympify(a), pts, k, point), _exact_value(sp.sympify(b), pts, k, point)
+            va, vb = exact_value(sp.sympify(a), pts, k, point), exact_value(sp.sympify(b), pts, k, point)
         except (NumericError, TypeError, ValueError, ZeroDivisionError):
             return None
         if _exact_holds(va, rel, vb) is False:
@@ -212,7 +212,7 @@ def _big_o_argument(latex: str, low: Lowerer) -> sp.Expr:
     found = []
 
     def walk(node) -> None:
-        if getattr(node, "kind", None) == "call" and low._name_of(node.args[0]) == "O":
+        if getattr(node, "kind", None) == "call" and low.name_of(node.args[0]) == "O":
             found.append(node)
             return
         for child in getattr(node, "args", ()):

@@ -71,7 +71,7 @@ class _LiteralLowerer(Lowerer):
 
     def _lower_call(self, node: Node) -> sp.Expr:
         head, rows = node.args
-        vec = self._bracket_vector(node, rows) if self._function(self._name_of(head)) is None else None
+        vec = self._bracket_vector(node, rows) if self.function(self.name_of(head)) is None else None
         if vec is not None:
             return self.expr(head) * vec
         return super()._lower_call(node)
@@ -235,9 +235,9 @@ def _bindings(ex: ExerciseSpec, claim: ClaimSpec) -> dict[str, Any]:
 
 def _declarations(ex: ExerciseSpec, claim: ClaimSpec) -> Declarations:
     from derive.lower.definitions import build_declarations
-    from verify.run.check import _claim_declarations
+    from verify.run.check import claim_declarations
 
-    return _claim_declarations(ex, claim, build_declarations(ex))
+    return claim_declarations(ex, claim, build_declarations(ex))
 
 
 def derive_value(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, printed: bool = False,

@@ -22,7 +22,7 @@ import re
 import sympy as sp
 
 from verify.claims.index.parse import IndexError_, Parser, clean, parse_claim, substitute, tokens
-from verify.claims.regions import RegionVerdict, _boundaries, _points, _rat, network_values, step
+from verify.claims.regions import RegionVerdict, boundaries, network_values, points, rat, step
 
 _KNOWN = {"WH", "bH", "WO", "bO", "output", "at", "where"}
 # The notes' spellings: z^0 for z^O, g_act / g_out for the threshold functions.
@@ -86,7 +86,7 @@ def _at(value: sp.Expr, xs, point: tuple, data: dict, k: int) -> sp.Expr:
     reps = dict(zip(xs, point, strict=True))
     for name, vals in data.items():
         if k < len(vals):
-            reps[sp.Symbol(f"data:{name}")] = _rat(vals[k])
+            reps[sp.Symbol(f"data:{name}")] = rat(vals[k])
     return sp.simplify(value.xreplace(reps))
 
 
@@ -98,7 +98,7 @@ def check_row(latex: str, args: dict[str, str], expect: str) -> RegionVerdict:
     try:
         values, xs, _ = network_values(expect)
         data = {k: ast.literal_eval(v) for k, v in args.items() if k not in _KNOWN}
-        at = [tuple(_rat(c) for c in (p if isinstance(p, (list, tuple)) else [p]))
+        at = [tuple(rat(c) for c in (p if isinstance(p, (list, tuple)) else [p]))
               for p in ast.literal_eval(args["at"])] if "at" in args else None
     except (ValueError, SyntaxError) as exc:
         return RegionVerdict("unverified", f"expect: {exc}")
@@ -120,7 +120,7 @@ def check_row(latex: str, args: dict[str, str], expect: str) -> RegionVerdict:
             unread.append(f"{part!r} ({exc})")
     try:
         where = _condition(args["where"].strip("'\""), reader) if "where" in args else []
-        nums = [_rat(c) for c in cells]
+        nums = [rat(c) for c in cells]
     except (IndexError_, ValueError, TypeError, SyntaxError) as exc:
         return RegionVerdict("unverified", f"cannot read the row: {exc}")
     problems: list[str] = []
@@ -129,8 +129,8 @@ def check_row(latex: str, args: dict[str, str], expect: str) -> RegionVerdict:
     if at is not None and (not cells or uses_data):
         pts = list(enumerate(at))
     else:  # the label is an equation in x: the columns first, then a grid and every boundary point
-        forms = [f for _, v in sides for f in _boundaries(v, xs)] + [sp.expand(r.lhs - r.rhs) for r in where]
-        pts = [(None, p) for p in (at or []) + _points(forms, xs)
+        forms = [f for _, v in sides for f in boundaries(v, xs)] + [sp.expand(r.lhs - r.rhs) for r in where]
+        pts = [(None, p) for p in (at or []) + points(forms, xs)
                if all(r.xreplace(dict(zip(xs, p, strict=True))) for r in where)]
     for text, value in sides[1:]:
         for k, p in pts:

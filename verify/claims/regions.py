@@ -33,7 +33,7 @@ class RegionVerdict:
     message: str
 
 
-def _rat(v) -> sp.Rational:
+def rat(v) -> sp.Rational:
     return as_rational(v)
 
 
@@ -42,7 +42,7 @@ def _matrix(v) -> sp.Matrix:
         v = [[v]]
     if v and not isinstance(v[0], list):
         v = [[a] for a in v]
-    return sp.Matrix([[_rat(a) for a in row] for row in v])
+    return sp.Matrix([[rat(a) for a in row] for row in v])
 
 
 def step(z: sp.Expr) -> sp.Expr:
@@ -110,7 +110,7 @@ def network_values(text: str) -> tuple[dict[str, sp.Basic], list[sp.Symbol], str
     return values, xs, output
 
 
-def _boundaries(value: sp.Basic, xs: list[sp.Symbol]) -> list[sp.Expr]:
+def boundaries(value: sp.Basic, xs: list[sp.Symbol]) -> list[sp.Expr]:
     """Linear forms a(x) whose zero set bounds a region (from every relation in the value)."""
     out: list[sp.Expr] = []
     for rel in value.atoms(sp.core.relational.Relational):
@@ -128,7 +128,7 @@ def _roots(form: sp.Expr, var: sp.Symbol) -> list[sp.Expr]:
     return list(sp.solve(form, var))
 
 
-def _points(forms: list[sp.Expr], xs: list[sp.Symbol], lo: int = -6, hi: int = 6) -> list[tuple]:
+def points(forms: list[sp.Expr], xs: list[sp.Symbol], lo: int = -6, hi: int = 6) -> list[tuple]:
     pts: set[tuple] = set()
     if len(xs) == 1:
         x = xs[0]
@@ -189,8 +189,8 @@ def compare_regions(claimed: sp.Basic, truth: sp.Basic, xs: list[sp.Symbol]) -> 
     stray = {s.name for s in claimed.free_symbols} - set(by_name)
     if stray:
         return RegionVerdict("unverified", f"the claim depends on {', '.join(sorted(stray))}, not only on the input")
-    forms = _boundaries(claimed, xs) + _boundaries(truth, xs)
-    pts = _points(forms, xs)
+    forms = boundaries(claimed, xs) + boundaries(truth, xs)
+    pts = points(forms, xs)
     bad = []
     example = None
     for p in pts:

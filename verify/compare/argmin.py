@@ -151,11 +151,11 @@ def _generalise_data_constants(loss: sp.Expr, wrt: tuple) -> sp.Expr:
 
 def _numeric_only(claimed: sp.Expr, expected: sp.Expr, seed: int):
     """Random points and exact confirmation, no proof attempt (the differences of sums do not simplify)."""
-    from verify.compare.engine import Comparison, _numeric
+    from verify.compare.engine import Comparison, sampled_comparison
 
     try:
         with np.errstate(all="ignore"):
-            return _numeric(claimed, expected, seed)
+            return sampled_comparison(claimed, expected, seed)
     except NumericError as exc:
         return Comparison(None, reason=str(exc))
 
@@ -187,7 +187,7 @@ def _scale_sign(d1: sp.Expr, d2: sp.Expr, seed: int) -> int | None:
 
 def _symbolic(l1, l2, wrt, seed: int, proof_seconds: float, what: str, why: str):
     """d/dw (L1 - s L2) == 0 for every parameter, s > 0 a number guessed from the points that evaluate."""
-    from verify.compare.engine import Comparison, _prove
+    from verify.compare.engine import Comparison, prove
 
     candidates: list[sp.Expr] = []
     guess = _ratio_guess(l1, l2, wrt, seed)
@@ -199,7 +199,7 @@ def _symbolic(l1, l2, wrt, seed: int, proof_seconds: float, what: str, why: str)
     for s in candidates:
         if not (s.is_positive):
             continue
-        if all(_prove(sp.diff(l1, w), s * sp.diff(l2, w), proof_seconds / max(1, len(wrt))) for w in wrt):
+        if all(prove(sp.diff(l1, w), s * sp.diff(l2, w), proof_seconds / max(1, len(wrt))) for w in wrt):
             return Comparison(True, proven=True,
                               evidence=_why_same(what, names, f"proven symbolically with factor {s}"))
     return Comparison(None, reason=f"could not decide whether the {_plural(what)} have the same minimisers ({why})")

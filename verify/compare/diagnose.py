@@ -21,7 +21,7 @@ def format_expr(expr: sp.Basic) -> str:
     return "-" + text[2:] if text.startswith("- ") else text
 
 
-def _constant_ratio(claimed: sp.Expr, expected: sp.Expr, seed: int = 7) -> sp.Rational | None:
+def constant_ratio(claimed: sp.Expr, expected: sp.Expr, seed: int = 7) -> sp.Rational | None:
     # Two sets of points: integers (sizes such as I) take one value per set, so a ratio like 1/I is not constant.
     ratios = []
     for trial in (0, 1):
@@ -61,7 +61,7 @@ def diagnose(claimed: sp.Expr, expected: sp.Expr, comparison: Comparison | None 
     if isinstance(claimed, sp.MatrixBase) or isinstance(expected, sp.MatrixBase):
         return None
     try:
-        ratio = _constant_ratio(claimed, expected)
+        ratio = constant_ratio(claimed, expected)
         if ratio is not None:
             if ratio == -1:
                 return "sign error (claim is the negative of the derived value)"

@@ -72,7 +72,7 @@ def compare(claimed: sp.Expr, expected: sp.Expr, *, seed: int, proof_seconds: fl
     if isinstance(claimed, sp.MatrixBase) or isinstance(expected, sp.MatrixBase):
         return _compare_matrices(claimed, expected, seed=seed, proof_seconds=proof_seconds)
     try:
-        numeric = _numeric(claimed, expected, seed)
+        numeric = sampled_comparison(claimed, expected, seed)
     except NumericError as exc:
         numeric = None
         reason = str(exc)
@@ -81,7 +81,7 @@ def compare(claimed: sp.Expr, expected: sp.Expr, *, seed: int, proof_seconds: fl
     if numeric is not None and numeric.equal is False:
         numeric.diagnosis = diagnose(claimed, expected, numeric)
         return numeric
-    proven = _prove(claimed, expected, proof_seconds)
+    proven = prove(claimed, expected, proof_seconds)
     if numeric is None:
         if proven:
             return Comparison(True, proven=True, evidence="proven symbolically")
@@ -138,7 +138,7 @@ def _compare_matrices(claimed, expected, *, seed: int, proof_seconds: float) -> 
     return Comparison(True, proven=proven_all, evidence=f"all {len(a)} entries agree")
 
 
-def _numeric(claimed: sp.Expr, expected: sp.Expr, seed: int) -> Comparison:
+def sampled_comparison(claimed: sp.Expr, expected: sp.Expr, seed: int) -> Comparison:
     agree = 0
     unconfirmed = 0
     for positive_only in (False, True):
@@ -203,8 +203,8 @@ def _confirm(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, k: int) -> 
     """Re-evaluate both sides exactly (rationals, then 40 digits); None if the difference was noise."""
     point: dict[str, object] = {}
     try:
-        vc = _exact_value(claimed, pts, k, point)
-        ve = _exact_value(expected, pts, k, point)
+        vc = exact_value(claimed, pts, k, point)
+        ve = exact_value(expected, pts, k, point)
     except (NumericError, TypeError, ValueError, ZeroDivisionError):
         return None
     if vc is None or ve is None:
@@ -222,7 +222,7 @@ def _num(v: sp.Expr) -> float:
     return float(sp.Float(v, 17))
 
 
-def _exact_value(expr: sp.Expr, pts: SamplePoints, k: int, point: dict[str, object]) -> sp.Expr | None:
+def exact_value(expr: sp.Expr, pts: SamplePoints, k: int, point: dict[str, object]) -> sp.Expr | None:
     ints = {s: sp.Integer(v) for s in expr.free_symbols if isinstance(s, sp.Symbol)
             and (v := pts.integers.get(s.name)) is not None}
     e = expr.xreplace(ints)
@@ -280,7 +280,7 @@ def _concrete_combinatorics(expr: sp.Expr) -> bool:
     return all(lim[1].is_number and lim[2].is_number for loop in loops for lim in loop.limits)
 
 
-def _prove(claimed: sp.Expr, expected: sp.Expr, seconds: float) -> bool:
+def prove(claimed: sp.Expr, expected: sp.Expr, seconds: float) -> bool:
     if _too_big_to_prove(claimed, expected):
         return False
     if any(e.has(sp.Piecewise, sp.Max, sp.Min, sp.Heaviside) for e in (claimed, expected)):

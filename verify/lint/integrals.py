@@ -34,10 +34,10 @@ def definite_integral(low: LintLowerer, node: Node) -> sp.Expr:
     rest = factors[:-2]
     if any(_is_d(f) or f.kind == "bigop" for f in rest):
         raise IntegralError("a multiple integral")
-    name = low._name_of(factors[-1])
+    name = low.name_of(factors[-1])
     if name is None:
         raise IntegralError("cannot read the variable of integration")
-    a, b = low._script_value(lower), low._script_value(upper)
+    a, b = low.script_value(lower), low.script_value(upper)
     with low._hiding(name):
         var = low.decls.symbol(name)
         if not rest:

@@ -79,15 +79,15 @@ class LintLowerer(Lowerer):
         self.plain = plain            # names written without brackets elsewhere in the formula
         self.guessed_product = False  # `n(n + 1)` was read as a product: a failing step is then not judged
 
-    def _symbol(self, name: str) -> sp.Expr:
+    def symbol(self, name: str) -> sp.Expr:
         if name in self.poisoned:
             raise Ambiguous(f"{name} has an ambiguous definition here")
         if not self.expand and name in self.decls.given and name not in self.decls.assumptions:
             return self.decls.symbol(name)
-        return super()._symbol(name)
+        return super().symbol(name)
 
     def _lower_text(self, node: Node) -> sp.Expr:
-        name = self._name_of(node)
+        name = self.name_of(node)
         if name is None or not self._known_word(name):
             raise Prose(f"prose {node.args[0].strip()!r} inside the formula")
         return super()._lower_text(node)
@@ -107,7 +107,7 @@ class LintLowerer(Lowerer):
         """`\text{ and }`, `\textrm{bits}`: words, not a quantity or a function this section knows."""
         if node.kind != "text":
             return False
-        name = self._name_of(node)
+        name = self.name_of(node)
         return name is None or not self._known_word(name)
 
     def _lower_implicit(self, node: Node) -> sp.Expr:
@@ -148,7 +148,7 @@ class LintLowerer(Lowerer):
         if head.kind != "frac" or not has_derivative(head):
             return False
         try:
-            return self._operator(head) is not None
+            return self.operator(head) is not None
         except LoweringError:
             return False
 
@@ -158,13 +158,13 @@ class LintLowerer(Lowerer):
         if base.kind in ("name", "sub", "accent", "bold") and inner is not None and inner.kind == "number" \
                 and inner.args[0] == "0":
             raise Ambiguous("a superscript 0 names a layer or a time, it is not a zeroth power")
-        if base.kind == "number" and inner is not None and inner.kind == "name" and self._is_label(script):
-            return sp.Pow(self.expr(base), self._symbol(inner.args[0]))   # `2^N`: a number has no label
-        if base.kind == "call" and self._is_derivative_operator(base.args[0]) and not self._is_label(script):
+        if base.kind == "number" and inner is not None and inner.kind == "name" and self.is_label(script):
+            return sp.Pow(self.expr(base), self.symbol(inner.args[0]))   # `2^N`: a number has no label
+        if base.kind == "call" and self._is_derivative_operator(base.args[0]) and not self.is_label(script):
             # `\frac{d}{dv}(x - uv)^2`: the parser binds the power to the application; the operator
             # acts on the power.
             powered = Node("sup", (Node("paren", (base.args[1],), text="("), script))
-            return self._operator(base.args[0]).apply(self.expr(powered))
+            return self.operator(base.args[0]).apply(self.expr(powered))
         return super()._lower_sup(node)
 
     def _lower_call(self, node: Node) -> sp.Expr:
@@ -181,7 +181,7 @@ class LintLowerer(Lowerer):
             args = split_arguments(rows)   # `\log_2(8)`
             if len(args) != 1:
                 raise Unknown("a logarithm of several arguments")
-            return sp.log(self._argument(args[0]), self._script_value(head.args[1]))
+            return sp.log(self.argument(args[0]), self.script_value(head.args[1]))
         if head.kind == "sup" and self._numeric_power(head):
             return self.expr(head) * self.expr(single_expression(rows))   # `x^2(1 - x)`
         if head.kind in _VALUE_HEADS:
@@ -189,17 +189,17 @@ class LintLowerer(Lowerer):
                 # `\frac{a}{b}(c)` / `f(x)(1 - f(x))`: a product of values, as long as the head is one
                 self.expr(head)
             return super()._lower_call(node)
-        name = self._name_of(head)
+        name = self.name_of(head)
         if name is not None and name in self.poisoned:
             raise Ambiguous(f"{name} has an ambiguous definition here")
-        if name is None or self._function(name) is None:
+        if name is None or self.function(name) is None:
             if name is not None and name in self.decls.given and name not in self.decls.given_functions:
                 return self._defined_quantity_call(name, node)
             if name is not None and name in self.plain and name not in _FUNCTION_LETTERS and head.kind == "name":
                 # `\frac{n(n+1)}{2}` next to `\sum_{i=1}^{n}`: n is a number here; the step is judged only
                 # if it holds (the reading n(...) as a function is never ruled out)
                 self.guessed_product = True
-                return self._symbol(name) * self.expr(single_expression(rows))
+                return self.symbol(name) * self.expr(single_expression(rows))
             raise Unknown(f"{name or 'the expression'} is used as a function but never defined")
         return super()._lower_call(node)
 
@@ -207,7 +207,7 @@ class LintLowerer(Lowerer):
         base, script = head.args
         inner = _only_item(script.args[0]) if script.kind == "group" else script
         return inner is not None and inner.kind == "number" and base.kind in ("name", "sub", "paren", "number") \
-            and not (base.kind == "name" and self._function(self._name_of(base)) is not None)
+            and not (base.kind == "name" and self.function(self.name_of(base)) is not None)
 
     def _defined_quantity_call(self, name: str, node: Node) -> sp.Expr:
         """A defined name before brackets: the quantity written with its arguments (`L[\\phi]`,
@@ -216,23 +216,23 @@ class LintLowerer(Lowerer):
         value = self.decls.given[name]
         args = split_arguments(node.args[1])
         if args and all(len(a) == 1 and a[0].kind in ("name", "sub", "bold", "accent")
-                        and (n := self._name_of(a[0])) is not None and n not in self.decls.given for a in args):
-            return self._symbol(name)
+                        and (n := self.name_of(a[0])) is not None and n not in self.decls.given for a in args):
+            return self.symbol(name)
         if isinstance(value, sp.Expr) and len(value.free_symbols) != 1:
-            return self._symbol(name) * self.expr(single_expression(node.args[1]))
+            return self.symbol(name) * self.expr(single_expression(node.args[1]))
         raise Ambiguous(f"{name} is defined as a quantity of one variable and applied to a value")
 
     def _derivative_at(self, head: Node, rows: Node) -> sp.Expr:
         """`\\frac{dg}{dx}(x)`: the derivative of g, at the bracketed point (not times it)."""
         value = self.expr(head)
-        variables = self._derivative_denominator(single_expression(head.args[1]))
+        variables = self.derivative_denominator(single_expression(head.args[1]))
         args = split_arguments(rows)
         if not variables or len(variables) != 1 or len(args) != 1:
             raise Ambiguous("a derivative evaluated at several points")
         var = variables[0][0]
         if not isinstance(var, sp.Symbol):
             raise Ambiguous("a derivative with respect to a non-variable, evaluated at a point")
-        return value.xreplace({var: self._argument(args[0])})
+        return value.xreplace({var: self.argument(args[0])})
 
     def _lower_sub(self, node: Node) -> sp.Expr:
         if node.args[0].kind == "func":
@@ -243,21 +243,21 @@ class LintLowerer(Lowerer):
     def _lower_frac(self, node: Node) -> sp.Expr:
         if has_derivative(node):
             num, den = single_expression(node.args[0]), single_expression(node.args[1])
-            if self._derivative_fraction(num, den, bare=False) is None:
+            if self.derivative_fraction(num, den, bare=False) is None:
                 # `\frac{d^3 f}{...}` in a form the reader does not know: never d times f
                 raise Unknown("a derivative written in a form lint cannot read")
         return super()._lower_frac(node)
 
-    def _derivative_numerator(self, node: Node) -> tuple[int | None, Node | None]:
+    def derivative_numerator(self, node: Node) -> tuple[int | None, Node | None]:
         args = node.args if node.kind == "implicit" else ()
         if args and args[0].kind == "sup" and args[0].args[0].kind == "name" and args[0].args[0].args[0] == "d":
             rest = args[1:]   # `d^2 g`: the second derivative of g
-            return int(self._script_value(args[0].args[1])), rest[0] if len(rest) == 1 else Node("implicit", rest)
-        return super()._derivative_numerator(node)
+            return int(self.script_value(args[0].args[1])), rest[0] if len(rest) == 1 else Node("implicit", rest)
+        return super().derivative_numerator(node)
 
     def _prime_call(self, head: Node, rows: Node) -> sp.Expr:
         """`f'(x)` for a one-argument function defined earlier: its derivative at the argument."""
-        name = self._name_of(head.args[0])
+        name = self.name_of(head.args[0])
         if name is None or name not in self.decls.given_functions or name in self.poisoned:
             raise Unknown(f"{name or 'the expression'}' is the derivative of an undefined function")
         params, body = self.decls.given_functions[name]
@@ -291,10 +291,10 @@ class LintLowerer(Lowerer):
         if lower is None:
             return None
         try:
-            items = self._condition_items(lower)
+            items = self.condition_items(lower)
         except LoweringError:
             return None
-        return self._name_of(items[0]) if items else None
+        return self.name_of(items[0]) if items else None
 
 
 def operand_value(low: LintLowerer, node: Node) -> sp.Expr | sp.MatrixBase:

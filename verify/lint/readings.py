@@ -139,7 +139,7 @@ def _matrices_all_known(step: Step) -> bool:
         target = n.args[0] if n.kind == "sup" and has_transpose(n) else n if n.kind == "bold" else None
         if target is None or target.kind in ("env", "paren", "group"):
             continue
-        name = step.low._name_of(target)
+        name = step.low.name_of(target)
         if name is None or not isinstance(given.get(name), sp.MatrixBase):
             return False
     return True

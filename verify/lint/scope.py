@@ -73,7 +73,7 @@ class Scope:
             if head.kind == "call":
                 ambiguous += not self._define_function(low, head, ops[body_index], texts[k], texts[body_index], when)
                 continue
-            name = low._name_of(head)
+            name = low.name_of(head)
             if name is None:
                 continue
             self.defined_at.setdefault(name, []).append(when)
@@ -113,10 +113,10 @@ class Scope:
 
     def _define_function(self, low: LintLowerer, head: Node, body_node: Node, head_text: str, body_text: str,
                          when: int) -> bool:
-        name = low._name_of(head.args[0])
+        name = low.name_of(head.args[0])
         if name is None:
             return False
-        param_names = [low._name_of(a[0]) or "" for a in split_arguments(head.args[1])]
+        param_names = [low.name_of(a[0]) or "" for a in split_arguments(head.args[1])]
         self.defined_at.setdefault(name, []).append(when)
         self.defined_in[name] = self.span
         for table in (self.decls.given_functions, self.decls.given, self.shallow_functions, self.shallow):

@@ -31,7 +31,7 @@ def note_sum_facts(low: LintLowerer, ops: list[Node], value: ValueOf, facts: Fac
                 if used:
                     facts.data.setdefault(str(atom.base.label), set()).update(used)
     for j, op in enumerate(ops[:-1]):
-        quantity = derivative_quantity(low, op) or (low._name_of(op) if j == 0 else None)
+        quantity = derivative_quantity(low, op) or (low.name_of(op) if j == 0 else None)
         if quantity is None:
             continue
         nxt = value(j + 1)

@@ -68,7 +68,7 @@ def derivative_quantity(low: Lowerer, node: Node) -> str | None:
     num = [i for r in node.args[0].args for i in r.args]
     if len(num) != 1 or num[0].kind != "partial" or num[0].args[1] is None:
         return None
-    return low._name_of(num[0].args[1])
+    return low.name_of(num[0].args[1])
 
 
 def derivative_variables(nodes: list[Node], low: Lowerer) -> set[str]:
@@ -82,11 +82,11 @@ def derivative_variables(nodes: list[Node], low: Lowerer) -> set[str]:
             for p in parts:
                 if p.kind == "partial" and p.args[1] is not None:
                     target = p.args[1].args[0] if p.args[1].kind == "sup" else p.args[1]
-                    if name := low._name_of(target):
+                    if name := low.name_of(target):
                         names.add(name)
             if d.kind == "implicit" and len(d.args) == 2 and d.args[0].kind == "name" and d.args[0].args[0] == "d":
                 target = d.args[1].args[0] if d.args[1].kind == "sup" else d.args[1]
-                if name := low._name_of(target):
+                if name := low.name_of(target):
                     names.add(name)
     return names
 
@@ -94,22 +94,22 @@ def derivative_variables(nodes: list[Node], low: Lowerer) -> set[str]:
 def definable(low: Lowerer, node: Node) -> bool:
     """A name (`L`, `h_d`, `\\hat{y}`) or a function head with name parameters (`f[x, \\phi]`)."""
     if node.kind in _NAME_KINDS:
-        name = low._name_of(node)
+        name = low.name_of(node)
         return name is not None and name not in UNDEFINABLE and (node.kind != "text" or len(name) <= 5)
     if node.kind == "call":
         head = node.args[0]
-        if head.kind not in ("name", "text", "sub", "accent", "style") or low._name_of(head) in (None, *UNDEFINABLE):
+        if head.kind not in ("name", "text", "sub", "accent", "style") or low.name_of(head) in (None, *UNDEFINABLE):
             return False
         args = split_arguments(node.args[1])
         return bool(args) and all(len(a) == 1 and a[0].kind in ("name", "sub", "bold", "accent")
-                                  and low._name_of(a[0]) is not None for a in args)
+                                  and low.name_of(a[0]) is not None for a in args)
     return False
 
 
 def assigns_reserved(low: Lowerer, node: Node) -> str | None:
     """`e = ...`, `i = 1`: the reserved name being assigned, else None."""
     if node.kind in ("name", "sub"):
-        name = low._name_of(node)
+        name = low.name_of(node)
         if name in UNDEFINABLE:
             return name
     return None
@@ -251,7 +251,7 @@ def existential_names(statements: list[Statement], low: Lowerer) -> set[str]:
 
 
 def _name(low: Lowerer, node: Node) -> str | None:
-    return low._name_of(node) if node.kind in ("name", "sub", "accent", "style", "bold", "sup") else None
+    return low.name_of(node) if node.kind in ("name", "sub", "accent", "style", "bold", "sup") else None
 
 
 def used_names(low: Lowerer, *nodes: Node) -> set[str]:

@@ -22,7 +22,7 @@ from derive.recipes.interpreter import (
 )
 from derive.spec.declarations import Declarations
 from derive.spec.load import ClaimSpec, ExerciseSpec, SpecError
-from verify.compare.diagnose import _constant_ratio
+from verify.compare.diagnose import constant_ratio
 from verify.compare.engine import Comparison, compare, time_limit
 from verify.result import ClaimResult, Location, StepResult, Verdict
 from verify.write.latex import notation, notation_of, to_latex
@@ -59,7 +59,7 @@ def check_one(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, seed: 
     the exercise when not given), the time budget."""
     try:
         with time_limit(timeout), notation(settings if settings is not None else exercise_notation(ex)):
-            claim_decls = _claim_declarations(ex, claim, decls)
+            claim_decls = claim_declarations(ex, claim, decls)
             claim_decls.summation = claim.raw.get("summation")   # `summation: einstein` (index_expansion.py)
             return check_claim(ex, claim, claim_decls,
                                seed=claim_seed(seed, ex.id, claim.id),
@@ -75,7 +75,7 @@ def exercise_notation(ex: ExerciseSpec) -> dict[str, Any]:
     return notation_of(texts, ex.functions, quotes=[c.latex for c in ex.claims if c.latex])
 
 
-def _claim_declarations(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations) -> Declarations:
+def claim_declarations(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations) -> Declarations:
     """The exercise's declarations, with the claim's own `symbols:` / `given:` laid over them."""
     symbols, given = claim.raw.get("symbols"), claim.raw.get("given")
     if not symbols and not given:
@@ -190,7 +190,7 @@ MAX_PRINTED_NODES = 4000
 def _latex(value: Any) -> str | None:
     if value is None:
         return None
-    if isinstance(value, sp.Basic) and _too_big_to_print(value):
+    if isinstance(value, sp.Basic) and too_big_to_print(value):
         # Printing a deep network's derivative costs more than deciding it; the report names its size instead.
         shape = f"{value.shape[0]} x {value.shape[1]} " if isinstance(value, sp.MatrixBase) else ""
         return rf"\text{{({shape}expression of more than {MAX_PRINTED_NODES} terms, not printed)}}"
@@ -200,7 +200,7 @@ def _latex(value: Any) -> str | None:
         return str(value)
 
 
-def _too_big_to_print(value: sp.Basic) -> bool:
+def too_big_to_print(value: sp.Basic) -> bool:
     count = 0
     for entry in (value if isinstance(value, sp.MatrixBase) else [value]):
         for _ in sp.preorder_traversal(entry):
@@ -248,13 +248,13 @@ def _names_undefined_call(node: Node, value: sp.Basic | None, decls: Declaration
     if node.kind != "call" or value is None:
         return False
     low = Lowerer(decls)
-    name = low._name_of(node.args[0])
+    name = low.name_of(node.args[0])
     if name is None or name in decls.given or name in decls.given_functions or name in decls.functions:
         return False
     from derive.lower.lowerer import split_arguments
 
     # Only names in the bracket (`L[\phi]`, `f(x)`): `a(b + c)` stays the product it is.
-    if not all(len(arg) == 1 and low._name_of(arg[0]) is not None for arg in split_arguments(node.args[1])):
+    if not all(len(arg) == 1 and low.name_of(arg[0]) is not None for arg in split_arguments(node.args[1])):
         return False
     return any(isinstance(s, sp.Symbol) and s.name == name for s in value.free_symbols)
 
@@ -420,19 +420,19 @@ def _check_equations(ex, claim, statements, low: Lowerer, expected, seed, proof_
 
 def _equivalent_equations(residual, ref, unknowns: list[str], decls: Declarations, seed: int,
                           proof_seconds: float) -> Comparison:
-    ratio = _constant_ratio(residual, ref, seed=seed) if residual != 0 else None
+    ratio = constant_ratio(residual, ref, seed=seed) if residual != 0 else None
     if ratio is not None or compare(residual, ref, seed=seed, proof_seconds=proof_seconds).equal:
         return Comparison(True, evidence="same equation up to a constant factor")
     # A point satisfying the derived equation but not the claimed one is a counterexample.
     candidates = [decls.symbol(u) for u in unknowns] or sorted(
         (s for s in ref.free_symbols if isinstance(s, sp.Symbol) and s in residual.free_symbols),
         key=lambda s: s.name)
-    from derive.recipes.interpreter import _expand_sums
+    from derive.recipes.interpreter import expand_sums
 
     for var in candidates:
         try:
             with time_limit(proof_seconds):
-                sols = sp.solve(_expand_sums(ref), var, dict=True)
+                sols = sp.solve(expand_sums(ref), var, dict=True)
         except (TimeoutError, NotImplementedError, ValueError, TypeError):
             continue
         if len(sols) != 1:

@@ -65,7 +65,7 @@ class _Pair:
 # --------------------------------------------------------------------------- rebuilding expressions
 
 
-def _claim_declarations(ex: ExerciseSpec, claim: ClaimSpec) -> Declarations:
+def claim_declarations(ex: ExerciseSpec, claim: ClaimSpec) -> Declarations:
     # Same layering as the checker: the claim's own symbols/given over the exercise's.
     from derive.lower.definitions import build_declarations
 
@@ -113,7 +113,7 @@ def _values(sides: list[_Side]) -> Iterator[sp.Basic]:
 
 
 def _solve_for(expr: sp.Basic, var: sp.Symbol) -> sp.Basic | None:
-    from derive.recipes.interpreter import _expand_sums
+    from derive.recipes.interpreter import expand_sums
     from verify.compare.engine import time_limit
 
     try:
@@ -122,7 +122,7 @@ def _solve_for(expr: sp.Basic, var: sp.Symbol) -> sp.Basic | None:
             slope = sp.diff(expr, var)
             if var not in slope.free_symbols and slope != 0:
                 return -expr.xreplace({var: sp.Integer(0)}) / slope
-            sols = sp.solve(_expand_sums(expr), var, dict=True)
+            sols = sp.solve(expand_sums(expr), var, dict=True)
     except Exception:  # noqa: BLE001 - TimeoutError, NotImplementedError and friends: no solution here
         return None
     return sols[0][var] if len(sols) == 1 and var in sols[0] else None
@@ -207,7 +207,7 @@ def _pairs(result: ClaimResult, specs: SpecIndex) -> Iterator[_Pair]:
     if found is not None:
         ex, claim = found
         try:
-            decls = _claim_declarations(ex, claim)
+            decls = claim_declarations(ex, claim)
         except Exception:  # noqa: BLE001
             decls = None
         if decls is not None:
@@ -313,7 +313,7 @@ def _fixed_index(result: ClaimResult, specs: SpecIndex, report_seed: int) -> tup
     names = {n.strip() for n in m.group(1).split(",")}
     ex, claim = found
     try:
-        decls = _claim_declarations(ex, claim)
+        decls = claim_declarations(ex, claim)
         with time_limit(_DERIVE_SECONDS):
             expected = derive_expected(claim, ex, decls)
     except Exception:  # noqa: BLE001
