@@ -3,8 +3,9 @@
 import pytest
 import sympy as sp
 
+from derive.lower.errors import LoweringError, TooLarge, UndefinedQuantity
 from derive.lower.functions import BUILTINS
-from derive.lower.lowerer import Lowerer, LoweringError, TooLarge, UndefinedQuantity
+from derive.lower.lowerer import Lowerer
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.spec.declarations import Declarations, declare_symbols
 

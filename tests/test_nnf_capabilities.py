@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derive.lower.lowerer import Lowerer, LoweringError
+from derive.lower.errors import LoweringError
+from derive.lower.lowerer import Lowerer
 from derive.parse.latex import parse_latex
 from derive.recipes.interpreter import RecipeInterpreter
 from derive.spec.declarations import Declarations

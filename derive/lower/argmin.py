@@ -123,7 +123,8 @@ def argmin_operator(low: Lowerer, node: Node) -> Callable[[Sequence[sp.Expr]], s
     word = _word(node.args[0])
     if word is None:
         return None
-    from derive.lower.lowerer import LoweringError, split_arguments
+    from derive.lower.errors import LoweringError
+    from derive.lower.syntax import split_arguments
 
     script = node.args[1]
     rows = script.args[0] if script.kind == "group" else None

@@ -7,8 +7,10 @@ from typing import Any
 
 import sympy as sp
 
+from derive.lower.errors import LoweringError
 from derive.lower.functions import BUILTINS, builtin_named, opaque_function
-from derive.lower.lowerer import Lowerer, LoweringError, split_arguments
+from derive.lower.lowerer import Lowerer
+from derive.lower.syntax import split_arguments
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.spec.declarations import NAME_RE, DeclarationError, Declarations, declare_symbols
 from derive.spec.load import ExerciseSpec, SpecError

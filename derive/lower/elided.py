@@ -63,8 +63,9 @@ class ElidedMatrix:
     # ------------------------------------------------------------ values
     def cell_values(self, node: Node) -> list[sp.Expr]:
         """The cell's value for every assignment of the index letters with integer ranges."""
+        from derive.lower.errors import LoweringError
         from derive.lower.index import concrete_range, with_values
-        from derive.lower.lowerer import Lowerer, LoweringError
+        from derive.lower.lowerer import Lowerer
 
         low = Lowerer(self.decls)
         letters = [k for k in self.decls.index_ranges if concrete_range(low, k) is not None]

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def lower_factorial(low: Lowerer, node: Node) -> sp.Expr:
     """`k!`, `(n+1)!`: the factorial (the gamma function's integer values for symbolic arguments)."""
-    from derive.lower.lowerer import LoweringError, TooLarge
+    from derive.lower.errors import LoweringError, TooLarge
 
     value = low.expr(node.args[0])
     if isinstance(value, sp.MatrixBase):
@@ -85,7 +85,7 @@ def _undefined_probability(low: Lowerer, node: Node) -> Callable[[Sequence[sp.Ex
     """`Pr(y | x)` with no `Pr` under given: names a probability the exercise does not define."""
     if node.kind != "func" or node.args[0] != "Pr" or low.function("Pr") is not None:
         return None
-    from derive.lower.lowerer import UndefinedQuantity
+    from derive.lower.errors import UndefinedQuantity
 
     def undefined(args: Sequence[sp.Expr]) -> sp.Expr:
         raise UndefinedQuantity("Pr(...) is not defined (define 'Pr[y, ...]' under given:)")
@@ -116,7 +116,7 @@ def intermediate_derivative(expr: sp.Expr, spec: list, what: str) -> sp.Expr:
     The derivative is defined only when expr depends on v's ingredients through v alone (as f_3 depends on h_1
     through h_2 and h_3); otherwise holding "the rest" fixed is ambiguous and nothing is derived.
     """
-    from derive.lower.lowerer import LoweringError, UndefinedQuantity
+    from derive.lower.errors import LoweringError, UndefinedQuantity
 
     result = expr
     for v in spec:
@@ -150,7 +150,7 @@ def indicator_value(low: Lowerer, items: list[Node]) -> sp.Expr:
     shapes = {v.shape for v in values if isinstance(v, sp.MatrixBase)}
     if not shapes:
         return indicator(low.condition(items))
-    from derive.lower.lowerer import LoweringError
+    from derive.lower.errors import LoweringError
 
     rels = [i.args[0] for i in items if is_sep(i, "rel")]
     if len(shapes) != 1 or len(rels) != 1:
@@ -207,7 +207,7 @@ def _quantity_at(low: Lowerer, node: Node) -> tuple[sp.Basic, sp.Basic] | None:
     name = low.name_of(node.args[0])
     if name is None or name not in low.decls.given or name in low.decls.functions:
         return None
-    from derive.lower.lowerer import single_expression
+    from derive.lower.syntax import single_expression
 
     try:
         point = low.expr(single_expression(node.args[1]))
@@ -228,8 +228,9 @@ def function_operator(low: Lowerer, op: Node, target: Node) -> sp.Expr | None:
     F is an unspecified function (its derivatives stay unspecified functions, derive/matcalc.py) or a quantity
     given as a function of the variable p. `\\nabla G(p)^T` transposes the gradient. None for anything else.
     """
-    from derive.lower.lowerer import LoweringError, split_arguments
+    from derive.lower.errors import LoweringError
     from derive.lower.matcalc import opaque_derivatives
+    from derive.lower.syntax import split_arguments
 
     transpose = target.kind == "sup" and low.is_transpose(target.args[1])
     call = target.args[0] if transpose else target
@@ -289,7 +290,7 @@ def _function_of_vectors(low: Lowerer, node: Node) -> Callable[[Sequence[sp.Expr
         return None   # only exercises that compute with vectors read `h(x)` as h at x
 
     def at_point(args: Sequence[sp.Expr]) -> sp.Expr:
-        from derive.lower.lowerer import times
+        from derive.lower.syntax import times
 
         point = args[0] if len(args) == 1 else None
         entries = list(point) if isinstance(point, sp.MatrixBase) else [point]

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from derive.lower.lowerer import LoweringError, canonical_script, script_text
+from derive.lower.errors import LoweringError
+from derive.lower.syntax import canonical_script, script_text
 from derive.parse.tree import Node
 from derive.safe import as_expr
 
@@ -287,7 +288,7 @@ def component(low: Lowerer, name: str, matrix: sp.MatrixBase, script: Node) -> s
 
 def _norm(low: Lowerer, base: Node, script: Node) -> sp.Expr:
     """`\\|v\\|_1`, `\\|v\\|_2`, `\\|v\\|_\\infty`, `\\|v\\|_p`, `\\|A\\|_F` of a concrete vector / matrix."""
-    from derive.lower.lowerer import single_expression
+    from derive.lower.syntax import single_expression
 
     value = low.expr(single_expression(base.args[0]))
     if not isinstance(value, sp.MatrixBase):
@@ -347,7 +348,7 @@ def index_operator(low: Lowerer, factor: Node, rest: list[Node]) -> tuple[sp.Exp
         fn = low.function(low.name_of(call.args[0]))
         if fn is None:
             return None
-        from derive.lower.lowerer import split_arguments
+        from derive.lower.syntax import split_arguments
 
         args = [low.argument(a) for a in split_arguments(call.args[1])]
         if len(args) != 1 or isinstance(args[0], sp.MatrixBase):
@@ -389,7 +390,7 @@ def gradient(value: sp.Expr, var) -> sp.Expr:
 def special_call(low: Lowerer, node: Node) -> sp.Expr | None:
     """`f'(z)` of a known function (its derivative at z, elementwise on vectors), and `\\ell(\\hat y, y)`:
     a given quantity written with its arguments is that quantity. None otherwise."""
-    from derive.lower.lowerer import split_arguments
+    from derive.lower.syntax import split_arguments
 
     head, rows = node.args
     inner = None
@@ -467,7 +468,7 @@ def _primed_label(script: Node) -> Node | None:
 
 def inner_product(low: Lowerer, node: Node) -> sp.Expr:
     """`\\langle a, b \\rangle`: the dot product (the product of two numbers)."""
-    from derive.lower.lowerer import split_arguments
+    from derive.lower.syntax import split_arguments
 
     args = split_arguments(node.args[0])
     if len(args) != 2 or any(len(a) != 1 for a in args):
@@ -487,7 +488,7 @@ def _random_variable_call(low: Lowerer, head: Node, rows: Node) -> sp.Expr | Non
     random), `\\hat{f}(x)` of a random f is that variable at the fixed point x, and `f^*(x)` is the
     fixed value f_star."""
     from derive.lower.expectation import EXPECTATION_NAMES, VARIANCE_NAMES, ExpectationUndecided, expectation
-    from derive.lower.lowerer import single_expression
+    from derive.lower.syntax import single_expression
 
     if head.kind == "sub" and low.name_of(head.args[0]) in EXPECTATION_NAMES | VARIANCE_NAMES:
         try:

@@ -15,7 +15,9 @@ from typing import Any
 
 import sympy as sp
 
-from derive.lower.lowerer import Lowerer, LoweringError, single_expression
+from derive.lower.errors import LoweringError
+from derive.lower.lowerer import Lowerer
+from derive.lower.syntax import single_expression
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.parse.tree import Node
 from derive.spec.declarations import Declarations

@@ -16,7 +16,8 @@ import sympy as sp
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
-from derive.lower.lowerer import Lowerer, LoweringError
+from derive.lower.errors import LoweringError
+from derive.lower.lowerer import Lowerer
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.spec.declarations import Declarations
 

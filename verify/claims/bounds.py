@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from derive.lower.lowerer import Lowerer, LoweringError
+from derive.lower.errors import LoweringError
+from derive.lower.lowerer import Lowerer
 from derive.numeric import Evaluator, NumericError, SamplePoints
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.recipes.interpreter import DerivationFailed
@@ -207,7 +208,7 @@ def check_bound_claim(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *
 # ------------------------------------------------------------------ orders of growth (`kind: order`)
 def _big_o_argument(latex: str, low: Lowerer) -> sp.Expr:
     """The expression inside the one `O(...)` of the claim."""
-    from derive.lower.lowerer import single_expression
+    from derive.lower.syntax import single_expression
 
     found = []
 

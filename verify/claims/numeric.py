@@ -24,7 +24,9 @@ from typing import Any
 
 import sympy as sp
 
-from derive.lower.lowerer import Lowerer, LoweringError, UndefinedQuantity, split_arguments
+from derive.lower.errors import LoweringError, UndefinedQuantity
+from derive.lower.lowerer import Lowerer
+from derive.lower.syntax import split_arguments
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.parse.tree import Node
 from derive.recipes.interpreter import DerivationFailed, looks_like_recipe

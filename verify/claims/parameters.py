@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.lower.lowerer import Lowerer, LoweringError
+from derive.lower.errors import LoweringError
+from derive.lower.lowerer import Lowerer
 from derive.parse.tree import Statement
 from derive.recipes.parameters import ParameterCheck
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.lower.lowerer import Lowerer, LoweringError
+from derive.lower.errors import LoweringError
+from derive.lower.lowerer import Lowerer
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.safe import as_rational
 

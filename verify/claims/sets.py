@@ -11,7 +11,8 @@ import re
 
 import sympy as sp
 
-from derive.lower.lowerer import Lowerer, LoweringError
+from derive.lower.errors import LoweringError
+from derive.lower.lowerer import Lowerer
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.spec.declarations import Declarations
 

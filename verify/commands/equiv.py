@@ -7,7 +7,8 @@ import multiprocessing
 import sys
 from typing import Any
 
-from derive.lower.lowerer import Lowerer, LoweringError
+from derive.lower.errors import LoweringError
+from derive.lower.lowerer import Lowerer
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.spec.declarations import DeclarationError, Declarations, declare_symbols
 from verify.compare.engine import compare, time_limit

@@ -12,7 +12,7 @@ from typing import Any
 import sympy as sp
 
 import verify.lint.steps as judge
-from derive.lower.lowerer import LoweringError
+from derive.lower.errors import LoweringError
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.parse.tree import Formula, Node, Statement
 from verify.compare.engine import format_expr

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from derive.lower.lowerer import LoweringError, single_expression
+from derive.lower.errors import LoweringError
+from derive.lower.syntax import single_expression
 from derive.parse.tree import Node
 
 if TYPE_CHECKING:

@@ -14,8 +14,10 @@ from contextlib import contextmanager
 
 import sympy as sp
 
+from derive.lower.errors import LoweringError
 from derive.lower.functions import builtin_for
-from derive.lower.lowerer import Lowerer, LoweringError, single_expression, split_arguments
+from derive.lower.lowerer import Lowerer
+from derive.lower.syntax import single_expression, split_arguments
 from derive.parse.tree import Node
 from derive.spec.declarations import Declarations
 from verify.compare.engine import time_limit

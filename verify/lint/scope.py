@@ -9,7 +9,8 @@ from typing import Any
 
 import sympy as sp
 
-from derive.lower.lowerer import LoweringError, split_arguments
+from derive.lower.errors import LoweringError
+from derive.lower.syntax import split_arguments
 from derive.parse.tree import Node
 from derive.spec.declarations import Declarations
 from verify.lint.lowering import LintLowerer

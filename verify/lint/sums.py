@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.lower.lowerer import LoweringError
+from derive.lower.errors import LoweringError
 from derive.parse.tree import Node
 from verify.lint.lowering import LintLowerer
 from verify.lint.scope import Facts, ValueOf

@@ -6,7 +6,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from derive.lower.lowerer import Lowerer, split_arguments
+from derive.lower.lowerer import Lowerer
+from derive.lower.syntax import split_arguments
 from derive.parse.latex import statements_of
 from derive.parse.tree import Formula, Node, Statement
 

@@ -10,7 +10,8 @@ import sympy as sp
 from sympy.matrices.exceptions import ShapeError
 
 from derive.lower.definitions import build_declarations, given_value
-from derive.lower.lowerer import Lowerer, LoweringError, MissingCondition, TooLarge, UndefinedQuantity
+from derive.lower.errors import LoweringError, MissingCondition, TooLarge, UndefinedQuantity
+from derive.lower.lowerer import Lowerer
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.parse.tree import Node, Statement
 from derive.recipes.interpreter import (
@@ -251,7 +252,7 @@ def _names_undefined_call(node: Node, value: sp.Basic | None, decls: Declaration
     name = low.name_of(node.args[0])
     if name is None or name in decls.given or name in decls.given_functions or name in decls.functions:
         return False
-    from derive.lower.lowerer import split_arguments
+    from derive.lower.syntax import split_arguments
 
     # Only names in the bracket (`L[\phi]`, `f(x)`): `a(b + c)` stays the product it is.
     if not all(len(arg) == 1 and low.name_of(arg[0]) is not None for arg in split_arguments(node.args[1])):
