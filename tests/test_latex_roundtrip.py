@@ -17,7 +17,8 @@ from derive.lower.lowerer import Lowerer
 from derive.parse.latex import MAX_FORMULA_CHARS, parse_latex
 from derive.spec.declarations import Declarations
 from derive.spec.load import ClaimSpec, ExerciseSpec, load_specs
-from verify.compare.engine import compare, time_limit
+from verify.compare.budget import time_limit
+from verify.compare.equal import compare
 from verify.run.check import claim_declarations, derive_expected, exercise_notation, too_big_to_print
 from verify.write.latex import to_latex
 

@@ -13,7 +13,7 @@ from derive.recipes.parameters import ParameterCheck
 def check_parameter_claim(statements: list[Statement], check: ParameterCheck, low: Lowerer, *,
                           seed: int, proof_seconds: float):
     """(verdict, message, comparison or None): the values in order, substituted into the model."""
-    from verify.compare.engine import compare
+    from verify.compare.equal import compare
 
     operands = [o for st in statements for o in st.operands if o.kind != "empty"]
     if any(len(st.operands) > 1 for st in statements):

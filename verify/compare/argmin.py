@@ -20,6 +20,8 @@ from sympy.core.function import AppliedUndef
 
 from derive.lower.argmin import Argmin, ArgminClass, LikelihoodClass, negative_log
 from derive.numeric import NumericError, constant_rational, sampled_ratios
+from verify.compare.engine import compare, prove, sampled_comparison
+from verify.compare.types import Comparison
 
 SCALE_POINTS = 48
 
@@ -30,7 +32,6 @@ def is_argmin_value(value: object) -> bool:
 
 def compare_argmin(claimed, expected, *, seed: int, proof_seconds: float):
     """`compare` for argmin values: Argmin against Argmin or a class, or a loss against a class."""
-    from verify.compare.engine import Comparison
 
     if isinstance(claimed, ArgminClass):
         return Comparison(None, reason="a class of losses on the claimed side")
@@ -61,7 +62,6 @@ def compare_argmin(claimed, expected, *, seed: int, proof_seconds: float):
 
 
 def _plain(claimed, expected, seed: int, proof_seconds: float):
-    from verify.compare.engine import Comparison, compare
 
     try:
         comp = compare(claimed, expected, seed=seed, proof_seconds=min(proof_seconds, 1.0))
@@ -81,7 +81,6 @@ def _fresh(w: sp.Basic, tag: str) -> sp.Basic:
 def same_minimisers(l1: sp.Expr, l2: sp.Expr, wrt: tuple, *, seed: int, proof_seconds: float,
                     what: str = "loss"):
     """Comparison(True) when l1 = s l2 + c with s > 0 and s, c independent of `wrt`."""
-    from verify.compare.engine import Comparison
 
     plain = _plain(l1, l2, seed, proof_seconds) if what == "loss" else Comparison(None)
     if plain.equal:
@@ -151,7 +150,6 @@ def _generalise_data_constants(loss: sp.Expr, wrt: tuple) -> sp.Expr:
 
 def _numeric_only(claimed: sp.Expr, expected: sp.Expr, seed: int):
     """Random points and exact confirmation, no proof attempt (the differences of sums do not simplify)."""
-    from verify.compare.engine import Comparison, sampled_comparison
 
     try:
         with np.errstate(all="ignore"):
@@ -187,7 +185,6 @@ def _scale_sign(d1: sp.Expr, d2: sp.Expr, seed: int) -> int | None:
 
 def _symbolic(l1, l2, wrt, seed: int, proof_seconds: float, what: str, why: str):
     """d/dw (L1 - s L2) == 0 for every parameter, s > 0 a number guessed from the points that evaluate."""
-    from verify.compare.engine import Comparison, prove
 
     candidates: list[sp.Expr] = []
     guess = _ratio_guess(l1, l2, wrt, seed)

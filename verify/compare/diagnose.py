@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import sympy as sp
 
 from derive.numeric import constant_rational, sampled_ratios
-
-if TYPE_CHECKING:
-    from verify.compare.engine import Comparison
+from verify.compare.algebra import merge_sums
+from verify.compare.types import Comparison
+from verify.write.latex import to_latex
 
 
 def format_expr(expr: sp.Basic) -> str:
     """Short LaTeX for messages (indexed data printed as x_i)."""
-    from verify.write.latex import to_latex
-
     text = to_latex(expr)
     return "-" + text[2:] if text.startswith("- ") else text
 
@@ -38,7 +34,6 @@ def _terms(expr: sp.Expr) -> list[sp.Expr]:
 
 
 def _single_term_difference(claimed: sp.Expr, expected: sp.Expr) -> str | None:
-    from verify.compare.engine import merge_sums
 
     diff = merge_sums(claimed - expected)
     in_sum = isinstance(diff, sp.Sum)

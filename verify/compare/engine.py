@@ -6,16 +6,16 @@ noise never becomes a false alarm.
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-
 import numpy as np
 import sympy as sp
 
+from derive.lower.elided import ElidedMatrix
+from derive.lower.matcalc import opaque_derivatives
 from derive.numeric import Evaluator, NumericError, SamplePoints, value_key
+from verify.compare.algebra import merge_sums
+from verify.compare.budget import time_limit
 from verify.compare.diagnose import diagnose, format_expr
+from verify.compare.types import Comparison
 from verify.result import Counterexample
 
 POINTS_PER_TRIAL = 32
@@ -24,50 +24,14 @@ RTOL = 1e-7
 CONFIRM_DIGITS = 40
 
 
-@dataclass
-class Comparison:
-    equal: bool | None          # None: could not decide
-    proven: bool = False
-    counterexample: Counterexample | None = None
-    diagnosis: str | None = None
-    evidence: str = ""
-    reason: str = ""
-
-
-@contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise TimeoutError inside the block after `seconds` (main thread only; no-op elsewhere)."""
-    if not seconds or seconds <= 0:
-        yield
-        return
-    try:
-        previous = signal.signal(signal.SIGALRM, _raise_timeout)
-    except ValueError:  # not the main thread
-        yield
-        return
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def _raise_timeout(signum, frame):  # noqa: ARG001
-    raise TimeoutError
-
-
 def compare(claimed: sp.Expr, expected: sp.Expr, *, seed: int, proof_seconds: float = 3.0) -> Comparison:
-    from verify.compare.argmin import compare_argmin, is_argmin_value  # argmin values, losses up to argmin
+    """Values (scalars, matrices, elided matrices) compared by sampling, exact confirmation and proof.
 
-    if is_argmin_value(claimed) or is_argmin_value(expected):
-        return compare_argmin(claimed, expected, seed=seed, proof_seconds=proof_seconds)
-    from derive.lower.elided import ElidedMatrix  # a matrix written with \dots: its written cells are checked
-
+    Minimisers (argmin values and losses equal up to what does not move the argmin) are compared by
+    verify/compare/equal.py, which calls in here for everything else."""
     if isinstance(claimed, ElidedMatrix) or isinstance(expected, ElidedMatrix):
         return _compare_elided(claimed, expected, seed=seed, proof_seconds=proof_seconds)
-    from derive.lower.matcalc import opaque_derivatives  # d l(a, b)/da as a function l_d1(a, b): evaluable
-
+    # d l(a, b)/da as a function l_d1(a, b): evaluable
     claimed, expected = opaque_derivatives(claimed), opaque_derivatives(expected)
     if isinstance(claimed, sp.MatrixBase) or isinstance(expected, sp.MatrixBase):
         return _compare_matrices(claimed, expected, seed=seed, proof_seconds=proof_seconds)
@@ -96,8 +60,6 @@ def compare(claimed: sp.Expr, expected: sp.Expr, *, seed: int, proof_seconds: fl
 
 
 def _compare_elided(claimed, expected, *, seed: int, proof_seconds: float) -> Comparison:
-    from derive.lower.elided import ElidedMatrix
-
     if isinstance(expected, ElidedMatrix) or not isinstance(expected, sp.MatrixBase):
         return Comparison(None, reason="an elided matrix is compared only with a derived matrix")
     results = claimed.check(sp.ImmutableMatrix(expected))
@@ -255,23 +217,6 @@ def exact_value(expr: sp.Expr, pts: SamplePoints, k: int, point: dict[str, objec
     return sp.N(value, CONFIRM_DIGITS)
 
 
-def merge_sums(expr: sp.Expr) -> sp.Expr:
-    """Σf - Σg over the same range -> Σ(f - g), so the summands can be simplified together."""
-    expr = sp.expand(expr, deep=False, mul=True, power_base=False, power_exp=False, log=False)
-    if not isinstance(expr, sp.Add):
-        return expr
-    groups: dict[tuple, list[sp.Expr]] = {}
-    rest: list[sp.Expr] = []
-    for term in expr.args:
-        coeff, body = term.as_coeff_Mul()
-        if isinstance(body, sp.Sum) and len(body.limits) == 1:
-            groups.setdefault(body.limits[0], []).append(coeff * body.function)
-        else:
-            rest.append(term)
-    merged = [sp.Sum(sp.Add(*terms), lim) for lim, terms in groups.items()]
-    return sp.Add(*rest, *merged)
-
-
 def _concrete_combinatorics(expr: sp.Expr) -> bool:
     """Binomials, factorials, or sums and products whose every bound is a number (cheap to evaluate)."""
     loops = expr.atoms(sp.Sum, sp.Product)
@@ -311,4 +256,4 @@ def prove(claimed: sp.Expr, expected: sp.Expr, seconds: float) -> bool:
         return False
 
 
-__all__ = ["Comparison", "compare", "format_expr", "merge_sums", "time_limit"]
+__all__ = ["compare", "exact_value", "prove", "sampled_comparison"]

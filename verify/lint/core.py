@@ -15,7 +15,7 @@ import verify.lint.steps as judge
 from derive.lower.errors import LoweringError
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.parse.tree import Formula, Node, Statement
-from verify.compare.engine import format_expr
+from verify.compare.diagnose import format_expr
 from verify.lint.lowering import LintLowerer, operand_value, value_or_reason
 from verify.lint.readings import Step, names_a_new_quantity, readings, withheld
 from verify.lint.scope import Facts, Scope

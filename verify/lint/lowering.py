@@ -20,7 +20,7 @@ from derive.lower.lowerer import Lowerer
 from derive.lower.syntax import single_expression, split_arguments
 from derive.parse.tree import Node
 from derive.spec.declarations import Declarations
-from verify.compare.engine import time_limit
+from verify.compare.budget import time_limit
 from verify.lint.integrals import definite_integral
 from verify.lint.source import SCALE_UNIT
 from verify.lint.syntax import has_derivative

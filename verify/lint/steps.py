@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from verify.compare.engine import Comparison, compare, time_limit
+from verify.compare.budget import time_limit
+from verify.compare.equal import compare
+from verify.compare.types import Comparison
 
 STEP_SECONDS = 2.5   # per comparison; a step that needs longer is skipped, never judged
 READINGS = {

@@ -23,8 +23,10 @@ from derive.recipes.interpreter import (
 )
 from derive.spec.declarations import Declarations
 from derive.spec.load import ClaimSpec, ExerciseSpec, SpecError
+from verify.compare.budget import time_limit
 from verify.compare.diagnose import constant_ratio
-from verify.compare.engine import Comparison, compare, time_limit
+from verify.compare.equal import compare
+from verify.compare.types import Comparison
 from verify.result import ClaimResult, Location, StepResult, Verdict
 from verify.write.latex import notation, notation_of, to_latex
 

@@ -114,7 +114,7 @@ def _values(sides: list[_Side]) -> Iterator[sp.Basic]:
 
 def _solve_for(expr: sp.Basic, var: sp.Symbol) -> sp.Basic | None:
     from derive.recipes.interpreter import expand_sums
-    from verify.compare.engine import time_limit
+    from verify.compare.budget import time_limit
 
     try:
         with time_limit(_SOLVE_SECONDS):
@@ -158,7 +158,7 @@ def _wrong_steps(result: ClaimResult, decls: Declarations) -> list[tuple[int, li
 
 def _spec_pairs(result: ClaimResult, ex: ExerciseSpec, claim: ClaimSpec,
                 decls: Declarations) -> Iterator[_Pair]:
-    from verify.compare.engine import time_limit
+    from verify.compare.budget import time_limit
     from verify.run.check import derive_expected
 
     try:
@@ -301,7 +301,8 @@ FIXED_INDEX = "even with the index fixed to 1"
 def _fixed_index(result: ClaimResult, specs: SpecIndex, report_seed: int) -> tuple[ClaimResult, list[_Pair]]:
     """An ill-posed claim with a free index that is wrong even read at i = 1 (the checker's own test):
     that reading, with the counterexample the checker's comparison finds (same seed)."""
-    from verify.compare.engine import compare, time_limit
+    from verify.compare.budget import time_limit
+    from verify.compare.equal import compare
     from verify.run.check import claim_seed, derive_expected
 
     m = re.match(r"free index ([\w, ]+?)(?: outside any sum)?$", result.diagnosis or "")
