@@ -110,10 +110,11 @@ def _lint(args: argparse.Namespace) -> int:
 
 
 def _load(paths: list[str], select: list[str]) -> list[Any]:
-    from derive.spec.load import SpecError, load_specs
+    from derive.spec.errors import SpecError
+    from verify.claims.registry import load_suite
 
     try:
-        exercises = load_specs([Path(p) for p in paths])
+        exercises = load_suite([Path(p) for p in paths])
     except SpecError as exc:
         raise UsageError(str(exc)) from None
     if select:
@@ -124,7 +125,7 @@ def _load(paths: list[str], select: list[str]) -> list[Any]:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from derive.spec.load import SpecError
+    from derive.spec.errors import SpecError
     from verify.report import FORMATS, render
     from verify.run.runner import RunOptions, run_suite
 
@@ -170,7 +171,7 @@ def _check_sources(args: argparse.Namespace) -> int:
 
 
 def _fix(args: argparse.Namespace) -> int:
-    from derive.spec.load import SpecError
+    from derive.spec.errors import SpecError
     from verify.run.runner import RunOptions, run_suite
     from verify.write.fix import fix_notes, plan_corrections
 
@@ -197,8 +198,9 @@ def _fix(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     from derive.lower.definitions import build_declarations
-    from derive.spec.load import SpecError
-    from verify.run.check import check_exercise, derive_expected
+    from derive.spec.errors import SpecError
+    from verify.claims.context import derive_expected
+    from verify.run.check import check_exercise
     from verify.write.latex import to_latex
 
     exercises = [ex for ex in _load(args.paths, []) if ex.id == args.id]

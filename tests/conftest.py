@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from derive.spec.load import load_specs
+from verify.claims.registry import load_suite
 from verify.report import render
 from verify.result import Report
 from verify.run.runner import RunOptions, run_suite
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def bundled_report() -> Report:
     """Every spec under exercises/, checked with two workers (the CI machine has two cores)."""
-    return run_suite(load_specs([ROOT / "exercises"]), RunOptions(timeout=20, jobs=2))
+    return run_suite(load_suite([ROOT / "exercises"]), RunOptions(timeout=20, jobs=2))
 
 
 @pytest.fixture(scope="session")

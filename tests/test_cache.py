@@ -3,14 +3,14 @@
 from pathlib import Path
 
 import verify.run.runner as runner
-from derive.spec.load import load_specs
+from verify.claims.registry import load_suite
 from verify.run.runner import RunOptions, run_suite
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_warm_run_uses_cache_and_changes_miss(tmp_path, monkeypatch):
-    exercises = load_specs([ROOT / "exercises" / "udl" / "ch2.yaml"])
+    exercises = load_suite([ROOT / "exercises" / "udl" / "ch2.yaml"])
     opts = RunOptions(seed=1, cache_dir=tmp_path / "cache")
     cold = run_suite(exercises, opts)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from derive.spec.load import parse_spec_file
+from verify.claims.registry import load_file
 from verify.result import Verdict
 from verify.run.check import check_exercise
 
@@ -29,7 +29,7 @@ exercises:
 def _results(tmp_path: Path, text: str) -> dict:
     path = tmp_path / "spec.yaml"
     path.write_text(text, encoding="utf-8")
-    (ex,) = parse_spec_file(path)
+    (ex,) = load_file(path)
     return {r.claim: r for r in check_exercise(ex)}
 
 

@@ -16,10 +16,12 @@ from derive.lower.definitions import build_declarations
 from derive.lower.lowerer import Lowerer
 from derive.parse.latex import MAX_FORMULA_CHARS, parse_latex
 from derive.spec.declarations import Declarations
-from derive.spec.load import ClaimSpec, ExerciseSpec, load_specs
+from derive.spec.model import ClaimSpec, ExerciseSpec
+from verify.claims.context import claim_declarations, derive_expected, too_big_to_print
+from verify.claims.registry import load_suite
 from verify.compare.budget import time_limit
 from verify.compare.equal import compare
-from verify.run.check import claim_declarations, derive_expected, exercise_notation, too_big_to_print
+from verify.run.check import exercise_notation
 from verify.write.latex import to_latex
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,7 +109,7 @@ def _round_trips(ex: ExerciseSpec) -> tuple[int, list[str]]:
 
 
 def test_every_derived_value_of_the_suite_round_trips():
-    exercises = load_specs([ROOT / "exercises"])
+    exercises = load_suite([ROOT / "exercises"])
     with get_context("fork").Pool(2) as pool:
         outcomes = pool.map(_round_trips, exercises, chunksize=1)
     checked = sum(n for n, _ in outcomes)

@@ -16,7 +16,7 @@ from derive.lower.lowerer import Lowerer
 from derive.parse.latex import parse_latex
 from derive.recipes.interpreter import RecipeInterpreter
 from derive.spec.declarations import Declarations
-from derive.spec.load import parse_spec_file
+from verify.claims.registry import load_file
 from verify.result import Verdict
 from verify.run.check import check_exercise
 
@@ -32,7 +32,7 @@ SOFTMAX = """
 def run(tmp_path: Path, body: str) -> dict[str, object]:
     path = tmp_path / "spec.yaml"
     path.write_text("notes: n.md\nexercises:\n" + textwrap.dedent(body), encoding="utf-8")
-    return {r.claim: r for ex in parse_spec_file(path) for r in check_exercise(ex)}
+    return {r.claim: r for ex in load_file(path) for r in check_exercise(ex)}
 
 
 def claims(*items: str) -> str:

@@ -10,8 +10,8 @@ import sympy as sp
 
 from derive.lower.definitions import build_declarations
 from derive.recipes.interpreter import RecipeInterpreter
-from derive.spec.load import parse_spec_file
 from verify.claims.numeric import compare_numeric, printed_sides
+from verify.claims.registry import load_file
 from verify.result import Verdict
 from verify.run.check import check_exercise
 
@@ -28,7 +28,7 @@ def run(tmp_path: Path, body: str) -> dict[str, object]:
     path = tmp_path / "spec.yaml"
     path.write_text("notes: n.md\nexercises:\n" + textwrap.dedent(body), encoding="utf-8")
     results = {}
-    for ex in parse_spec_file(path):
+    for ex in load_file(path):
         for r in check_exercise(ex):
             results[r.claim] = r
     return results
@@ -136,7 +136,7 @@ def test_kernel_recipe_end_to_end(tmp_path):
     path.write_text("notes: n.md\nexercises:\n  - id: t/4\n    given:" + NET + "      X: [[0.5, 0.2], [0.9, 0.8]]\n"
                     "      Y: [0, 1]\n    claims:\n      - id: c\n        latex: 'x = 0.10'\n"
                     "        expect: 'mlp(W1, b1, W2, b2, X1).z1[0]'\n", encoding="utf-8")
-    (ex,) = parse_spec_file(path)
+    (ex,) = load_file(path)
     interp = RecipeInterpreter(build_declarations(ex))
     z1 = interp.run("mlp(W1, b1, W2, b2, X1, act=relu, out=sigmoid).z1")
     assert [float(v) for v in z1] == pytest.approx([0.10, 0.25, 0.40])

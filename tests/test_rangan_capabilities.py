@@ -1,7 +1,7 @@
 """Region checker, index-notation checker and code sandbox (inline inputs only)."""
 
 from derive.lower.definitions import build_declarations
-from derive.spec.load import ExerciseSpec
+from derive.spec.model import ExerciseSpec
 from verify.claims.index.check import check_index_claim
 from verify.claims.regions import check_region_claim
 from verify.claims.sandbox import check_code

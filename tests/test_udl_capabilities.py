@@ -10,7 +10,7 @@ from derive.lower.lowerer import Lowerer
 from derive.parse.latex import parse_latex
 from derive.recipes.interpreter import RecipeInterpreter
 from derive.spec.declarations import Declarations
-from derive.spec.load import parse_spec_file
+from verify.claims.registry import load_file
 from verify.result import Verdict
 from verify.run.check import check_exercise
 
@@ -18,7 +18,7 @@ from verify.run.check import check_exercise
 def _verdicts(tmp_path: Path, text: str) -> dict[str, Verdict]:
     path = tmp_path / "spec.yaml"
     path.write_text(text, encoding="utf-8")
-    (ex,) = parse_spec_file(path)
+    (ex,) = load_file(path)
     return {r.claim: r.verdict for r in check_exercise(ex)}
 
 
@@ -103,7 +103,7 @@ def test_text_bessel_subscript_is_the_bessel_function() -> None:
 def _results(tmp_path: Path, text: str) -> dict:
     path = tmp_path / "spec.yaml"
     path.write_text(text, encoding="utf-8")
-    (ex,) = parse_spec_file(path)
+    (ex,) = load_file(path)
     return {r.claim: r for r in check_exercise(ex)}
 
 
@@ -179,7 +179,7 @@ exercises:
 
 def test_two_index_heads_of_an_opaque_network_are_distinct_functions() -> None:
     from derive.lower.definitions import build_declarations
-    from derive.spec.load import ExerciseSpec
+    from derive.spec.model import ExerciseSpec
 
     ex = ExerciseSpec(id="t/f", title=None, notes=None, spec_file="x", spec_line=1, functions={"f": "opaque"})
     low = Lowerer(build_declarations(ex))

@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from derive.spec.load import SPEC_SUFFIXES, ExerciseSpec, SpecError, parse_spec_file
+from derive.spec.errors import SpecError
+from derive.spec.load import SPEC_SUFFIXES
+from derive.spec.model import ExerciseSpec
+from verify.claims.registry import load_file
 from verify.result import ClaimResult, Verdict
 from verify.run.check import check_exercise
 
@@ -38,7 +41,7 @@ class ClaimFailed(Exception):
 class SpecFile(pytest.File):
     def collect(self):
         try:
-            exercises = parse_spec_file(self.path)
+            exercises = load_file(self.path)
         except SpecError as exc:
             raise self.CollectError(str(exc)) from None
         for ex in exercises:

@@ -13,7 +13,8 @@ from derive.lower.lowerer import Lowerer
 from derive.lower.syntax import split_arguments
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.spec.declarations import NAME_RE, DeclarationError, Declarations, declare_symbols
-from derive.spec.load import ExerciseSpec, SpecError
+from derive.spec.errors import SpecError
+from derive.spec.model import ExerciseSpec
 
 
 def build_declarations(ex: ExerciseSpec) -> Declarations:

@@ -1,14 +1,22 @@
-"""Spec format v1: YAML exercise files, loaded with the line of every field for error messages."""
+"""Spec format v1: YAML exercise files -> validated `ExerciseSpec` / `ClaimSpec` objects.
+
+Every problem is a `SpecError` naming the file and line. Claim kinds are validated against the registry the
+caller passes in (`kinds`: verify/claims/registry.py owns the list), so a misspelled `kind:` stops the run
+before any checking, with a suggestion.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import difflib
+from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from derive.spec.declarations import NAME_RE
+from derive.spec.errors import SpecError
+from derive.spec.model import ClaimRef, ClaimSpec, ExerciseSpec
+from derive.spec.yaml_lines import Located, load_yaml
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 _EXERCISE_KEYS = {"id", "title", "symbols", "functions", "given", "claims", "status", "reason", "notes",
@@ -17,125 +25,16 @@ _CLAIM_KEYS = {"id", "line", "latex", "expect", "context", "tol", "notes", "reas
                "code", "kind", "symbols", "given",
                # `from_claim: {name: claim-id}` (or `exercise-id#claim-id`): in `expect`, `name` is the value
                # derived for that earlier claim; a wrong number that is right from the value the notes
-               # *printed* there is reported as propagated (verify/numeric_claims.py). `tol:` is an
+               # *printed* there is reported as propagated (verify/claims/numeric.py). `tol:` is an
                # absolute tolerance for numeric claims (default: from the printed decimals).
                "from_claim",
                # `summation: einstein`: an index repeated among the factors of a product side and not on the
-               # left side is summed over its declared range (derive/index_expansion.py `einstein`).
+               # left side is summed over its declared range (derive/lower/index.py `einstein`).
                "summation"}
-MAX_SPEC_BYTES = 2_000_000
+STATUSES = ("unfinished",)
 
-
-class SpecError(ValueError):
-    """A problem in a spec file; str() is `file:line: message`."""
-
-    def __init__(self, file: str | Path, line: int | None, message: str) -> None:
-        self.file = str(file)
-        self.line = line
-        self.message = message
-        super().__init__(f"{self.file}:{line or 1}: {message}")
-
-    def __reduce__(self):  # keep file/line when raised in a worker process
-        return (SpecError, (self.file, self.line, self.message))
-
-
-class Located(dict):
-    """A mapping from YAML that remembers its own line and the line of each key."""
-
-    line: int = 1
-    key_lines: dict[str, int]
-
-    def line_of(self, key: str) -> int:
-        return self.key_lines.get(key, self.line)
-
-
-def _to_python(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        out = Located()
-        out.line = node.start_mark.line + 1
-        out.key_lines = {}
-        for key_node, value_node in node.value:
-            key = _to_python(loader, key_node)
-            if not isinstance(key, (str, int, float)):
-                raise SpecError(loader.name, key_node.start_mark.line + 1, "mapping keys must be plain text")
-            key = str(key)
-            if key in out:
-                raise SpecError(loader.name, key_node.start_mark.line + 1, f"duplicate key {key!r}")
-            out[key] = _to_python(loader, value_node)
-            out.key_lines[key] = key_node.start_mark.line + 1
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_to_python(loader, item) for item in node.value]
-    return loader.construct_object(node, deep=True)
-
-
-def load_yaml(path: Path) -> Any:
-    """Safe YAML (no tags that build objects) with line information kept."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SpecError(path, None, f"cannot read: {exc.strerror}") from None
-    if len(data) > MAX_SPEC_BYTES:
-        raise SpecError(path, None, "spec file too large")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SpecError(path, None, "not UTF-8 text") from None
-    loader = yaml.SafeLoader(text)
-    loader.name = str(path)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        return _to_python(loader, node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise SpecError(path, line, f"broken YAML: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise SpecError(path, None, f"broken YAML: {exc}") from None
-    finally:
-        loader.dispose()
-
-
-@dataclass
-class ClaimSpec:
-    id: str
-    latex: str
-    line: int | None
-    expect: Any
-    spec_line: int
-    notes: str | None = None
-    context: str | None = None
-    tol: float | None = None
-    status: str | None = None
-    reason: str | None = None
-    unknowns: list[str] = field(default_factory=list)
-    raw: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class ExerciseSpec:
-    id: str
-    title: str | None
-    notes: str | None
-    spec_file: str
-    spec_line: int
-    symbols: dict[str, Any] = field(default_factory=dict)
-    functions: dict[str, str] = field(default_factory=dict)
-    given: dict[str, Any] = field(default_factory=dict)
-    given_lines: dict[str, int] = field(default_factory=dict)
-    claims: list[ClaimSpec] = field(default_factory=list)
-    status: str | None = None
-    reason: str | None = None
-    context: str | None = None
-    unknowns: list[str] = field(default_factory=list)
-    labels: list[str] = field(default_factory=list)
-    layout: str | None = None
-
-    @property
-    def collection(self) -> str:
-        return self.id.split("/", 1)[0]
+__all__ = ["SPEC_SUFFIXES", "ClaimSpec", "ExerciseSpec", "SpecError", "load_specs", "parse_spec_file",
+           "spec_files"]
 
 
 def _str(value: Any, file: Path, line: int, what: str) -> str:
@@ -166,7 +65,21 @@ def _names(value: Any, file: Path, line: int, what: str) -> list[str]:
     return out
 
 
-def parse_spec_file(path: Path) -> list[ExerciseSpec]:
+def _suggest(word: str, known: Collection[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(sorted(known))})"
+
+
+def _status(mapping: Located, path: Path) -> str | None:
+    status = mapping.get("status")
+    if status is not None and status not in STATUSES:
+        raise SpecError(path, mapping.line_of("status"),
+                        f"unknown status {status!r}{_suggest(str(status), STATUSES)}")
+    return status
+
+
+def parse_spec_file(path: Path, *, kinds: Collection[str]) -> list[ExerciseSpec]:
+    """The exercises of one spec file; `kinds` are the claim kinds a `kind:` may name."""
     data = load_yaml(path)
     if not isinstance(data, Located):
         raise SpecError(path, 1, "a spec file is a mapping with an `exercises:` list")
@@ -177,28 +90,28 @@ def parse_spec_file(path: Path) -> list[ExerciseSpec]:
     exercises = data.get("exercises")
     if not isinstance(exercises, list) or not exercises:
         raise SpecError(path, data.line_of("exercises"), "`exercises:` must be a non-empty list")
-    return [_exercise(path, ex, default_notes) for ex in exercises]
+    parsed = [_exercise(path, ex, default_notes, kinds) for ex in exercises]
+    _link_references(path, parsed)
+    return parsed
 
 
 def _reject_unknown_keys(path: Path, mapping: Located, allowed: set[str], what: str) -> None:
     unknown = set(mapping) - allowed
     if unknown:
         key = sorted(unknown)[0]
-        raise SpecError(path, mapping.line_of(key), f"unknown {what} key {key!r}")
+        raise SpecError(path, mapping.line_of(key), f"unknown {what} key {key!r}{_suggest(key, allowed)}")
 
 
-def _exercise(path: Path, ex: Any, default_notes: Any) -> ExerciseSpec:
+def _exercise(path: Path, ex: Any, default_notes: Any, kinds: Collection[str]) -> ExerciseSpec:
     if not isinstance(ex, Located):
         raise SpecError(path, None, "each exercise must be a mapping")
     _reject_unknown_keys(path, ex, _EXERCISE_KEYS, "exercise")
     if "id" not in ex:
         raise SpecError(path, ex.line, "exercise without id")
     ex_id = _str(ex["id"], path, ex.line_of("id"), "id")
-    if "/" not in ex_id or any(c.isspace() for c in ex_id):
+    if "/" not in ex_id or "#" in ex_id or any(c.isspace() for c in ex_id):
         raise SpecError(path, ex.line_of("id"), f"exercise id {ex_id!r} must look like <collection>/<number>")
-    status = ex.get("status")
-    if status not in (None, "unfinished"):
-        raise SpecError(path, ex.line_of("status"), f"unknown status {status!r} (only 'unfinished')")
+    status = _status(ex, path)
     symbols = _mapping(ex.get("symbols"), path, ex.line_of("symbols"), "symbols")
     functions = _mapping(ex.get("functions"), path, ex.line_of("functions"), "functions")
     given = _mapping(ex.get("given"), path, ex.line_of("given"), "given")
@@ -225,7 +138,7 @@ def _exercise(path: Path, ex: Any, default_notes: Any) -> ExerciseSpec:
         raise SpecError(path, ex.line_of("claims"), "`claims:` must be a list")
     seen: set[str] = set()
     for c in claims:
-        claim = _claim(path, c)
+        claim = _claim(path, c, ex_id, kinds)
         if claim.id in seen:
             raise SpecError(path, claim.spec_line, f"duplicate claim id {claim.id!r} in {ex_id}")
         seen.add(claim.id)
@@ -241,7 +154,44 @@ def _layout(value: Any, file: Path, line: int) -> str | None:
     return value
 
 
-def _claim(path: Path, c: Any) -> ClaimSpec:
+def _kind(path: Path, c: Located, kinds: Collection[str]) -> str | None:
+    kind = c.get("kind")
+    if kind is None:
+        return "code" if c.get("code") is not None else None
+    if not isinstance(kind, str) or kind not in kinds:
+        raise SpecError(path, c.line_of("kind"), f"unknown claim kind {kind!r}{_suggest(str(kind), kinds)}")
+    if c.get("code") is not None and kind != "code":
+        raise SpecError(path, c.line_of("kind"), f"a claim with code: is kind code, not {kind}")
+    return kind
+
+
+def _from_claim(path: Path, c: Located, ex_id: str) -> dict[str, ClaimRef]:
+    raw = c.get("from_claim")
+    if raw is None:
+        return {}
+    line = c.line_of("from_claim")
+    if not isinstance(raw, dict) or not raw:
+        raise SpecError(path, line, f"claim {c.get('id')}: from_claim maps recipe names to claim ids")
+    refs = {}
+    for name, ref in raw.items():
+        if not NAME_RE.match(str(name)) or not isinstance(ref, str) or not ref:
+            raise SpecError(path, line, f"claim {c.get('id')}: from_claim values are claim ids "
+                                        f"([exercise-id#]claim-id)")
+        exercise, _, claim = ref.rpartition("#")
+        refs[str(name)] = ClaimRef(exercise or ex_id, claim)
+    return refs
+
+
+def _optional_mapping(path: Path, c: Located, key: str) -> dict[str, Any] | None:
+    value = c.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise SpecError(path, c.line_of(key), f"claim {c.get('id')}: {key} must be a mapping")
+    return dict(value)
+
+
+def _claim(path: Path, c: Any, ex_id: str, kinds: Collection[str]) -> ClaimSpec:
     if not isinstance(c, Located):
         raise SpecError(path, None, "each claim must be a mapping")
     _reject_unknown_keys(path, c, _CLAIM_KEYS, "claim")
@@ -259,6 +209,8 @@ def _claim(path: Path, c: Any) -> ClaimSpec:
         raise SpecError(path, c.line_of("expect"), "expect must be a recipe, LaTeX or a number")
     if c.get("summation") not in (None, "einstein"):
         raise SpecError(path, c.line_of("summation"), "summation must be einstein")
+    code = c.get("code")
+    given = _optional_mapping(path, c, "given")
     return ClaimSpec(
         id=_str(c["id"], path, c.line_of("id"), "claim id"),
         latex=_str(c["latex"], path, c.line_of("latex"), "latex"),
@@ -268,11 +220,54 @@ def _claim(path: Path, c: Any) -> ClaimSpec:
         notes=c.get("notes"),
         context=c.get("context"),
         tol=float(tol) if tol is not None else None,
-        status=c.get("status"),
+        status=_status(c, path),
         reason=c.get("reason"),
         unknowns=_names(c.get("unknowns"), path, c.line_of("unknowns"), "unknowns"),
+        kind=_kind(path, c, kinds),
+        code=None if code is None else _str(code, path, c.line_of("code"), "code"),
+        symbols=_optional_mapping(path, c, "symbols"),
+        given=given,
+        given_lines={k: c.line for k in (given or {})},
+        from_claim=_from_claim(path, c, ex_id),
+        summation=c.get("summation"),
         raw=dict(c),
     )
+
+
+def _link_references(path: Path, exercises: list[ExerciseSpec]) -> None:
+    """Check every `from_claim` target exists in this file and attach the exercises each one needs."""
+    by_id = {ex.id: ex for ex in exercises}
+    direct: dict[str, set[str]] = {}
+    for ex in exercises:
+        direct[ex.id] = set()
+        for claim in ex.claims:
+            for ref in claim.from_claim.values():
+                target = by_id.get(ref.exercise)
+                if target is None:
+                    raise SpecError(path, claim.spec_line,
+                                    f"claim {claim.id}: from_claim: no exercise {ref.exercise} in this file")
+                found = target.claim(ref.claim)
+                if found is None or found is claim:
+                    raise SpecError(path, claim.spec_line,
+                                    f"claim {claim.id}: from_claim: no claim {ref.exercise}#{ref.claim}")
+                if ref.exercise != ex.id:
+                    direct[ex.id].add(ref.exercise)
+    for ex in exercises:
+        reached: list[str] = []
+        todo = sorted(direct[ex.id])
+        while todo:
+            other = todo.pop()
+            if other == ex.id:
+                raise SpecError(path, ex.spec_line, f"exercise {ex.id}: from_claim references go in a circle")
+            if other not in reached:
+                reached.append(other)
+                todo.extend(sorted(direct[other]))
+        # Referenced exercises carry no references of their own here: `ex.references` is already transitive.
+        ex.references = [_without_references(by_id[other]) for other in reached]
+
+
+def _without_references(ex: ExerciseSpec) -> ExerciseSpec:
+    return replace(ex, references=[])
 
 
 def spec_files(paths: list[Path]) -> list[Path]:
@@ -287,12 +282,12 @@ def spec_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def load_specs(paths: list[Path]) -> list[ExerciseSpec]:
+def load_specs(paths: list[Path], *, kinds: Collection[str]) -> list[ExerciseSpec]:
     """Every exercise under `paths`, ids unique across the whole suite."""
     exercises: list[ExerciseSpec] = []
     seen: dict[str, str] = {}
     for f in spec_files(paths):
-        for ex in parse_spec_file(f):
+        for ex in parse_spec_file(f, kinds=kinds):
             if ex.id in seen:
                 raise SpecError(f, ex.spec_line, f"exercise id {ex.id} already defined in {seen[ex.id]}")
             seen[ex.id] = f"{f}:{ex.spec_line}"

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import sympy as sp
@@ -28,13 +26,17 @@ from derive.lower.errors import LoweringError, UndefinedQuantity
 from derive.lower.lowerer import Lowerer
 from derive.lower.syntax import split_arguments
 from derive.parse.latex import LatexParseError, parse_latex
-from derive.parse.tree import Node
+from derive.parse.tree import Formula, Node
 from derive.recipes.interpreter import DerivationFailed, looks_like_recipe
-from derive.recipes.kernels import IllPosedValue, ShapeMismatch
+from derive.recipes.kernels import KERNEL_OPS, IllPosedValue, ShapeMismatch
 from derive.spec.declarations import Declarations
-from derive.spec.load import ClaimSpec, ExerciseSpec, SpecError, parse_spec_file
+from derive.spec.errors import SpecError
+from derive.spec.model import ClaimSpec, ExerciseSpec
+from verify.claims.context import ClaimContext, derive_truth, latex_of
 from verify.result import ClaimResult, Counterexample, StepResult, Verdict
 
+NAME = "numeric"
+HEAVY = False
 CHAIN_RELATIONS = ("=", "~")          # `=` and `\approx`
 FLOAT_EPS = 1e-9
 _DECIMAL = re.compile(r"\d\.\d|(?<![\w.])\.\d")
@@ -123,9 +125,10 @@ def read_side(node: Node, decls: Declarations) -> Printed:
     return Printed(node, value, tol)
 
 
-def printed_sides(latex: str, decls: Declarations) -> list[Printed]:
+def printed_sides(formula: Formula | str, decls: Declarations) -> list[Printed]:
     """The sides of the claim chain (`=` / `\\approx`), in reading order."""
-    formula = parse_latex(latex)
+    if isinstance(formula, str):
+        formula = parse_latex(formula)
     sides: list[Printed] = []
     for st in formula.statements:
         start = len(sides)
@@ -140,9 +143,9 @@ def printed_sides(latex: str, decls: Declarations) -> list[Printed]:
     return sides
 
 
-def printed_value(latex: str, decls: Declarations) -> Any:
+def printed_value(formula: Formula, decls: Declarations) -> Any:
     """The number a claim finally prints (its last numeric side)."""
-    numeric = [s for s in printed_sides(latex, decls) if s.value is not None]
+    numeric = [s for s in printed_sides(formula, decls) if s.value is not None]
     if not numeric:
         raise DerivationFailed("the referenced claim prints no number")
     return numeric[-1].value
@@ -203,65 +206,16 @@ def compare_numeric(claimed: Any, tol: list[float] | float, expected: Any,
     return NumericComparison(True, "", worst, claimed, expected)
 
 
-# ------------------------------------------------------------------ from_claim
-@lru_cache(maxsize=64)
-def _spec_exercises(path: str, mtime: float) -> dict[str, ExerciseSpec]:
-    return {e.id: e for e in parse_spec_file(Path(path))}
-
-
-def _resolve(ex: ExerciseSpec, claim: ClaimSpec, ref: Any) -> tuple[ExerciseSpec, ClaimSpec]:
-    if not isinstance(ref, str):
-        raise SpecError(ex.spec_file, claim.spec_line, f"claim {claim.id}: from_claim values are claim ids")
-    ex_id, _, claim_id = ref.rpartition("#")
-    target = ex
-    if ex_id and ex_id != ex.id:
-        exercises = _spec_exercises(ex.spec_file, Path(ex.spec_file).stat().st_mtime)
-        if ex_id not in exercises:
-            raise SpecError(ex.spec_file, claim.spec_line, f"claim {claim.id}: from_claim: no exercise {ex_id} "
-                                                           "in this file")
-        target = exercises[ex_id]
-    for c in target.claims:
-        if c.id == claim_id and c is not claim:
-            return target, c
-    raise SpecError(ex.spec_file, claim.spec_line, f"claim {claim.id}: from_claim: no claim {ref!r}")
-
-
-def _bindings(ex: ExerciseSpec, claim: ClaimSpec) -> dict[str, Any]:
-    raw = claim.raw.get("from_claim")
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict) or not raw:
-        raise SpecError(ex.spec_file, claim.spec_line, f"claim {claim.id}: from_claim maps recipe names to claim ids")
-    return dict(raw)
-
-
-def _declarations(ex: ExerciseSpec, claim: ClaimSpec) -> Declarations:
-    from derive.lower.definitions import build_declarations
-    from verify.run.check import claim_declarations
-
-    return claim_declarations(ex, claim, build_declarations(ex))
-
-
-def derive_value(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, printed: bool = False,
-                 depth: int = 0) -> Any:
-    """The claim's `expect`, with `from_claim` names bound to the derived (or, with printed=True, to the
-    notes' printed) values of the referenced claims."""
-    from verify.run.check import derive_expected
-
-    if depth > 8:
-        raise SpecError(ex.spec_file, claim.spec_line, f"claim {claim.id}: from_claim chain too deep")
-    decls = decls.copy()
-    for name, ref in _bindings(ex, claim).items():
-        src_ex, src = _resolve(ex, claim, ref)
-        src_decls = _declarations(src_ex, src)
-        if printed:
-            decls.given[str(name)] = printed_value(src.latex, src_decls)
-        else:
-            decls.given[str(name)] = derive_value(src_ex, src, src_decls, depth=depth + 1)
-    return derive_expected(claim, ex, decls)
-
-
 # ------------------------------------------------------------------ the claim
+def _printed_reference(src_ex: ExerciseSpec, src: ClaimSpec, decls: Declarations) -> Any:
+    """For `from_claim`: the number the notes print in the referenced claim (not its derived value)."""
+    try:
+        formula = src.formula
+    except LatexParseError as exc:
+        raise DerivationFailed(f"the referenced claim {src.id} does not parse: {exc}") from None
+    return printed_value(formula, decls)
+
+
 def _malformed_inputs(claim: ClaimSpec, decls: Declarations) -> list[IllPosedValue]:
     if not isinstance(claim.expect, str):
         return []
@@ -270,7 +224,7 @@ def _malformed_inputs(claim: ClaimSpec, decls: Declarations) -> list[IllPosedVal
 
 
 def _applies(claim: ClaimSpec, expected: Any) -> bool:
-    if claim.tol is not None or claim.raw.get("from_claim") is not None:
+    if claim.tol is not None or claim.from_claim:
         return True
     if any(isinstance(x, sp.Float) or isinstance(x, sp.Basic) and x.has(sp.Float) for x in _flat(expected)):
         return True
@@ -279,61 +233,66 @@ def _applies(claim: ClaimSpec, expected: Any) -> bool:
 
 def _candidate(claim: ClaimSpec) -> bool:
     """Cheap test before deriving: decimals printed, `tol:`/`from_claim:`, or a kernel pipeline."""
-    from derive.recipes.kernels import KERNEL_OPS
-
     if claim.expect is None:
         return False
-    if claim.tol is not None or claim.raw.get("from_claim") is not None or _DECIMAL.search(claim.latex):
+    if claim.tol is not None or claim.from_claim or _DECIMAL.search(claim.latex):
         return True
     return isinstance(claim.expect, str) and looks_like_recipe(claim.expect) and bool(
         set(_NAME.findall(claim.expect)) & set(KERNEL_OPS))
 
 
-def check_numeric_claim(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, seed: int = 0
-                        ) -> ClaimResult | None:
-    """The result for a numeric claim, or None to leave the claim to the symbolic checker."""
-    from verify.run.check import _latex, _result
+def _numeric_truth(ctx: ClaimContext) -> Any:
+    expected = ctx.truth
+    return sp.ImmutableMatrix(expected) if isinstance(expected, sp.MatrixBase) else expected
 
-    if claim.raw.get("kind") in ("bound", "order"):   # inequalities, implications, O(...) (verify/bounds.py)
-        from verify.claims.bounds import check_bound_claim, check_order_claim
 
-        if claim.raw["kind"] == "order":
-            return check_order_claim(ex, claim, decls)
-        return check_bound_claim(ex, claim, decls, seed=seed)
+def recognises(ctx: ClaimContext) -> bool:
+    """Whether a claim without `kind:` is numeric: it prints decimals (or has `tol:`/`from_claim:`, or its
+    recipe is a kernel pipeline) and its derived value is a number or a matrix of numbers."""
+    claim = ctx.claim
     if not _candidate(claim):
-        return None
+        return False
+    if claim.from_claim or _malformed_inputs(claim, ctx.decls):
+        return True
+    try:
+        expected = _numeric_truth(ctx)
+    except ShapeMismatch:
+        return True
+    except DerivationFailed:
+        return False   # the formula kind reports why the answer could not be derived
+    return _is_numeric(expected) and _applies(claim, expected)
+
+
+def check(ctx: ClaimContext) -> ClaimResult:
+    """Printed numbers against the derived number, within the printed precision (or `tol:`)."""
+    ex, claim, decls = ctx.exercise, ctx.claim, ctx.decls
     bad_inputs = _malformed_inputs(claim, decls)
     if bad_inputs:
         msg = "; ".join(f"given {v.name} is malformed ({v.problem})" for v in bad_inputs)
-        return _result(ex, claim, Verdict.ILL_POSED, msg, diagnosis="malformed given data")
+        return ctx.result(Verdict.ILL_POSED, msg, diagnosis="malformed given data")
     try:
-        expected = derive_value(ex, claim, decls)
+        expected = _numeric_truth(ctx)
     except ShapeMismatch as exc:
-        return _result(ex, claim, Verdict.ILL_POSED, f"the given data do not fit together: {exc}",
-                       diagnosis="shape mismatch")
+        return ctx.result(Verdict.ILL_POSED, f"the given data do not fit together: {exc}", diagnosis="shape mismatch")
     except DerivationFailed as exc:
-        if claim.raw.get("from_claim") is None:
-            return None
-        return _result(ex, claim, Verdict.UNVERIFIED, f"could not derive the answer: {exc}")
-    if isinstance(expected, sp.MatrixBase):
-        expected = sp.ImmutableMatrix(expected)
-    if not _is_numeric(expected) or not _applies(claim, expected):
-        if claim.raw.get("from_claim") is not None:
+        return ctx.result(Verdict.UNVERIFIED, f"could not derive the answer: {exc}")
+    if not _is_numeric(expected):
+        if claim.from_claim:
             raise SpecError(ex.spec_file, claim.spec_line, f"claim {claim.id}: from_claim needs a numeric answer")
-        return None
+        return ctx.result(Verdict.UNVERIFIED, "the derived value is not a number to compare printed numbers with",
+                          expected_latex=latex_of(expected))
     expected = expected.evalf(17) if isinstance(expected, sp.Basic) else expected
-    expected_latex = _latex(expected)
+    expected_latex = latex_of(expected)
     try:
-        sides = printed_sides(claim.latex, decls)
+        sides = printed_sides(claim.formula, decls)
     except LatexParseError as exc:
-        return _result(ex, claim, Verdict.UNPARSED, str(exc), expected_latex=expected_latex)
+        return ctx.result(Verdict.UNPARSED, str(exc), expected_latex=expected_latex)
     for k, side in enumerate(sides):
         if side.error is not None and k > 0 and not isinstance(side.error, UndefinedQuantity):
-            return _result(ex, claim, Verdict.UNPARSED, f"side {k + 1}: {side.error}", expected_latex=expected_latex)
+            return ctx.result(Verdict.UNPARSED, f"side {k + 1}: {side.error}", expected_latex=expected_latex)
     numeric = [s for s in sides if s.value is not None]
     if not numeric:
-        return _result(ex, claim, Verdict.UNPARSED, "the claim prints no number to compare",
-                       expected_latex=expected_latex)
+        return ctx.result(Verdict.UNPARSED, "the claim prints no number to compare", expected_latex=expected_latex)
     steps: list[StepResult] = []
     n = len(numeric)
     for k, side in enumerate(numeric):
@@ -342,27 +301,28 @@ def check_numeric_claim(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations,
         if not comp.ok:
             steps.append(StepResult(k + 1, _fmt_value(side.value), Verdict.WRONG, comp.message))
             message, diagnosis = prefix + comp.message, "numeric value differs beyond printed precision"
-            propagated = _propagated(ex, claim, decls, side)
+            propagated = _propagated(ctx, side)
             if propagated:
                 message = f"propagated from {propagated[0]}: {message}; {propagated[1]}"
                 diagnosis = f"propagated from {propagated[0]}"
-            return _result(ex, claim, Verdict.WRONG, message, expected_latex=expected_latex, steps=steps,
-                           diagnosis=diagnosis, evidence=comp.message,
-                           counterexample=_counterexample(side.value, expected),
-                           corrected_latex=expected_latex)
+            return ctx.result(Verdict.WRONG, message, expected_latex=expected_latex, steps=steps,
+                              diagnosis=diagnosis, evidence=comp.message,
+                              counterexample=_counterexample(side.value, expected),
+                              corrected_latex=expected_latex)
         steps.append(StepResult(k + 1, _fmt_value(side.value), Verdict.CORRECT, "within printed precision"))
     how = f"tol {claim.tol:g}" if claim.tol is not None else "printed precision"
-    return _result(ex, claim, Verdict.CORRECT, f"correct ({n} numeric step{'s' * (n > 1)} within {how})",
-                   expected_latex=expected_latex, steps=steps if n > 1 else [],
-                   evidence=f"numeric, within {how}")
+    return ctx.result(Verdict.CORRECT, f"correct ({n} numeric step{'s' * (n > 1)} within {how})",
+                      expected_latex=expected_latex, steps=steps if n > 1 else [],
+                      evidence=f"numeric, within {how}")
 
 
-def _propagated(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, side: Printed) -> tuple[str, str] | None:
-    refs = _bindings(ex, claim)
-    if not refs:
+def _propagated(ctx: ClaimContext, side: Printed) -> tuple[str, str] | None:
+    claim = ctx.claim
+    raw = claim.raw.get("from_claim")
+    if not claim.from_claim:
         return None
     try:
-        alt = derive_value(ex, claim, decls, printed=True)
+        alt = derive_truth(ctx.exercise, ctx.exercise, claim, ctx.decls, reference_value=_printed_reference)
     except (DerivationFailed, ShapeMismatch):
         return None
     if not _is_numeric(alt):
@@ -371,7 +331,7 @@ def _propagated(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, side: P
     comp = compare_numeric(side.value, side.tol, alt, claim.tol)
     if not comp.ok:
         return None
-    names = ", ".join(f"{v}" for v in refs.values())
+    names = ", ".join(f"{v}" for v in raw.values())
     return names, (f"it is right from the numbers the notes print in {names} "
                    f"(which give {_fmt_value(alt)}), wrong from the true inputs")
 

@@ -24,6 +24,8 @@ from derive.lower.errors import LoweringError
 from derive.lower.lowerer import Lowerer
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.safe import as_rational
+from verify.claims.context import ClaimContext
+from verify.result import ClaimResult, Verdict
 
 _NET = re.compile(r"^\s*threshold_net\((?P<args>.*)\)\s*$", re.S)
 
@@ -259,3 +261,12 @@ def check_region_claim(latex: str, expect, decls) -> RegionVerdict:
             return v
     note = f" (not read: {'; '.join(skipped)})" if skipped else ""
     return RegionVerdict("correct", f"correct ({len(sides)} operand(s) {v.message}){note}")
+
+
+NAME = "regions"
+HEAVY = True   # a dense grid and every boundary point of both sides
+
+
+def check(ctx: ClaimContext) -> ClaimResult:
+    v = check_region_claim(ctx.claim.latex, ctx.claim.expect, ctx.decls)
+    return ctx.result(Verdict(v.verdict), v.message)

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from derive.kernels import dense_forward, sigmoid, softmax
+from verify.claims.context import ClaimContext
+from verify.result import ClaimResult, Verdict
 
 CPU_SECONDS = 3
 MEMORY_BYTES = 1 << 30  # 1 GiB address space
@@ -215,3 +217,12 @@ def check_code(code: str, kernel_name: str, seed: int = 0, allow_code: bool = Fa
                                             f"(max error {err:.3g}){why}")
     acts = f" and activations {', '.join(kernel.activations)}" if kernel.activations else ""
     return CodeVerdict("correct", f"matches kernel {kernel_name} on {len(SHAPES)} input shapes{acts}")
+
+
+NAME = "code"
+HEAVY = True   # a child process per input shape
+
+
+def check(ctx: ClaimContext) -> ClaimResult:
+    v = check_code(str(ctx.claim.code), str(ctx.claim.expect), seed=ctx.seed, allow_code=ctx.allow_code)
+    return ctx.result(Verdict(v.verdict), v.message)

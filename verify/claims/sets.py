@@ -15,6 +15,11 @@ from derive.lower.errors import LoweringError
 from derive.lower.lowerer import Lowerer
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.spec.declarations import Declarations
+from verify.claims.context import ClaimContext, latex_of
+from verify.result import ClaimResult, Verdict
+
+NAME = "set"
+HEAVY = False
 
 _JOINERS = {"and", "or", "only", "both", "all", "three", "two"}
 
@@ -68,3 +73,10 @@ def check_set_claim(latex: str, expected: sp.FiniteSet, decls: Declarations) -> 
     if extra:
         parts.append(f"extra {', '.join(extra)}")
     return "wrong", f"{'; '.join(parts)} (derived: {{{shown}}})"
+
+
+def check(ctx: ClaimContext) -> ClaimResult:
+    """A quoted list of items (each inline math span read once) against the derived set."""
+    expected = ctx.truth
+    verdict, message = check_set_claim(ctx.claim.latex, expected, ctx.decls)
+    return ctx.result(Verdict(verdict), message, expected_latex=latex_of(expected))

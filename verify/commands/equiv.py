@@ -11,9 +11,9 @@ from derive.lower.errors import LoweringError
 from derive.lower.lowerer import Lowerer
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.spec.declarations import DeclarationError, Declarations, declare_symbols
+from verify.claims.context import claim_seed
 from verify.compare.budget import time_limit
 from verify.compare.equal import compare
-from verify.run.check import claim_seed
 from verify.write.latex import to_latex
 
 

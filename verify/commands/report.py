@@ -79,10 +79,11 @@ def load_report_json(path: Path) -> Report:
 
 
 def _spec_index(paths: list[str], required: bool) -> tuple[list[Any], SpecIndex]:
-    from derive.spec.load import SpecError, load_specs
+    from derive.spec.errors import SpecError
+    from verify.claims.registry import load_suite
 
     try:
-        exercises = load_specs([Path(p) for p in paths])
+        exercises = load_suite([Path(p) for p in paths])
     except (SpecError, OSError) as exc:
         if required:
             raise HtmlReportError(str(exc).splitlines()[0]) from None
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
             if args.jobs < 1 or args.timeout <= 0:
                 raise HtmlReportError("-j needs at least 1 and --timeout a positive number of seconds")
             exercises, specs = _spec_index(args.paths or ["exercises"], required=True)
-            from derive.spec.load import SpecError
+            from derive.spec.errors import SpecError
             from verify.run.runner import RunOptions, run_suite
 
             try:

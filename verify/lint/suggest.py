@@ -64,7 +64,8 @@ def validated(spec: dict[str, Any], attempts: int = 50, claim_seconds: float = 5
     removed, and every claim lint judged right that verify (reading without lint's caution) calls
     wrong, ill-posed or unparsed is dropped, so that a starter spec never starts with a false alarm."""
     from derive.lower.definitions import build_declarations
-    from derive.spec.load import SpecError, parse_spec_file
+    from derive.spec.errors import SpecError
+    from verify.claims.registry import load_file
     from verify.run.check import check_exercise
 
     exercises = []
@@ -79,7 +80,7 @@ def validated(spec: dict[str, Any], attempts: int = 50, claim_seconds: float = 5
                 with tempfile.TemporaryDirectory() as tmp:
                     path = Path(tmp) / "spec.yaml"
                     path.write_text(dump({"notes": spec["notes"], "exercises": [ex]}), encoding="utf-8")
-                    for parsed in parse_spec_file(path):
+                    for parsed in load_file(path):
                         build_declarations(parsed)
                         disagree = {r.claim for r in check_exercise(parsed, timeout=claim_seconds)
                                     if r.verdict.value in ("wrong", "ill-posed", "unparsed")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from derive.spec.load import ExerciseSpec
+from derive.spec.model import ExerciseSpec
 
 _DROPPED = ("\\boxed{", "&")
 

@@ -15,7 +15,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from derive.spec.load import ExerciseSpec
+from derive.spec.model import ExerciseSpec
 from verify.result import ClaimResult
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from derive.spec.load import ExerciseSpec
+from derive.spec.model import ExerciseSpec
+from verify.claims.registry import estimated_cost
 from verify.result import ClaimResult, Report
 from verify.run.cache import ResultCache, cache_key
 from verify.run.check import check_exercise
@@ -31,12 +32,6 @@ def _check(args: tuple[ExerciseSpec, RunOptions]) -> list[ClaimResult]:
 
 def _check_tagged(item: tuple[int, tuple[ExerciseSpec, RunOptions]]) -> tuple[int, list[ClaimResult]]:
     return item[0], _check(item[1])
-
-
-def _estimated_cost(ex: ExerciseSpec) -> int:
-    """Claims checked on concrete tensors or grids (index notation, regions, code) cost several formulas."""
-    heavy = {"index", "regions"}
-    return sum(4 if c.raw.get("kind") in heavy or c.raw.get("code") is not None else 1 for c in ex.claims)
 
 
 def _build_parsers() -> None:
@@ -66,7 +61,7 @@ def run_suite(exercises: list[ExerciseSpec], opts: RunOptions,
     if opts.jobs > 1 and len(work) > 1:
         _build_parsers()   # once here, so forked workers inherit them instead of each compiling its own
         # Longest first, so no worker is left with a heavy exercise at the end; results keep suite order.
-        order = sorted(range(len(todo)), key=lambda k: -_estimated_cost(exercises[todo[k]]))
+        order = sorted(range(len(todo)), key=lambda k: -estimated_cost(exercises[todo[k]]))
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(min(opts.jobs, len(work))) as pool:
             batches = pool.imap(_check_tagged, [(k, work[k]) for k in order])

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from derive.lower.definitions import build_declarations
-from derive.spec.load import ClaimSpec, ExerciseSpec
+from derive.spec.model import ClaimSpec, ExerciseSpec
 from verify.result import ClaimResult, Verdict
 from verify.run.check import check_one
 

@@ -30,11 +30,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from verify.claims.context import ClaimContext
 from verify.claims.index import hints
 from verify.claims.index.parse import IndexError_, clean, expand_orders, parse_claim, substitute, tokens
 from verify.claims.index.patterns import elementwise as _elementwise
 from verify.claims.index.patterns import expand
 from verify.claims.index.patterns import mul as _mul
+from verify.result import ClaimResult, Verdict
 
 __all__ = ["IndexError_", "IndexVerdict", "Model", "build_model", "check_index_claim", "parse"]
 
@@ -489,3 +491,12 @@ def check_sides(sides: list, cond, model: Model, hint: bool = True) -> IndexVerd
             return IndexVerdict("wrong", prefix + why + fix)
     where = ", ".join(f"{c}: {n}" for c, n in sorted(rng.items())) or "whole tensors"
     return IndexVerdict("correct", f"every component agrees ({where}; random tensors)")
+
+
+NAME = "index"
+HEAVY = True   # every component on concrete sizes with random tensors
+
+
+def check(ctx: ClaimContext) -> ClaimResult:
+    v = check_index_claim(ctx.claim.latex, ctx.claim.expect, seed=ctx.seed)
+    return ctx.result(Verdict(v.verdict), v.message)

@@ -19,7 +19,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.spec.declarations import Declarations
-from derive.spec.load import ClaimSpec, ExerciseSpec
+from derive.spec.model import ClaimSpec, ExerciseSpec
 from verify.report.html.kinks import kinks
 from verify.result import ClaimResult, Verdict
 
@@ -158,8 +158,8 @@ def _wrong_steps(result: ClaimResult, decls: Declarations) -> list[tuple[int, li
 
 def _spec_pairs(result: ClaimResult, ex: ExerciseSpec, claim: ClaimSpec,
                 decls: Declarations) -> Iterator[_Pair]:
+    from verify.claims.context import derive_expected
     from verify.compare.budget import time_limit
-    from verify.run.check import derive_expected
 
     try:
         with time_limit(_DERIVE_SECONDS):
@@ -243,8 +243,8 @@ def _number(value: Any) -> float | None:
 def _oracle_seeds(result: ClaimResult, report_seed: int, entry: int = 0) -> list[int]:
     """Seeds the checker may have drawn an opaque function (f[x, phi]) with: chain step plus matrix entry
     offsets, then the trial number, exactly as `verify.compare` combines them."""
+    from verify.claims.context import claim_seed
     from verify.compare.engine import TRIALS
-    from verify.run.check import claim_seed
 
     base = claim_seed(report_seed, result.exercise, result.claim)
     return [(base + k) * 1000 + trial for k in [*range(8 + entry), 97] for trial in range(TRIALS)]
@@ -301,9 +301,9 @@ FIXED_INDEX = "even with the index fixed to 1"
 def _fixed_index(result: ClaimResult, specs: SpecIndex, report_seed: int) -> tuple[ClaimResult, list[_Pair]]:
     """An ill-posed claim with a free index that is wrong even read at i = 1 (the checker's own test):
     that reading, with the counterexample the checker's comparison finds (same seed)."""
+    from verify.claims.context import claim_seed, derive_expected
     from verify.compare.budget import time_limit
     from verify.compare.equal import compare
-    from verify.run.check import claim_seed, derive_expected
 
     m = re.match(r"free index ([\w, ]+?)(?: outside any sum)?$", result.diagnosis or "")
     found = specs.get((result.exercise, result.claim))

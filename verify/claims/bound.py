@@ -25,13 +25,16 @@ import sympy as sp
 from derive.lower.errors import LoweringError
 from derive.lower.lowerer import Lowerer
 from derive.numeric import Evaluator, NumericError, SamplePoints
-from derive.parse.latex import LatexParseError, parse_latex
-from derive.recipes.interpreter import DerivationFailed
+from derive.parse.latex import LatexParseError
+from derive.parse.tree import Formula
 from derive.spec.declarations import Declarations
-from derive.spec.load import ClaimSpec, ExerciseSpec
+from verify.claims.context import ClaimContext
+from verify.claims.statements import truth_or_result
 from verify.compare.engine import CONFIRM_DIGITS, exact_value
 from verify.result import ClaimResult, Counterexample, Verdict
 
+NAME = "bound"
+HEAVY = False
 RELATIONS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal, "=": np.equal}
 POINTS = 64
 TRIALS = 5
@@ -46,9 +49,8 @@ class _Chain:
     relations: list[str]
 
 
-def _segments(latex: str, low: Lowerer) -> list[_Chain]:
+def _segments(formula: Formula, low: Lowerer) -> list[_Chain]:
     """Split the claim at `\\Rightarrow` into relation chains of lowered operands."""
-    formula = parse_latex(latex)
     segments = [_Chain([], [])]
     for st in formula.statements:
         nodes = list(st.operands)
@@ -142,13 +144,12 @@ def _point_sets(segments: list[_Chain], seed: int):
         yield pts
 
 
-def check_bound(latex: str, decls: Declarations, expected: Any = None, *, seed: int = 0) -> tuple[Verdict, str, Any]:
+def check_bound(formula: Formula, decls: Declarations, expected: Any = None, *, seed: int = 0
+                ) -> tuple[Verdict, str, Any]:
     """(verdict, message, counterexample) for a bound claim."""
     low = Lowerer(decls)
     try:
-        segments = _segments(latex, low)
-    except LatexParseError as exc:
-        return Verdict.UNPARSED, str(exc), None
+        segments = _segments(formula, low)
     except (LoweringError, ValueError, TypeError) as exc:
         return Verdict.UNPARSED, str(exc), None
     if expected is not None:
@@ -190,88 +191,18 @@ def check_bound(latex: str, decls: Declarations, expected: Any = None, *, seed: 
     return Verdict.CORRECT, f"correct ({how}; numeric evidence, not a proof)", None
 
 
-def check_bound_claim(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, seed: int = 0) -> ClaimResult:
-    from verify.run.check import _latex, _result, derive_expected
-
-    expected = None
-    if claim.expect is not None:
-        try:
-            expected = derive_expected(claim, ex, decls)
-        except DerivationFailed as exc:
-            return _result(ex, claim, Verdict.UNVERIFIED, f"could not derive the answer: {exc}")
-    verdict, message, cex = check_bound(claim.latex, decls, expected, seed=seed)
-    return _result(ex, claim, verdict, message, expected_latex=_latex(expected), counterexample=cex,
-                   diagnosis="bound violated" if verdict == Verdict.WRONG else None,
-                   evidence=message if verdict == Verdict.CORRECT else "")
-
-
-# ------------------------------------------------------------------ orders of growth (`kind: order`)
-def _big_o_argument(latex: str, low: Lowerer) -> sp.Expr:
-    """The expression inside the one `O(...)` of the claim."""
-    from derive.lower.syntax import single_expression
-
-    found = []
-
-    def walk(node) -> None:
-        if getattr(node, "kind", None) == "call" and low.name_of(node.args[0]) == "O":
-            found.append(node)
-            return
-        for child in getattr(node, "args", ()):
-            if hasattr(child, "kind"):
-                walk(child)
-
-    for st in parse_latex(latex).statements:
-        for operand in st.operands:
-            walk(operand)
-    if len(found) != 1:
-        raise LoweringError(f"an order claim holds exactly one O(...), found {len(found)}")
-    return low.expr(single_expression(found[0].args[1]))
-
-
-def check_order(latex: str, decls: Declarations, derived: Any) -> tuple[Verdict, str]:
-    """`O(f)` against a derived count g: the ratio g/f as each size (and all together) grows."""
-    low = Lowerer(decls)
+def check(ctx: ClaimContext) -> ClaimResult:
+    derived = truth_or_result(ctx)
+    if isinstance(derived, ClaimResult):
+        return derived
+    expected, expected_latex = derived
     try:
-        claimed = _big_o_argument(latex, low)
+        formula = ctx.claim.formula
     except LatexParseError as exc:
-        return Verdict.UNPARSED, str(exc)
-    except (LoweringError, ValueError, TypeError) as exc:
-        return Verdict.UNPARSED, str(exc)
-    sizes = sorted((claimed.free_symbols | sp.sympify(derived).free_symbols), key=lambda s: s.name)
-    if not sizes:
-        return Verdict.UNVERIFIED, "no size grows in this O(...)"
-    positive = {s: sp.Symbol(s.name, positive=True) for s in sizes}
-    ratio = sp.simplify((sp.sympify(derived) / claimed).xreplace(positive))
-    t = sp.Symbol("t", positive=True)
-    fixed = {positive[s]: sp.Integer(2 + k) for k, s in enumerate(sizes)}
-    directions = [(s.name, {**fixed, positive[s]: t}) for s in sizes]   # one size grows, the rest fixed
-    if len(sizes) > 1:
-        directions.append(("all sizes together", {k: v * t for k, v in fixed.items()}))
-    loose = []
-    for what, scale in directions:
-        try:
-            lim = sp.limit(ratio.xreplace(scale), t, sp.oo)
-        except (NotImplementedError, ValueError, TypeError):
-            return Verdict.UNVERIFIED, f"could not find the growth as {what} grows"
-        if lim is sp.oo or lim.is_infinite:
-            return Verdict.WRONG, (f"the derived count {sp.sstr(derived)} grows faster than O({sp.sstr(claimed)}) "
-                                   f"as {what} grows")
-        if lim == 0:
-            loose.append(what)
-    if loose:
-        return Verdict.CORRECT, f"correct (an upper bound; not tight as {', '.join(loose)} grows)"
-    return Verdict.CORRECT, f"correct (same order as the derived count {sp.sstr(derived)})"
+        return ctx.result(Verdict.UNPARSED, str(exc), expected_latex=expected_latex)
+    verdict, message, cex = check_bound(formula, ctx.decls, expected, seed=ctx.seed)
+    return ctx.result(verdict, message, expected_latex=expected_latex, counterexample=cex,
+                      diagnosis="bound violated" if verdict == Verdict.WRONG else None,
+                      evidence=message if verdict == Verdict.CORRECT else "")
 
 
-def check_order_claim(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations) -> ClaimResult:
-    from verify.run.check import _latex, _result, derive_expected
-
-    if claim.expect is None:
-        return _result(ex, claim, Verdict.UNVERIFIED, "an order claim needs the derived count in `expect:`")
-    try:
-        derived = derive_expected(claim, ex, decls)
-    except DerivationFailed as exc:
-        return _result(ex, claim, Verdict.UNVERIFIED, f"could not derive the answer: {exc}")
-    verdict, message = check_order(claim.latex, decls, derived)
-    return _result(ex, claim, verdict, message, expected_latex=_latex(derived),
-                   diagnosis="order of growth" if verdict == Verdict.WRONG else None)

@@ -1,0 +1,203 @@
+"""`kind: formula` (the default): an expression, or a chain `A = B = C` / `aligned` rows joined by `=`.
+
+Every side is compared with the derived value (or, without `expect:`, with the side before it in the same
+statement) and the first step that fails decides: `wrong` with a confirmed counterexample and a diagnosis,
+`ill-posed` for a free index, sizes that do not fit or an undefined quantity, `unverified` when no comparison
+decides. A first side that only names what is computed (`\\phi_0 = ...`, `L[\\phi] = ...`) is a label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.matrices.exceptions import ShapeError
+
+from derive.lower.errors import LoweringError, MissingCondition, TooLarge, UndefinedQuantity
+from derive.lower.lowerer import Lowerer
+from derive.lower.syntax import split_arguments
+from derive.parse.tree import Node, Statement
+from derive.spec.declarations import Declarations
+from verify.claims.context import ClaimContext, latex_of
+from verify.claims.statements import ill_posed_index, statements, truth_or_result
+from verify.compare.equal import compare
+from verify.result import ClaimResult, StepResult, Verdict
+
+NAME = "formula"
+HEAVY = False
+
+
+@dataclass
+class Side:
+    node: Node
+    value: sp.Basic | None
+    error: Exception | None
+    group: int = 0   # which statement of the claim the side belongs to
+
+
+def check(ctx: ClaimContext) -> ClaimResult:
+    derived = truth_or_result(ctx)
+    if isinstance(derived, ClaimResult):
+        return derived
+    expected, expected_latex = derived
+    found = statements(ctx, expected_latex)
+    if isinstance(found, ClaimResult):
+        return found
+    if expected is None and ctx.claim.reason:
+        # The spec says why this claim cannot be derived: never compare its parts with each other.
+        return ctx.result(Verdict.UNVERIFIED, ctx.claim.reason)
+    sides = lower_chain(found, Lowerer(ctx.decls))
+    for side in sides:
+        if isinstance(side.error, TooLarge):
+            return ctx.result(Verdict.UNPARSED, str(side.error), expected_latex=expected_latex)
+    return _check_chain(ctx, sides, expected, expected_latex)
+
+
+def lower_chain(found: list[Statement], low: Lowerer) -> list[Side]:
+    """Operands joined by '=' in reading order (other relations end the chain)."""
+    sides: list[Side] = []
+    for group, st in enumerate(found):
+        for k, node in enumerate(st.operands):
+            if k > 0 and st.relations[k - 1] != "=":
+                break
+            if node.kind == "empty":
+                continue
+            try:
+                sides.append(Side(node, low.expr(node), None, group))
+            except (LoweringError, ValueError, TypeError) as exc:
+                sides.append(Side(node, None, exc, group))
+    return sides
+
+
+def _is_label(side: Side, decls: Declarations) -> bool:
+    """`\\phi_0 = ...`, `y = ...`: a left side naming what is computed, not a value to check."""
+    if isinstance(side.error, UndefinedQuantity):
+        return True
+    v = side.value
+    if isinstance(v, sp.Symbol) and v.name not in decls.given:
+        return True
+    return _names_undefined_call(side.node, v, decls)
+
+
+def _names_undefined_call(node: Node, value: sp.Basic | None, decls: Declarations) -> bool:
+    """`L[phi]`, `Pr(y | x)`: applying a name the exercise never defines labels the value, it computes nothing.
+
+    Such a head was read as an undefined quantity times its bracket, so its name is a free symbol of the value.
+    """
+    if node.kind != "call" or value is None:
+        return False
+    low = Lowerer(decls)
+    name = low.name_of(node.args[0])
+    if name is None or name in decls.given or name in decls.given_functions or name in decls.functions:
+        return False
+    # Only names in the bracket (`L[\phi]`, `f(x)`): `a(b + c)` stays the product it is.
+    if not all(len(arg) == 1 and low.name_of(arg[0]) is not None for arg in split_arguments(node.args[1])):
+        return False
+    return any(isinstance(s, sp.Symbol) and s.name == name for s in value.free_symbols)
+
+
+def _unreadable_side(ctx: ClaimContext, k: int, side: Side, expected, expected_latex, steps) -> ClaimResult:
+    kind = Verdict.ILL_POSED if isinstance(side.error, UndefinedQuantity) else Verdict.UNPARSED
+    msg = f"step {k + 1}: {side.error}"
+    if isinstance(side.error, ShapeError):   # a product or sum of sizes that do not fit
+        kind = Verdict.ILL_POSED
+        msg = f"step {k + 1}: sizes do not fit ({side.error})"
+    if isinstance(side.error, MissingCondition):   # 1[z]: ill-posed; say what 1[z > 0] would give
+        kind = Verdict.ILL_POSED
+        msg += _bare_indicator_hint(side, expected, ctx.decls, ctx.seed)
+    return ctx.result(kind, msg, expected_latex=expected_latex, steps=steps)
+
+
+def _check_chain(ctx: ClaimContext, sides: list[Side], expected, expected_latex: str | None) -> ClaimResult:
+    decls, seed = ctx.decls, ctx.seed
+    if not sides:
+        return ctx.result(Verdict.UNPARSED, "nothing to compare", expected_latex=expected_latex)
+    # The first side of each statement may name what is computed (`\phi_0 = ...`): not a value.
+    all_sides = sides
+    sides = [s for n, s in enumerate(sides)
+             if not (_is_label(s, decls) and (n == 0 or sides[n - 1].group != s.group)
+                     and any(t.group == s.group for t in sides[n + 1:]))]
+    if expected is None and len(sides) < 2:
+        # Nothing left to compare, but the left side names something undefined (`d f_5 / d h_2` with no f_5).
+        undefined = [s.error for s in all_sides if s not in sides and isinstance(s.error, UndefinedQuantity)]
+        if undefined:
+            return ctx.result(Verdict.ILL_POSED, f"step 1: {undefined[0]}", expected_latex=expected_latex)
+    steps: list[StepResult] = []
+    for k, side in enumerate(sides):
+        if side.error is not None:
+            return _unreadable_side(ctx, k, side, expected, expected_latex, steps)
+    # Without a derivation, a side is only compared with the side before it in the same statement.
+    to_check = list(range(len(sides))) if expected is not None else [
+        k for k in range(1, len(sides)) if sides[k].group == sides[k - 1].group]
+    if expected is None and not to_check:
+        return ctx.result(Verdict.UNVERIFIED,
+                          ctx.claim.reason or "no `expect:` and nothing to compare the claim with")
+    all_proven = True
+    for k in to_check:
+        value = sides[k].value
+        ref = expected if expected is not None else sides[k - 1].value
+        prefix = f"step {k + 1} of {len(sides)}: " if len(sides) > 1 else ""
+        step_latex = latex_of(value) or ""
+        free = ill_posed_index(value, ref, decls)
+        if free:
+            names = ", ".join(sorted(free))
+            msg = f"free index {names} outside any sum"
+            extra = _bind_free_index(value, ref, free, seed)
+            if extra:
+                msg += f"; {extra}"
+            steps.append(StepResult(k + 1, step_latex, Verdict.ILL_POSED, msg))
+            return ctx.result(Verdict.ILL_POSED, prefix + msg, expected_latex=expected_latex, steps=steps,
+                              diagnosis=f"free index {names}")
+        comp = compare(value, ref, seed=seed + k, proof_seconds=ctx.proof_seconds)
+        if comp.equal is False and comp.diagnosis == "shape mismatch":   # no value of either size is the other
+            msg = f"sizes differ: {comp.evidence}"
+            steps.append(StepResult(k + 1, step_latex, Verdict.ILL_POSED, msg))
+            return ctx.result(Verdict.ILL_POSED, prefix + msg, expected_latex=expected_latex, steps=steps,
+                              diagnosis="shape mismatch")
+        if comp.equal is False:
+            steps.append(StepResult(k + 1, step_latex, Verdict.WRONG, comp.diagnosis or "differs"))
+            what = comp.diagnosis or "differs from the derived value"
+            return ctx.result(Verdict.WRONG, prefix + what, expected_latex=expected_latex, steps=steps,
+                              diagnosis=comp.diagnosis, counterexample=comp.counterexample,
+                              evidence=comp.evidence, corrected_latex=latex_of(ref))
+        if comp.equal is None:
+            steps.append(StepResult(k + 1, step_latex, Verdict.UNVERIFIED, comp.reason))
+            return ctx.result(Verdict.UNVERIFIED, prefix + comp.reason, expected_latex=expected_latex,
+                              steps=steps)
+        all_proven = all_proven and comp.proven
+        steps.append(StepResult(k + 1, step_latex, Verdict.CORRECT, comp.evidence))
+    how = "proven symbolically" if all_proven else steps[-1].message if steps else ""
+    return ctx.result(Verdict.CORRECT, f"correct ({how})", expected_latex=expected_latex,
+                      steps=steps if len(steps) > 1 else [], proven=all_proven, evidence=how)
+
+
+def _bare_indicator_hint(side: Side, ref, decls: Declarations, seed: int) -> str:
+    """Read every condition-less indicator as 1[z > 0] and say whether the step then equals the derivation."""
+    if ref is None:
+        return ""
+    low = Lowerer(decls)
+    low.read_bare_indicator_as_positive = True
+    try:
+        value = low.expr(side.node)
+        comp = compare(value, ref, seed=seed + 131, proof_seconds=0.5)
+    except Exception:  # noqa: BLE001 - an extra hint only
+        return ""
+    if comp.equal is True:
+        return "; read as 1[... > 0] it equals the derived value"
+    if comp.equal is False:
+        return "; even read as 1[... > 0] it is not the derived value"
+    return ""
+
+
+def _bind_free_index(value, ref, free: set[str], seed: int) -> str:
+    """Even reading the free index as one data point (i = 1), is the claim the derived value?"""
+    if ref is None:
+        return ""
+    subs = {s: sp.Integer(1) for s in value.free_symbols if isinstance(s, sp.Symbol) and s.name in free}
+    try:
+        comp = compare(value.xreplace(subs), ref, seed=seed + 97, proof_seconds=0.5)
+    except Exception:  # noqa: BLE001 - an extra hint only
+        return ""
+    if comp.equal is False:
+        return "and it is not the derived value even with the index fixed to 1"
+    return ""
