@@ -32,6 +32,7 @@ import sympy as sp
 
 from verify.claims.context import ClaimContext
 from verify.claims.index import hints
+from verify.claims.index.hints import IndexVerdict
 from verify.claims.index.parse import IndexError_, clean, expand_orders, parse_claim, substitute, tokens
 from verify.claims.index.patterns import elementwise as _elementwise
 from verify.claims.index.patterns import expand
@@ -328,12 +329,6 @@ def _unhold(expr: sp.Expr, model: Model, name: str) -> sp.Expr:
         if n == name and sym in expr.free_symbols:
             reps[sym] = Eval(model).component(name, idx)
     return expr.xreplace(reps)
-
-
-@dataclass
-class IndexVerdict:
-    verdict: str
-    message: str
 
 
 def check_index_claim(latex: str, expect, seed: int = 0, hint: bool = True) -> IndexVerdict:

@@ -10,8 +10,17 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
 
 from verify.claims.index.parse import IndexError_, clean
+
+
+@dataclass
+class IndexVerdict:
+    """What the index-notation checker concludes about a claim: a verdict name and its message."""
+
+    verdict: str
+    message: str
 
 
 def kids(node) -> list:
@@ -194,8 +203,6 @@ def relabel(sides: list, cond, model, check) -> str:
 def undefined_top(sides: list, cond, model, check):
     """The claim differentiates a quantity the problem never defines (a name carried over from another
     problem): ill-posed as written; say which defined scalar would make every side right."""
-    from verify.claims.index.check import IndexVerdict
-
     name = sides[0][1][1]
     verdict = IndexVerdict("ill-posed", f"{name} is not defined in this problem")
     scalars = [c for c, (letters, _) in model.defs.items() if not letters]
