@@ -82,17 +82,24 @@ class SamplePoints:
 
     def oracle(self, name: str, args: list[np.ndarray]) -> np.ndarray:
         """An unknown function: a fixed smooth random function of its arguments (same on both sides)."""
-        rng = np.random.default_rng(_stable_seed(self.seed, "fn", name, len(args)))
+        weights, shift, coupling_weight = self.oracle_weights(name, len(args))
         out = np.zeros(self.n)
         coupling = np.ones(self.n)
-        for k, a in enumerate(args):
-            w = rng.normal(size=4)
+        for k, (a, w) in enumerate(zip(args, weights, strict=True)):
             a = np.broadcast_to(np.asarray(a, dtype=float), (self.n,))
             out = out + w[0] * np.sin(w[1] * a + k) + w[2] * a
             coupling = coupling * np.cos(w[3] * a + 0.5 * k)
         # A term coupling the arguments: an additive function would pass claims that swap a derivative's
         # point (df/dphi taken at x_j instead of x_i) or assume separability.
-        return out + (rng.normal() * coupling if len(args) > 1 else 0.0) + rng.normal()
+        return out + (coupling_weight * coupling if len(args) > 1 else 0.0) + shift
+
+    def oracle_weights(self, name: str, nargs: int) -> tuple[list[np.ndarray], float, float]:
+        """The random weights of the unknown function `name` of `nargs` arguments (per argument, then the
+        constant shift and the weight of the coupling term), so other evaluators compute the same function."""
+        rng = np.random.default_rng(_stable_seed(self.seed, "fn", name, nargs))
+        weights = [rng.normal(size=4) for _ in range(nargs)]
+        coupling_weight = float(rng.normal()) if nargs > 1 else 0.0
+        return weights, float(rng.normal()), coupling_weight
 
 
 _UNARY = {

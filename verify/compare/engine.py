@@ -6,12 +6,14 @@ noise never becomes a false alarm.
 
 from __future__ import annotations
 
+import mpmath
 import numpy as np
 import sympy as sp
 
 from derive.lower.elided import ElidedMatrix
 from derive.lower.matcalc import opaque_derivatives
 from derive.numeric import Evaluator, NumericError, SamplePoints, value_key
+from derive.precise import precise_value
 from verify.compare.algebra import merge_sums
 from verify.compare.budget import time_limit
 from verify.compare.diagnose import diagnose, format_expr
@@ -22,6 +24,9 @@ POINTS_PER_TRIAL = 32
 TRIALS = 5
 RTOL = 1e-7
 CONFIRM_DIGITS = 40
+AGREE_DIGITS = 50     # agreement: both sides to this many digits, relative difference below 10^-(AGREE_DIGITS - 20)
+EXACT_NODES = 300     # larger expressions are evaluated by mpmath (derive/precise.py), not by substitution
+EXACT_POINTS = 3      # agreeing points re-evaluated exactly or to AGREE_DIGITS digits
 
 
 def compare(claimed: sp.Expr, expected: sp.Expr, *, seed: int, proof_seconds: float = 3.0) -> Comparison:
@@ -101,8 +106,11 @@ def _compare_matrices(claimed, expected, *, seed: int, proof_seconds: float) -> 
 
 
 def sampled_comparison(claimed: sp.Expr, expected: sp.Expr, seed: int) -> Comparison:
+    """Floating point finds candidate disagreements (each confirmed to CONFIRM_DIGITS digits before it counts);
+    agreement is only ever concluded from exact or AGREE_DIGITS-digit evaluation at some of the points."""
     agree = 0
     unconfirmed = 0
+    witnesses: list[tuple[SamplePoints, int]] = []
     for positive_only in (False, True):
         for trial in range(TRIALS):
             pts = SamplePoints(n=POINTS_PER_TRIAL, seed=seed * 1000 + trial, positive_only=positive_only,
@@ -123,13 +131,59 @@ def sampled_comparison(claimed: sp.Expr, expected: sp.Expr, seed: int) -> Compar
                                       evidence=f"differs at a point (confirmed to {CONFIRM_DIGITS} digits)")
             agree += int((ok & ~bad).sum())
             unconfirmed += int(bad.sum())
+            witnesses += [(pts, int(k)) for k in np.flatnonzero(ok & ~bad)[:1]]
         if agree >= 16:
-            return Comparison(True, evidence=f"agrees at {agree} random points")
+            return _exact_agreement(claimed, expected, witnesses, agree)
     if unconfirmed:
         return Comparison(None, reason=f"{unconfirmed} floating-point disagreements could not be confirmed exactly")
     if agree:
         return Comparison(None, reason=f"only {agree} points could be evaluated (domain)")
     return Comparison(None, reason="no point where both sides are defined")
+
+
+def _float_digits(*exprs: sp.Basic) -> int | None:
+    """The precision (decimal digits) of the least precise floating-point number in the expressions, if any."""
+    digits = [int(f._prec * 0.30103) for e in exprs for f in e.atoms(sp.Float)]
+    return min(digits) if digits else None
+
+
+def _exact_agreement(claimed: sp.Expr, expected: sp.Expr, witnesses: list[tuple[SamplePoints, int]],
+                     agree: int) -> Comparison:
+    """Re-evaluate both sides at a few of the agreeing points, exactly (rationals) or to AGREE_DIGITS digits.
+
+    Floating point cannot tell 1/3 from 0.333333333333333 or 100000000 from 100000001: agreement counts only
+    here. Expressions carrying floating-point data (kernel outputs) can agree only to the digits they hold."""
+    float_digits = _float_digits(claimed, expected)
+    rel = sp.Float(10) ** -(AGREE_DIGITS - 20) if float_digits is None else sp.Float(10) ** -(float_digits - 3)
+    exact = digits = 0
+    for pts, k in witnesses[:EXACT_POINTS]:
+        point: dict[str, object] = {}
+        try:
+            vc = exact_value(claimed, pts, k, point, digits=AGREE_DIGITS + 10)
+            ve = exact_value(expected, pts, k, point, digits=AGREE_DIGITS + 10)
+        except (NumericError, TypeError, ValueError, ZeroDivisionError):
+            continue
+        if vc is None or ve is None or not (vc.is_finite and ve.is_finite):
+            continue
+        if vc.is_Rational and ve.is_Rational:
+            if vc != ve:
+                return Comparison(False, counterexample=Counterexample(dict(sorted(point.items())), _num(vc), _num(ve)),
+                                  evidence=f"differs exactly at a point (by {sp.nsimplify(vc - ve)})")
+            exact += 1
+            continue
+        if abs(vc - ve) > rel * max(1, abs(vc), abs(ve)):
+            return Comparison(False, counterexample=Counterexample(dict(sorted(point.items())), _num(vc), _num(ve)),
+                              evidence=f"differs at a point by {sp.N(abs(vc - ve), 3)} "
+                                       f"(confirmed to {AGREE_DIGITS} digits)")
+        digits += 1
+    if exact + digits == 0:
+        return Comparison(None, reason=f"agrees at {agree} random points in floating point only: no point could be "
+                                       f"evaluated exactly or to {AGREE_DIGITS} digits")
+    how = [f"exact at {exact}"] if exact else []
+    if digits:
+        how.append(f"{AGREE_DIGITS}-digit agreement at {digits}" if float_digits is None else
+                   f"agreement to the {float_digits} digits of its floating-point data at {digits}")
+    return Comparison(True, evidence=f"agrees at {agree} random points; {' and '.join(how)} of them")
 
 
 class _MemoEvaluator(Evaluator):
@@ -184,7 +238,15 @@ def _num(v: sp.Expr) -> float:
     return float(sp.Float(v, 17))
 
 
-def exact_value(expr: sp.Expr, pts: SamplePoints, k: int, point: dict[str, object]) -> sp.Expr | None:
+def exact_value(expr: sp.Expr, pts: SamplePoints, k: int, point: dict[str, object],
+                digits: int = CONFIRM_DIGITS) -> sp.Expr | None:
+    """The value of `expr` at sample point k with the point's coordinates as exact rationals: a Rational when
+    the expression is rational there, else evaluated to `digits` significant digits. Records the point.
+
+    A large expression (a deep network's derivative) is evaluated by mpmath with shared subexpressions once, at
+    `digits` and again at twice as many: a value that moves between the two is refused (NumericError)."""
+    if _larger_than(expr, EXACT_NODES):
+        return _precise(expr, pts, k, point, digits)
     ints = {s: sp.Integer(v) for s in expr.free_symbols if isinstance(s, sp.Symbol)
             and (v := pts.integers.get(s.name)) is not None}
     e = expr.xreplace(ints)
@@ -214,7 +276,25 @@ def exact_value(expr: sp.Expr, pts: SamplePoints, k: int, point: dict[str, objec
         for atom in opaque:
             subs[atom] = sp.Rational(float(ev(atom)[k]))
     value = e.xreplace(subs)
-    return sp.N(value, CONFIRM_DIGITS)
+    return value if value.is_Rational else sp.N(value, digits)
+
+
+def _larger_than(expr: sp.Basic, limit: int) -> bool:
+    for n, _ in enumerate(sp.preorder_traversal(expr)):
+        if n > limit:
+            return True
+    return False
+
+
+def _precise(expr: sp.Expr, pts: SamplePoints, k: int, point: dict[str, object], digits: int) -> sp.Expr:
+    first = precise_value(expr, pts, k, digits, point)
+    second = precise_value(expr, pts, k, 2 * digits)
+    scale = max(mpmath.mpf(1), abs(second))
+    if abs(first - second) > mpmath.mpf(10) ** (5 - digits) * scale:
+        raise NumericError("the value is not stable under higher precision")
+    if isinstance(second, mpmath.mpc):
+        return sp.Float(second.real, digits) + sp.I * sp.Float(second.imag, digits)
+    return sp.Float(second, digits)
 
 
 def _concrete_combinatorics(expr: sp.Expr) -> bool:

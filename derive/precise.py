@@ -1,0 +1,218 @@
+"""High-precision evaluation of a SymPy expression at one sample point, with mpmath.
+
+The floating-point `Evaluator` (derive/numeric.py) finds where two expressions might differ; agreement and
+disagreement are decided here, at many more digits, on the same sample point (the point's coordinates are the
+float samples taken as exact binary fractions). Shared subexpressions are evaluated once, so the derivative of
+a deep network (thousands of operations, mostly repeated) costs milliseconds, not the seconds `sympy.N` takes.
+
+Values that are not real (a negative base under a fractional power, the log of a negative number) are
+principal complex values (mpmath's `mpc`); the caller decides what that means.
+"""
+
+from __future__ import annotations
+
+from math import comb, factorial
+from typing import Any
+
+import mpmath
+import numpy as np
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from derive.numeric import MAX_SUM_TERMS, NumericError, SamplePoints, value_key
+
+_UNARY = {
+    sp.exp: mpmath.exp, sp.log: mpmath.log, sp.sin: mpmath.sin, sp.cos: mpmath.cos, sp.tan: mpmath.tan,
+    sp.tanh: mpmath.tanh, sp.sinh: mpmath.sinh, sp.cosh: mpmath.cosh, sp.asin: mpmath.asin,
+    sp.acos: mpmath.acos, sp.atan: mpmath.atan, sp.erf: mpmath.erf, sp.floor: mpmath.floor,
+    sp.ceiling: mpmath.ceil,
+}
+_RELATIONS = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
+              ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+
+
+class PointEvaluator:
+    """Evaluate expressions at point `k` of `pts` with `digits` significant digits (plus guard digits).
+
+    `point` collects the coordinates used (name -> value), for the counterexample a report prints."""
+
+    GUARD_DIGITS = 20
+
+    def __init__(self, pts: SamplePoints, k: int, digits: int) -> None:
+        self.pts, self.k, self.digits = pts, k, digits
+        self.point: dict[str, object] = {}
+        self._memo: dict[Any, Any] = {}
+        self._bound: dict[sp.Symbol, int] = {}
+
+    def __call__(self, expr: sp.Basic) -> mpmath.mpf | mpmath.mpc:
+        with mpmath.workdps(self.digits + self.GUARD_DIGITS):
+            value = self._ev(expr)
+            if isinstance(value, bool):
+                raise NumericError("a condition, not a value")
+            return +mpmath.mpmathify(value)
+
+    def _ev(self, e: sp.Basic):
+        if e.is_Atom and not isinstance(e, sp.Symbol):
+            return self._atom(e)
+        key = (e, tuple(sorted(self._bound.items(), key=str))) if self._bound else e
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._node(e)
+            self._memo[key] = hit
+        return hit
+
+    def _atom(self, e: sp.Basic):
+        if e.is_Integer:
+            return mpmath.mpf(int(e))
+        if e.is_Rational:
+            return mpmath.mpf(int(e.p)) / int(e.q)
+        if e.is_Float:
+            return mpmath.mpf(e._mpf_)
+        constants = {sp.E: mpmath.e, sp.pi: mpmath.pi, sp.oo: mpmath.inf, sp.S.NegativeInfinity: -mpmath.inf,
+                     sp.nan: mpmath.nan, sp.I: mpmath.mpc(0, 1)}
+        if e in constants:
+            return +constants[e]
+        if e is sp.true or e is sp.false:
+            return bool(e)
+        raise NumericError(f"cannot evaluate {type(e).__name__}")
+
+    def _scalar(self, name: str, value: float) -> mpmath.mpf:
+        self.point.setdefault(name, round(float(value), 6))
+        return mpmath.mpf(float(value))
+
+    def _node(self, e: sp.Basic):  # noqa: C901 - one dispatch over node types, as in derive/numeric.py
+        if isinstance(e, sp.Symbol):
+            if e in self._bound:
+                return mpmath.mpf(self._bound[e])
+            value = self.pts.symbol_value(e)
+            if isinstance(value, (int, np.integer)):
+                self.point.setdefault(e.name, int(value))
+                return mpmath.mpf(int(value))
+            return self._scalar(e.name, value[self.k])
+        if isinstance(e, sp.Add):
+            return mpmath.fsum(self._ev(a) for a in e.args)
+        if isinstance(e, sp.Mul):
+            return mpmath.fprod(self._ev(a) for a in e.args)
+        if isinstance(e, sp.Pow):
+            return self._power(e)
+        fn = _UNARY.get(e.func)
+        if fn is not None:
+            return fn(self._ev(e.args[0]))
+        if isinstance(e, sp.Abs):
+            return abs(self._ev(e.args[0]))
+        if isinstance(e, sp.sign):
+            v = self._ev(e.args[0])
+            return mpmath.mpf(0) if v == 0 else v / abs(v)
+        if isinstance(e, (sp.Max, sp.Min)):
+            values = [self._real(self._ev(a)) for a in e.args]
+            return max(values) if isinstance(e, sp.Max) else min(values)
+        if isinstance(e, sp.Heaviside):
+            v = self._real(self._ev(e.args[0]))
+            if v == 0:
+                return self._ev(e.args[1]) if len(e.args) > 1 else mpmath.mpf(0.5)
+            return mpmath.mpf(1 if v > 0 else 0)
+        if isinstance(e, sp.Piecewise):
+            for value, cond in e.args:
+                if self._ev(cond):
+                    return self._ev(value)
+            return mpmath.nan
+        if isinstance(e, sp.core.relational.Relational):
+            return _RELATIONS[e.rel_op](self._real(self._ev(e.lhs)), self._real(self._ev(e.rhs)))
+        if isinstance(e, sp.And):
+            return all(self._ev(a) for a in e.args)
+        if isinstance(e, sp.Or):
+            return any(self._ev(a) for a in e.args)
+        if isinstance(e, sp.Not):
+            return not self._ev(e.args[0])
+        if isinstance(e, (sp.Sum, sp.Product)):
+            return self._sum(e)
+        if isinstance(e, sp.Indexed):
+            key = value_key(str(e.base.label), tuple(self._int(i) for i in e.indices))
+            return self._scalar(key, self.pts.keyed_value(key)[self.k])
+        if isinstance(e, sp.KroneckerDelta):
+            return mpmath.mpf(1 if self._ev(e.args[0]) == self._ev(e.args[1]) else 0)
+        if isinstance(e, sp.binomial):
+            n, k = self._int(e.args[0]), self._int(e.args[1])
+            return mpmath.mpf(comb(n, k) if 0 <= k <= n else 0)
+        if isinstance(e, sp.factorial):
+            return mpmath.mpf(factorial(self._int(e.args[0])))
+        if isinstance(e, sp.besseli):
+            return mpmath.besseli(self._int(e.args[0]), self._ev(e.args[1]))
+        if isinstance(e, AppliedUndef):
+            return self._oracle(str(e.func), [self._ev(a) for a in e.args])
+        raise NumericError(f"cannot evaluate {type(e).__name__}")
+
+    def _power(self, e: sp.Pow):
+        base = self._ev(e.base)
+        if e.exp.is_Integer:
+            n = int(e.exp)
+            if base == 0 and n < 0:
+                return mpmath.nan
+            return base ** n
+        exponent = self._ev(e.exp)
+        if base == 0:
+            real = self._real(exponent)
+            return mpmath.mpf(0) if real > 0 else mpmath.nan
+        return mpmath.power(base, exponent)
+
+    @staticmethod
+    def _real(value) -> mpmath.mpf:
+        if isinstance(value, mpmath.mpc):
+            if value.imag != 0:
+                raise NumericError("an order comparison of a complex value")
+            return value.real
+        return value
+
+    def _int(self, e: sp.Basic) -> int:
+        if e.is_Integer:
+            return int(e)
+        v = self._real(self._ev(e))
+        if v != int(v):
+            raise NumericError("non-integer index or bound")
+        return int(v)
+
+    def _sum(self, e: sp.Basic):
+        body = e.function
+        var, lo, hi = e.limits[0]
+        start, end = self._int(lo), self._int(hi)
+        if end - start + 1 > MAX_SUM_TERMS:
+            raise NumericError("sum with too many terms to evaluate")
+        inner = e.func(body, *e.limits[1:]) if len(e.limits) > 1 else body
+        saved = self._bound.get(var)
+        terms = []
+        try:
+            for k in range(start, end + 1):
+                self._bound[var] = k
+                terms.append(self._ev(inner))
+        finally:
+            if saved is None:
+                self._bound.pop(var, None)
+            else:
+                self._bound[var] = saved
+        return mpmath.fsum(terms) if isinstance(e, sp.Sum) else mpmath.fprod(terms)
+
+    def _oracle(self, name: str, args: list) -> mpmath.mpf:
+        """The same fixed random function as `SamplePoints.oracle`, computed at this precision."""
+        weights, shift, coupling_weight = self.pts.oracle_weights(name, len(args))
+        total = mpmath.mpf(0)
+        coupling = mpmath.mpf(1)
+        for k, (a, w) in enumerate(zip(args, weights, strict=True)):
+            w0, w1, w2, w3 = (mpmath.mpf(float(x)) for x in w)
+            total += w0 * mpmath.sin(w1 * a + k) + w2 * a
+            coupling *= mpmath.cos(w3 * a + mpmath.mpf(k) / 2)
+        if len(args) > 1:
+            total += mpmath.mpf(coupling_weight) * coupling
+        return total + mpmath.mpf(shift)
+
+
+def precise_value(expr: sp.Basic, pts: SamplePoints, k: int, digits: int,
+                  point: dict[str, object] | None = None) -> mpmath.mpf | mpmath.mpc:
+    """`expr` at sample point k to `digits` digits; the coordinates used are added to `point`."""
+    ev = PointEvaluator(pts, k, digits)
+    try:
+        value = ev(expr)
+    except (ZeroDivisionError, OverflowError, ValueError, TypeError) as exc:
+        raise NumericError(f"cannot evaluate at the point ({exc})") from None
+    if point is not None:
+        point.update(ev.point)
+    return value
