@@ -10,12 +10,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from verify.exit_codes import EXIT_OK, EXIT_USAGE
 from verify.report.html.builder import HtmlReportError, write_html_report
 from verify.report.html.plots import SpecIndex
 from verify.report.latex import PdfError, compile_pdf, latex_document
 from verify.result import ClaimResult, Report
-
-EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
