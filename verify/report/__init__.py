@@ -115,7 +115,7 @@ def one_line(text: str) -> str:
 def detail_lines(result: ClaimResult) -> list[str]:
     """Labelled detail lines of a finding (claimed, derived, diagnosis, ...), empty parts omitted.
 
-    Shared by the formats that print a body for a wrong claim (text, junit).
+    Shared by everything that prints a body for a wrong claim (text, junit, the pytest plugin).
     """
     lines: list[str] = []
     if result.claimed_latex:
