@@ -27,6 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     v.add_argument("--cache-dir", default=".derivcheck_cache", help="result cache (default .derivcheck_cache)")
     v.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     v.add_argument("--allow-code", action="store_true", help="run `code:` snippets in a limited child process")
+    v.add_argument("--plots", action="store_true",
+                   help="store the curves of each wrong claim in the results (for `report --html --from`)")
     return v
 
 
@@ -39,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     exercises = load_exercises(args.paths, args.select)
     opts = RunOptions(seed=args.seed, timeout=args.timeout, jobs=args.jobs,
                       cache_dir=None if args.no_cache else Path(args.cache_dir),
-                      allow_code=args.allow_code)
+                      allow_code=args.allow_code, plots=args.plots)
     try:
         report = run_with_progress(exercises, opts)
     except SpecError as exc:

@@ -23,6 +23,7 @@ from derive.recipes.interpreter import (
 )
 from derive.spec.declarations import Declarations
 from derive.spec.load import ClaimSpec, ExerciseSpec, SpecError
+from verify.compare.curves import curves_for, equation_curves, fixed_index_curves
 from verify.compare.diagnose import constant_ratio
 from verify.compare.engine import Comparison, compare, time_limit
 from verify.result import ClaimResult, Location, StepResult, Verdict
@@ -319,7 +320,8 @@ def _check_chain(ex, claim, sides: list[_Side], expected, decls, seed, proof_sec
                 msg += f"; {extra}"
             steps.append(StepResult(k + 1, step_latex, Verdict.ILL_POSED, msg))
             return _result(ex, claim, Verdict.ILL_POSED, _step_prefix(k, sides) + msg,
-                           expected_latex=expected_latex, steps=steps, diagnosis=f"free index {names}")
+                           expected_latex=expected_latex, steps=steps, diagnosis=f"free index {names}",
+                           plot=fixed_index_curves(value, ref, free, seed=seed + 97) if extra else None)
         comp = compare(value, ref, seed=seed + k, proof_seconds=proof_seconds)
         if comp.equal is False and comp.diagnosis == "shape mismatch":   # no value of either size is the other
             msg = f"sizes differ: {comp.evidence}"
@@ -332,7 +334,8 @@ def _check_chain(ex, claim, sides: list[_Side], expected, decls, seed, proof_sec
             return _result(ex, claim, Verdict.WRONG, _step_prefix(k, sides) + what,
                            expected_latex=expected_latex, steps=steps, diagnosis=comp.diagnosis,
                            counterexample=comp.counterexample, evidence=comp.evidence,
-                           corrected_latex=_latex(ref))
+                           corrected_latex=_latex(ref),
+                           plot=curves_for(value, ref, comp.counterexample, seed=seed + k, diagnosis=comp.diagnosis))
         if comp.equal is None:
             steps.append(StepResult(k + 1, step_latex, Verdict.UNVERIFIED, comp.reason))
             return _result(ex, claim, Verdict.UNVERIFIED, _step_prefix(k, sides) + comp.reason,
@@ -412,8 +415,9 @@ def _check_equations(ex, claim, statements, low: Lowerer, expected, seed, proof_
             msg = comp.diagnosis or comp.reason or "not equivalent to the derived equation"
             steps.append(StepResult(k + 1, row_latex, verdict, msg))
             return _result(ex, claim, verdict, prefix + msg, expected_latex=expected_latex, steps=steps,
-                           counterexample=comp.counterexample, evidence=comp.evidence,
-                           diagnosis=comp.diagnosis)
+                           counterexample=comp.counterexample, evidence=comp.evidence, diagnosis=comp.diagnosis,
+                           plot=equation_curves(residual, ref, comp.counterexample, seed=seed + k,
+                                                diagnosis=comp.diagnosis) if comp.equal is False else None)
         steps.append(StepResult(k + 1, row_latex, Verdict.CORRECT, comp.evidence))
     return _result(ex, claim, Verdict.CORRECT, "correct (every row is equivalent to the derived equation)",
                    expected_latex=expected_latex, steps=steps if len(steps) > 1 else [])
