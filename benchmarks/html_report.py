@@ -1,11 +1,13 @@
-"""HTML report: build time for the bundled suite and page load times in headless Chromium.
+"""HTML report: the cost of plot data at check time, build time for the bundled suite, page loads in Chromium.
 
-    python benchmarks/html_report.py [--from report.json] [--notes-dir DIR] [--runs N]
+    python benchmarks/html_report.py [--from report.json] [--notes-dir DIR] [--runs N] [-j N]
 
-Without `--from` the suite is checked first (through the result cache, so a second call is quick). Each
-build runs `derivcheck report --html` in a fresh process: cold (no plot cache) and warm (plots cached). Page
-load is navigation start to the end of the load event, measured by Chromium itself, for every page (the
-best of `--runs` loads). Prints the figures; no assertion, so it never makes a test flaky.
+Without `--from` the suite is checked twice in fresh processes, cold (no result cache): `verify --format json`
+and `verify --plots --format json`; the difference is what computing the curves of the wrong claims costs (the
+reason plots are opt-in). Each build then runs `derivcheck report --html --from` in a fresh process: cold (no
+SVG cache) and warm (SVGs cached). Page load is navigation start to the end of the load event, measured by
+Chromium itself, for every page (the best of `--runs` loads). Prints the figures; no assertion, so it never
+makes a test flaky. CPU times include the worker processes; on a shared machine wall time is less telling.
 """
 
 from __future__ import annotations
@@ -23,18 +25,36 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-def _build(report: Path, out: Path, notes: Path, cache: list[str]) -> tuple[float, float]:
-    """(wall, CPU) seconds of one `report --html` in a fresh process."""
+def _timed(argv: list[str], stdout=subprocess.PIPE) -> tuple[float, float]:
+    """(wall, CPU) seconds of one derivcheck command in a fresh process (its workers included)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    argv = [sys.executable, str(ROOT / "cli.py"), "report", "--html", str(out), "--from", str(report),
-            "--notes-dir", str(notes), *cache, str(ROOT / "exercises")]
-    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, str(ROOT / "cli.py"), *argv], cwd=ROOT, stdout=stdout,
+                          stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        sys.exit(f"report failed: {done.stderr.strip()}")
+    if done.returncode not in (0, 1):
+        sys.exit(f"derivcheck {argv[0]} failed: {done.stderr.strip()}")
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _check(report: Path, jobs: int) -> None:
+    """Check the suite with and without plot data; keep the report with it."""
+    base = ["verify", str(ROOT / "exercises"), "--format", "json", "--no-cache", "-j", str(jobs)]
+    wall0, cpu0 = _timed(base, stdout=subprocess.DEVNULL)
+    print(f"verify (no plot data): wall {wall0:.1f} s, CPU {cpu0:.1f} s")
+    with report.open("w") as fh:
+        wall1, cpu1 = _timed([*base, "--plots"], stdout=fh)
+    results = json.loads(report.read_text())["results"]
+    drawn = sum(1 for r in results if r.get("plot") and "x" in r["plot"])
+    noted = sum(1 for r in results if r.get("plot") and "x" not in r["plot"])
+    print(f"verify --plots: wall {wall1:.1f} s, CPU {cpu1:.1f} s; {drawn} curve sets, {noted} reasons for no plot; "
+          f"plot data costs {cpu1 - cpu0:+.1f} s CPU ({(cpu1 - cpu0) / max(drawn, 1) * 1000:.0f} ms per curve set), "
+          f"JSON {report.stat().st_size / 1e6:.2f} MB")
+
+
+def _build(report: Path, out: Path, notes: Path, cache: list[str]) -> tuple[float, float]:
+    return _timed(["report", "--html", str(out), "--from", str(report), "--notes-dir", str(notes), *cache])
 
 
 def _load_times(folder: Path, runs: int) -> dict[str, float]:
@@ -57,22 +77,22 @@ def _load_times(folder: Path, runs: int) -> dict[str, float]:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--from", dest="from_json", default=None, help="a saved `verify --format json` report")
+    ap.add_argument("--from", dest="from_json", default=None,
+                    help="a saved `verify --plots --format json` report (skips the check-time figures)")
     ap.add_argument("--notes-dir", default=str(ROOT.parent / "shared" / "notes"))
     ap.add_argument("--runs", type=int, default=3, help="page loads per page (the best is reported)")
+    ap.add_argument("-j", "--jobs", type=int, default=2, help="worker processes for the checks")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="derivcheck-html-bench-"))
     report = Path(args.from_json) if args.from_json else work / "report.json"
     if not args.from_json:
-        with report.open("w") as fh:
-            subprocess.run([sys.executable, str(ROOT / "cli.py"), "verify", str(ROOT / "exercises"),
-                            "--format", "json", "-j", "2"], cwd=ROOT, stdout=fh, check=False)
+        _check(report, args.jobs)
     summary = json.loads(report.read_text())["summary"]
     print(f"suite: {summary['claims']} claims, {summary['wrong']} wrong, {summary['exercises']} exercises")
     cache = work / "cache"
-    for label, extra in (("cold (no plot cache)", ["--no-cache"]),
-                         ("fill plot cache", ["--cache-dir", str(cache)]),
-                         ("warm (plots cached)", ["--cache-dir", str(cache)])):
+    for label, extra in (("cold (no SVG cache)", ["--no-cache"]),
+                         ("fill SVG cache", ["--cache-dir", str(cache)]),
+                         ("warm (SVGs cached)", ["--cache-dir", str(cache)])):
         wall, cpu = _build(report, work / "html", Path(args.notes_dir), extra)
         print(f"build {label}: wall {wall:.2f} s, CPU {cpu:.2f} s")
     out = work / "html"

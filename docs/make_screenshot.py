@@ -24,7 +24,7 @@ ANCHOR = "c-udl-2-1-dl-dphi0"
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--from", dest="from_json", default=None, help="a saved `verify --format json` report")
+    ap.add_argument("--from", dest="from_json", default=None, help="a saved `verify --plots --format json` report")
     ap.add_argument("--notes-dir", default=str(ROOT.parent / "shared" / "notes"))
     ap.add_argument("--out", default=str(OUT))
     args = ap.parse_args()

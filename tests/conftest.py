@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="session")
 def bundled_report() -> Report:
-    """Every spec under exercises/, checked with two workers (the CI machine has two cores)."""
-    return run_suite(load_suite([ROOT / "exercises"]), RunOptions(timeout=20, jobs=2))
+    """Every spec under exercises/, checked with two workers (the CI machine has two cores), with the plot
+    data of wrong claims (the HTML report of the suite draws it)."""
+    return run_suite(load_suite([ROOT / "exercises"]), RunOptions(timeout=20, jobs=2, plots=True))
 
 
 @pytest.fixture(scope="session")

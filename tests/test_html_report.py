@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from pathlib import Path
 
 import html5lib
-import numpy as np
 import pytest
+import sympy as sp
 
 from verify.commands.report import register, run
+from verify.compare.curves import collecting_plots, curves_for
 from verify.report.html import builder, plots, write_html_report
 from verify.report.html.mathml import math_in_prose, to_mathml
 from verify.report.html.numeric_table import numeric_table
-from verify.report.html.plot_data import NoPlot, claim_curves
-from verify.result import ClaimResult, Counterexample, Location, Report, StepResult, Verdict
+from verify.result import ClaimResult, Counterexample, Location, PlotData, Report, StepResult, Verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTES = ROOT.parent / "shared" / "notes"
@@ -43,11 +42,14 @@ def _claim(claim: str, verdict: Verdict, line: int, latex: str, **kw) -> ClaimRe
                        title="Toy exercise", collection="toy", **kw)
 
 
-def fixture_report() -> Report:
+def fixture_report(plots: bool = True) -> Report:
+    cx = Counterexample(point={"x": 1.5}, claimed=1.5, expected=3.0)
+    x = sp.Symbol("x", real=True)
+    with collecting_plots(plots):  # the curves, as the checker computes them for a run with plots
+        plot = curves_for(x, 2 * x, cx, seed=0)
     wrong = _claim("b-slope", Verdict.WRONG, 5, "f'(x) = x", expected_latex="2 x",
                    diagnosis="off by a factor 2", corrected_latex="2 x", message="differs",
-                   counterexample=Counterexample(point={"x": 1.5}, claimed=1.5, expected=3.0),
-                   steps=[StepResult(1, "x", Verdict.WRONG, "off by a factor 2")])
+                   counterexample=cx, steps=[StepResult(1, "x", Verdict.WRONG, "off by a factor 2")], plot=plot)
     return Report(results=[
         _claim("a-square", Verdict.CORRECT, 3, "f(x) = x^2", expected_latex="x^{2}"),
         wrong,
@@ -178,51 +180,6 @@ def _wrong(latex: str, expected: str, point: dict, claimed: float, derived: floa
                        counterexample=Counterexample(point=point, claimed=claimed, expected=derived), **kw)
 
 
-def test_kinks_are_located_and_drawn_sharp():
-    r = _wrong(r"\max(0, x - 0.3137)", "x", {"x": -1.5}, 0.0, -1.5)
-    curves = claim_curves(r, {})
-    assert curves.xlabel == "x" and curves.x0 == -1.5 and (curves.c0, curves.e0) == (0.0, -1.5)
-    assert len(curves.kinks_claimed) == 1 and abs(curves.kinks_claimed[0] - 0.3137) < 1e-6
-    assert len(curves.kinks_derived) == 0  # a straight line has none
-    assert curves.kinks_claimed[0] in curves.x  # the corner itself is a sample, not cut by the grid
-    assert curves.x[0] <= -2.5 and curves.x[-1] >= 2.5 and "kinks or jumps" in curves.note
-    svg = plots.render_svg(curves)
-    assert 'id="kinks-claimed"' in svg and 'id="kinks-derived"' not in svg and 'id="counterexample"' in svg
-
-
-def test_fast_oscillation_is_zoomed_in_not_aliased():
-    r = _wrong(r"\sin(40 x)", r"-\sin(40 x)", {"x": 0.3}, 0.0, 0.0)
-    r.counterexample = Counterexample({"x": 0.3}, math.sin(12), -math.sin(12))
-    curves = claim_curves(r, {})
-    assert curves.x[0] < 0.3 < curves.x[-1] and curves.x[-1] - curves.x[0] < 1.5  # a few periods, not 25
-    assert curves.claimed == pytest.approx(np.sin(40 * curves.x))
-
-
-def test_plot_is_only_drawn_when_the_rebuilt_claim_gives_the_reported_values():
-    with pytest.raises(NoPlot, match="reported values"):
-        claim_curves(_wrong("x^2", "2 x", {"x": 1.5}, 99.0, 3.0), {})
-    with pytest.raises(NoPlot, match="a number"):
-        claim_curves(_wrong("8", "4", {}, 8.0, 4.0), {})
-    with pytest.raises(NoPlot, match="whole numbers"):
-        claim_curves(_wrong("2", "2 I", {"I": 2}, 2.0, 4.0), {})
-
-
-def test_equation_claim_plots_the_unknown_each_equation_gives():
-    r = _wrong(r"\phi_0 = x", r"2 \phi_0 - 4 x = 0", {"x": 1.5}, 1.5, 0.0,
-               diagnosis="not equivalent: with phi_0 solving the derived equation, this one fails")
-    curves = claim_curves(r, {})
-    assert curves.ylabel == "phi_0" and (curves.c0, curves.e0) == (1.5, 3.0)
-    assert curves.claimed == pytest.approx(curves.x) and curves.derived == pytest.approx(2 * curves.x)
-
-
-def test_matrix_claim_plots_its_first_wrong_entry():
-    r = _wrong(r"\begin{bmatrix} x & 2 x \end{bmatrix}", r"\left[\begin{matrix}x & 3 x\end{matrix}\right]",
-               {"x": 1.5}, 3.0, 4.5, diagnosis="entry (1,2): differs")
-    curves = claim_curves(r, {})
-    assert curves.ylabel == "entry (1,2)" and (curves.c0, curves.e0) == (3.0, 4.5)
-    assert curves.derived == pytest.approx(3 * curves.x)
-
-
 def test_numeric_table_marks_the_wrong_cells():
     r = ClaimResult(
         exercise="toy/m", claim="W", verdict=Verdict.WRONG, location=Location("toy.md", 3),
@@ -251,12 +208,12 @@ def test_diagnoses_are_typeset():
 def test_plots_are_cached_between_builds(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     write_html_report(fixture_report(), tmp_path / "a", notes_dir=None, cache_dir=cache)
-    assert len(list(cache.glob("*.json"))) == 1  # the one wrong claim
+    assert len(list(cache.glob("*.svg"))) == 1  # the one wrong claim
 
     def fail(*args, **kwargs):
-        raise AssertionError("a cached plot was rebuilt")
+        raise AssertionError("a cached plot was drawn again")
 
-    monkeypatch.setattr(plots, "claim_curves", fail)
+    monkeypatch.setattr(plots, "render_svg", fail)
     write_html_report(fixture_report(), tmp_path / "b", notes_dir=None, cache_dir=cache)
     assert (tmp_path / "a" / "plots" / "c-toy-b-b-slope.svg").read_bytes() == \
         (tmp_path / "b" / "plots" / "c-toy-b-b-slope.svg").read_bytes()
@@ -264,12 +221,26 @@ def test_plots_are_cached_between_builds(tmp_path, monkeypatch):
 
 def test_a_failing_plot_never_costs_the_report(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
-        raise AttributeError("'ParameterCheck' object has no attribute 'atoms'")
+        raise AttributeError("'NoneType' object has no attribute 'plot'")
 
-    monkeypatch.setattr(plots, "claim_curves", broken)
+    monkeypatch.setattr(plots, "render_svg", broken)
     write_html_report(fixture_report(), tmp_path / "html", notes_dir=None)
     page = (tmp_path / "html" / "notes-toy-md.html").read_text(encoding="utf-8")
     assert "No plot: the plot could not be drawn (AttributeError)" in page
+
+
+def test_the_report_draws_only_what_the_results_carry(tmp_path, monkeypatch):
+    """Never re-derived: a report without plot data says so; one with a reason for no plot shows the reason."""
+    write_html_report(fixture_report(plots=False), tmp_path / "none", notes_dir=None)
+    page = (tmp_path / "none" / "notes-toy-md.html").read_text(encoding="utf-8")
+    assert "No plot: this run has no plot data" in page and not (tmp_path / "none" / "plots").exists()
+    assert "no plots: this run has no plot data" in (tmp_path / "none" / "index.html").read_text()
+    report = fixture_report()
+    report.results[1].plot = PlotData("the claim is a number, not a function of a real variable")
+    write_html_report(report, tmp_path / "note", notes_dir=None)
+    page = (tmp_path / "note" / "notes-toy-md.html").read_text(encoding="utf-8")
+    assert "No plot: the claim is a number, not a function of a real variable" in page
+    assert "no plot data" not in (tmp_path / "note" / "index.html").read_text()
 
 
 def test_failed_build_leaves_previous_report_untouched(tmp_path, monkeypatch):

@@ -15,6 +15,7 @@ from derive.spec.errors import SpecError
 from derive.spec.load import SPEC_SUFFIXES
 from derive.spec.model import ExerciseSpec
 from verify.claims.registry import load_file
+from verify.report import detail_lines
 from verify.result import ClaimResult, Verdict
 from verify.run.check import check_exercise
 
@@ -77,16 +78,9 @@ class ClaimItem(pytest.Item):
 
     def repr_failure(self, excinfo, style=None) -> str:
         if isinstance(excinfo.value, ClaimFailed):
+            # The same detail lines as `verify`'s text report: claimed, derived, diagnosis, counterexample, ...
             r = excinfo.value.result
-            lines = [f"{r.verdict.value}: {r.message}", f"  claimed: {r.claimed_latex}"]
-            if r.expected_latex:
-                lines.append(f"  derived: {r.expected_latex}")
-            if r.diagnosis:
-                lines.append(f"  diagnosis: {r.diagnosis}")
-            if r.counterexample:
-                cx = r.counterexample
-                lines.append(f"  counterexample: {cx.point} -> claimed {cx.claimed:.10g}, derived {cx.expected:.10g}")
-            return "\n".join(lines)
+            return "\n".join([f"{r.verdict.value}: {r.message}", *(f"  {line}" for line in detail_lines(r))])
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self):

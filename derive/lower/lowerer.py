@@ -23,7 +23,7 @@ from derive.parse.tree import Node, Statement, is_sep
 from derive.spec.declarations import Declarations
 
 MAX_EXPONENT = 1000
-MAX_DIGITS = 60
+MAX_DIGITS = 10_000   # a number written with more digits is refused (too large); fewer are exact
 _PROSE_PREFIXES = ("if", "for", "when", "where", "otherwise", "else")
 
 

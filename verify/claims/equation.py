@@ -16,6 +16,7 @@ from derive.spec.declarations import Declarations
 from verify.claims.context import ClaimContext, latex_of
 from verify.claims.statements import ill_posed_index, statements, truth_or_result
 from verify.compare.budget import time_limit
+from verify.compare.curves import equation_curves
 from verify.compare.diagnose import constant_ratio
 from verify.compare.equal import compare
 from verify.compare.types import Comparison
@@ -64,7 +65,9 @@ def check(ctx: ClaimContext) -> ClaimResult:
             msg = comp.diagnosis or comp.reason or "not equivalent to the derived equation"
             steps.append(StepResult(k + 1, row_latex, verdict, msg))
             return ctx.result(verdict, prefix + msg, expected_latex=expected_latex, steps=steps,
-                              counterexample=comp.counterexample, evidence=comp.evidence, diagnosis=comp.diagnosis)
+                              counterexample=comp.counterexample, evidence=comp.evidence, diagnosis=comp.diagnosis,
+                              plot=equation_curves(residual, ref, comp.counterexample, seed=ctx.seed + k,
+                                                   diagnosis=comp.diagnosis) if comp.equal is False else None)
         steps.append(StepResult(k + 1, row_latex, Verdict.CORRECT, comp.evidence))
     return ctx.result(Verdict.CORRECT, "correct (every row is equivalent to the derived equation)",
                       expected_latex=expected_latex, steps=steps if len(steps) > 1 else [])

@@ -20,6 +20,7 @@ from derive.parse.tree import Node, Statement
 from derive.spec.declarations import Declarations
 from verify.claims.context import ClaimContext, latex_of
 from verify.claims.statements import ill_posed_index, statements, truth_or_result
+from verify.compare.curves import curves_for, fixed_index_curves
 from verify.compare.equal import compare
 from verify.result import ClaimResult, StepResult, Verdict
 
@@ -147,7 +148,8 @@ def _check_chain(ctx: ClaimContext, sides: list[Side], expected, expected_latex:
                 msg += f"; {extra}"
             steps.append(StepResult(k + 1, step_latex, Verdict.ILL_POSED, msg))
             return ctx.result(Verdict.ILL_POSED, prefix + msg, expected_latex=expected_latex, steps=steps,
-                              diagnosis=f"free index {names}")
+                              diagnosis=f"free index {names}",
+                              plot=fixed_index_curves(value, ref, free, seed=seed + 97) if extra else None)
         comp = compare(value, ref, seed=seed + k, proof_seconds=ctx.proof_seconds)
         if comp.equal is False and comp.diagnosis == "shape mismatch":   # no value of either size is the other
             msg = f"sizes differ: {comp.evidence}"
@@ -159,7 +161,8 @@ def _check_chain(ctx: ClaimContext, sides: list[Side], expected, expected_latex:
             what = comp.diagnosis or "differs from the derived value"
             return ctx.result(Verdict.WRONG, prefix + what, expected_latex=expected_latex, steps=steps,
                               diagnosis=comp.diagnosis, counterexample=comp.counterexample,
-                              evidence=comp.evidence, corrected_latex=latex_of(ref))
+                              evidence=comp.evidence, corrected_latex=latex_of(ref),
+                              plot=curves_for(value, ref, comp.counterexample, seed=seed + k, diagnosis=comp.diagnosis))
         if comp.equal is None:
             steps.append(StepResult(k + 1, step_latex, Verdict.UNVERIFIED, comp.reason))
             return ctx.result(Verdict.UNVERIFIED, prefix + comp.reason, expected_latex=expected_latex,

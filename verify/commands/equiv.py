@@ -1,11 +1,14 @@
-"""`derivcheck equiv`: one-off or batch equivalence of two LaTeX expressions."""
+"""`derivcheck equiv A B`: one-off or batch (`--batch PAIRS.jsonl`) equivalence of two LaTeX expressions."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import multiprocessing
 import sys
 from typing import Any
+
+import yaml
 
 from derive.lower.errors import LoweringError
 from derive.lower.lowerer import Lowerer
@@ -14,11 +17,41 @@ from derive.spec.declarations import DeclarationError, Declarations, declare_sym
 from verify.claims.context import claim_seed
 from verify.compare.budget import time_limit
 from verify.compare.equal import compare
+from verify.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
+from verify.report import format_counterexample, one_line
+from verify.result import Counterexample
 from verify.write.latex import to_latex
 
 
 class EquivInputError(ValueError):
     pass
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the `equiv` subcommand to `subparsers`."""
+    e = subparsers.add_parser("equiv", help="are two LaTeX expressions equal?")
+    e.add_argument("a", nargs="?")
+    e.add_argument("b", nargs="?")
+    e.add_argument("--symbols", default=None, help="YAML mapping, e.g. 'x: {indexed: i}, y: positive'")
+    e.add_argument("--format", default="text", choices=["text", "json"])
+    e.add_argument("--batch", default=None, help="JSONL file of {id, a, b, symbols?} pairs ('-' = stdin)")
+    e.add_argument("--seed", type=int, default=0)
+    e.add_argument("--timeout", type=float, default=10.0)
+    e.add_argument("-j", "--jobs", type=int, default=1)
+    return e
+
+
+def parse_symbols_option(text: str | None) -> dict[str, Any]:
+    """`--symbols 'x: {indexed: i}, y: positive'` (YAML flow mapping, safe loader)."""
+    if not text:
+        return {}
+    try:
+        data = yaml.safe_load("{" + text + "}")
+    except yaml.YAMLError as exc:
+        raise UsageError(f"--symbols: not a mapping: {str(exc).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise UsageError("--symbols must be a mapping like 'x: positive'")
+    return data
 
 
 def _expression(text: Any, decls: Declarations, which: str):
@@ -87,22 +120,38 @@ def _batch_item(args: tuple[int, str, int, float]) -> str:
                                           ("equivalent", "evidence", "counterexample", "error")}})
 
 
-def run_equiv(args) -> int:
-    from cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, parse_symbols_option
+def _batch(args: argparse.Namespace) -> int:
+    stream = sys.stdin if args.batch == "-" else _open(args.batch)
+    with stream:
+        work = [(n, line, args.seed, args.timeout) for n, line in enumerate(stream, 1) if line.strip()]
+    if args.jobs > 1:
+        with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
+            for out in pool.imap(_batch_item, work, chunksize=4):
+                print(out, flush=False)
+    else:
+        for item in work:
+            print(_batch_item(item))
+    return EXIT_OK
 
+
+def text_lines(result: dict[str, Any]) -> list[str]:
+    """The text output of one pair, through the report helpers `verify` uses (a counterexample reads the same)."""
+    if result["equivalent"] is True:
+        return [f"equivalent ({result['evidence']})"]
+    if result["equivalent"] is False:
+        lines = ["NOT equivalent" + (f": {one_line(result['diagnosis'])}" if result.get("diagnosis") else "")]
+        cx = result["counterexample"]
+        if cx:
+            point = Counterexample(cx["point"], cx["claimed"], cx["expected"])
+            lines.append(f"  counterexample: {format_counterexample(point, claimed='a =', derived='b =')}")
+        return lines
+    return [f"undecided: {result['error']}"]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 equivalent, 1 not equivalent, 2 unreadable input or undecided."""
     if args.batch:
-        stream = sys.stdin if args.batch == "-" else _open(args.batch, UsageError)
-        with stream:
-            work = [(n, line, args.seed, args.timeout) for n, line in enumerate(stream, 1) if line.strip()]
-        if args.jobs > 1:
-            with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
-                lines = pool.imap(_batch_item, work, chunksize=4)
-                for out in lines:
-                    print(out, flush=False)
-        else:
-            for item in work:
-                print(_batch_item(item))
-        return EXIT_OK
+        return _batch(args)
     if args.a is None or args.b is None:
         raise UsageError("equiv needs two LaTeX expressions (or --batch FILE)")
     result = check_pair(args.a, args.b, parse_symbols_option(args.symbols), seed=args.seed, timeout=args.timeout)
@@ -110,15 +159,9 @@ def run_equiv(args) -> int:
         print(json.dumps(result, indent=2))
     elif result.get("unparsable"):
         print(f"derivcheck: {result['error']}", file=sys.stderr)
-    elif result["equivalent"] is True:
-        print(f"equivalent ({result['evidence']})")
-    elif result["equivalent"] is False:
-        print("NOT equivalent" + (f": {result['diagnosis']}" if result.get("diagnosis") else ""))
-        cx = result["counterexample"]
-        if cx:
-            print(f"  at {json.dumps(cx['point'])}: a = {cx['claimed']:.10g}, b = {cx['expected']:.10g}")
     else:
-        print(f"undecided: {result['error']}")
+        for line in text_lines(result):
+            print(line)
     if result.get("unparsable"):
         return EXIT_USAGE
     if result["equivalent"] is True:
@@ -128,8 +171,8 @@ def run_equiv(args) -> int:
     return EXIT_USAGE
 
 
-def _open(path: str, error_cls):
+def _open(path: str):
     try:
         return open(path, encoding="utf-8")  # noqa: SIM115 - closed by the caller's with
     except OSError as exc:
-        raise error_cls(f"{path}: {exc.strerror}") from None
+        raise UsageError(f"{path}: {exc.strerror}") from None

@@ -6,14 +6,17 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+from verify.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from verify.lint.core import lint_file
+from verify.lint.suggest import dump, validated
+from verify.report import FORMATS, render
+from verify.result import Report
+
 SUFFIXES = (".md", ".markdown", ".tex")
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the `lint` subcommand to a `derivcheck` argument parser."""
-    from verify.report import FORMATS
-
     p = subparsers.add_parser("lint", help="check the equality steps of notes without a spec")
     p.add_argument("paths", nargs="+", help="notes files (.md, .markdown, .tex)")
     p.add_argument("--format", default="text", help=", ".join(FORMATS))
@@ -27,11 +30,6 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run lint for parsed `args`; returns the exit code (0 clean, 1 a finding, 2 usage error)."""
-    from verify.lint.core import lint_file
-    from verify.lint.suggest import dump, validated
-    from verify.report import FORMATS, render
-    from verify.result import Report
-
     if args.format not in FORMATS:
         return _usage(f"unknown format {args.format!r} (choose from {', '.join(FORMATS)})")
     paths = [Path(p) for p in args.paths]

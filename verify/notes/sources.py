@@ -1,7 +1,7 @@
 """`derivcheck check-sources`: every claim's quoted LaTeX is found at its stated line of the notes.
 
-Whitespace-insensitive; `\\boxed{`, `&` alignment marks and trailing punctuation are ignored, since specs
-drop them when quoting. Drift is reported with the line where the quote actually is.
+Matching is the quote matcher's (`quotes.py`: whitespace, `\\boxed{...}`, `&` and trailing punctuation are
+ignored, since specs drop them when quoting). Drift is reported with the lines where the quote actually is.
 """
 
 from __future__ import annotations
@@ -10,15 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from derive.spec.model import ExerciseSpec
-
-_DROPPED = ("\\boxed{", "&")
-
-
-def normalise(text: str) -> str:
-    out = "".join(text.split())
-    for token in _DROPPED:
-        out = out.replace(token, "")
-    return out.rstrip(".,;")
+from verify.notes.files import NotesPathError, read_notes
+from verify.notes.quotes import NotesText
 
 
 @dataclass
@@ -33,9 +26,19 @@ class SourceProblem:
         return f"{self.spec_file}:{self.spec_line}: {self.exercise} {self.claim}: {self.message}"
 
 
+def _load(notes_dir: Path, name: str) -> NotesText | str:
+    """The notes prepared for matching, or why they cannot be read."""
+    try:
+        return NotesText(read_notes(notes_dir, name))
+    except NotesPathError as exc:
+        return f"notes file {exc}"
+    except (OSError, UnicodeDecodeError):
+        return f"notes file {notes_dir / name} not found"
+
+
 def check_sources(exercises: list[ExerciseSpec], notes_dir: Path) -> tuple[int, list[SourceProblem]]:
     """(number of claims checked, problems found)."""
-    cache: dict[Path, list[str] | None] = {}
+    cache: dict[str, NotesText | str] = {}
     problems: list[SourceProblem] = []
     checked = 0
     for ex in exercises:
@@ -45,22 +48,16 @@ def check_sources(exercises: list[ExerciseSpec], notes_dir: Path) -> tuple[int, 
                 problems.append(SourceProblem(ex.id, claim.id, ex.spec_file, claim.spec_line,
                                               "no notes file or line given"))
                 continue
-            path = notes_dir / notes
-            if path not in cache:
-                try:
-                    cache[path] = [normalise(x) for x in path.read_text(encoding="utf-8").splitlines()]
-                except OSError:
-                    cache[path] = None
-            lines = cache[path]
+            if notes not in cache:
+                cache[notes] = _load(notes_dir, notes)
+            text = cache[notes]
             checked += 1
-            if lines is None:
-                problems.append(SourceProblem(ex.id, claim.id, ex.spec_file, claim.spec_line,
-                                              f"notes file {path} not found"))
+            if isinstance(text, str):
+                problems.append(SourceProblem(ex.id, claim.id, ex.spec_file, claim.spec_line, text))
                 continue
-            quote = normalise(claim.latex)
-            if 1 <= claim.line <= len(lines) and quote in lines[claim.line - 1]:
+            if text.at_line(claim.latex, claim.line) is not None:
                 continue
-            found = [n for n, text in enumerate(lines, 1) if quote and quote in text]
+            found = list(dict.fromkeys(m.line for m in text.occurrences(claim.latex)))
             if found:
                 where = ", ".join(map(str, found[:5]))
                 msg = f"quote is not on line {claim.line} of {notes}; it is on line {where}"

@@ -93,11 +93,13 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def format_counterexample(cx: Counterexample) -> str:
-    """`at x = 2, y = 0.5: claimed 1.0, derived 0.25` (point in the order the checker gave)."""
+def format_counterexample(cx: Counterexample, *, claimed: str = "claimed", derived: str = "derived") -> str:
+    """`at x = 2, y = 0.5: claimed 1.0, derived 0.25` (point in the order the checker gave).
+
+    `claimed` and `derived` label the two values (`equiv` compares `a =` with `b =`)."""
     point = ", ".join(f"{name} = {format_value(v)}" for name, v in cx.point.items())
     where = f"at {point}: " if point else ""
-    return f"{where}claimed {format_value(cx.claimed)}, derived {format_value(cx.expected)}"
+    return f"{where}{claimed} {format_value(cx.claimed)}, {derived} {format_value(cx.expected)}"
 
 
 def non_correct(report: Report) -> list[ClaimResult]:
@@ -113,7 +115,7 @@ def one_line(text: str) -> str:
 def detail_lines(result: ClaimResult) -> list[str]:
     """Labelled detail lines of a finding (claimed, derived, diagnosis, ...), empty parts omitted.
 
-    Shared by the formats that print a body for a wrong claim (text, junit).
+    Shared by everything that prints a body for a wrong claim (text, junit, the pytest plugin).
     """
     lines: list[str] = []
     if result.claimed_latex:

@@ -11,6 +11,7 @@ import unicodedata
 from itertools import groupby
 from pathlib import Path
 
+from verify.report import format_counterexample
 from verify.result import ClaimResult, Report, Verdict
 
 _PREAMBLE = r"""\documentclass[11pt]{article}
@@ -99,9 +100,7 @@ def _claim_block(r: ClaimResult) -> list[str]:
     if r.expected_latex and r.verdict is not Verdict.CORRECT:
         out += ["Derived:", display_math(r.expected_latex)]
     if r.counterexample:
-        cx = r.counterexample
-        point = ", ".join(f"{k} = {v}" for k, v in cx.point.items())
-        out.append(escape_text(f"Counterexample at {point}: claimed {cx.claimed:.10g}, derived {cx.expected:.10g}."))
+        out.append(escape_text(f"Counterexample: {format_counterexample(r.counterexample)}."))
     return out
 
 

@@ -7,9 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from derive.parse.latex import parse_latex
+from derive.recipes.interpreter import parse_recipe
 from derive.spec.model import ExerciseSpec
 from verify.claims.registry import estimated_cost
-from verify.result import ClaimResult, Report
+from verify.compare.curves import collecting_plots, unplotted
+from verify.result import ClaimResult, Report, Verdict
 from verify.run.cache import ResultCache, cache_key
 from verify.run.check import check_exercise
 
@@ -23,11 +26,20 @@ class RunOptions:
     jobs: int = 1
     cache_dir: Path | None = None
     allow_code: bool = False
+    plots: bool = False  # curve data of wrong claims in the results (for the HTML report); costs time
 
 
 def _check(args: tuple[ExerciseSpec, RunOptions]) -> list[ClaimResult]:
     ex, opts = args
-    return check_exercise(ex, seed=opts.seed, timeout=opts.timeout, allow_code=opts.allow_code)
+    with collecting_plots(opts.plots):
+        results = check_exercise(ex, seed=opts.seed, timeout=opts.timeout, allow_code=opts.allow_code)
+    if opts.plots:
+        # Wrong results of claim kinds without curves still say why there is no plot (a run with plot data
+        # has some for every wrong claim; only a run without has none).
+        for r in results:
+            if r.verdict is Verdict.WRONG and r.plot is None:
+                r.plot = unplotted(r)
+    return results
 
 
 def _check_tagged(item: tuple[int, tuple[ExerciseSpec, RunOptions]]) -> tuple[int, list[ClaimResult]]:
@@ -35,9 +47,6 @@ def _check_tagged(item: tuple[int, tuple[ExerciseSpec, RunOptions]]) -> tuple[in
 
 
 def _build_parsers() -> None:
-    from derive.parse.latex import parse_latex
-    from derive.recipes.interpreter import parse_recipe
-
     parse_latex("x")
     parse_recipe("x")
 
@@ -46,7 +55,7 @@ def run_suite(exercises: list[ExerciseSpec], opts: RunOptions,
               progress: Callable[[ExerciseSpec], None] | None = None) -> Report:
     """Results in suite order whatever the worker count (deterministic JSON for a seed)."""
     cache = ResultCache(opts.cache_dir) if opts.cache_dir and not opts.allow_code else None
-    keys = [cache_key(ex, seed=opts.seed, timeout=opts.timeout) for ex in exercises] if cache else []
+    keys = [cache_key(ex, seed=opts.seed, timeout=opts.timeout, plots=opts.plots) for ex in exercises] if cache else []
     by_exercise: dict[int, list[ClaimResult]] = {}
     todo: list[int] = []
     for n, ex in enumerate(exercises):

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from derive.lower.definitions import build_declarations
 from derive.spec.model import ClaimSpec, ExerciseSpec
+from verify.notes.files import notes_path
+from verify.notes.quotes import NotesText
 from verify.result import ClaimResult, Verdict
 from verify.run.check import check_one
 
@@ -69,18 +70,6 @@ def corrected_quote(claim: ClaimSpec, result: ClaimResult) -> str | None:
     return "=".join([*keep, f" {derived}"])
 
 
-def _locate(line: str, quote: str) -> tuple[int, int] | None:
-    """Where `quote` sits in `line`, ignoring whitespace differences."""
-    at = line.find(quote)
-    if at >= 0:
-        return at, at + len(quote)
-    chars = [re.escape(c) for c in quote if not c.isspace()]
-    if not chars:
-        return None
-    m = re.search(r"\s*".join(chars), line)
-    return (m.start(), m.end()) if m else None
-
-
 def plan_corrections(exercises: list[ExerciseSpec], results: list[ClaimResult], *, seed: int) -> list[Correction]:
     by_key = {(r.exercise, r.claim): r for r in results}
     out: list[Correction] = []
@@ -103,25 +92,30 @@ def plan_corrections(exercises: list[ExerciseSpec], results: list[ClaimResult], 
 
 
 def apply_corrections(text: str, corrections: list[Correction]) -> tuple[str, list[Correction]]:
-    lines = text.split("\n")
-    applied = []
+    """`text` with each correction's quote, found at its stated line by the quote matcher, replaced; an HTML
+    comment after the formula's last line names what changed. Quotes not found there are left alone."""
+    notes = NotesText(text)
+    spans: list[tuple[int, int, Correction]] = []
     for c in corrections:
-        if not 1 <= c.line <= len(lines):
-            continue
-        line = lines[c.line - 1]
-        span = _locate(line, c.old)
-        if span is None:
-            continue
-        a, b = span
-        lines[c.line - 1] = line[:a] + c.new + line[b:]
-        applied.append(c)
-    notes = {}
-    for c in applied:
-        notes.setdefault(c.line, []).append(f"{c.exercise} {c.claim}: {c.note}")
-    for line_no in sorted(notes, reverse=True):
-        comment = "<!-- derivcheck corrected: " + "; ".join(notes[line_no]).replace("--", "- -") + " -->"
+        m = notes.at_line(c.old, c.line)
+        if m is None or m.start == m.end or any(m.start < b and a < m.end for a, b, _ in spans):
+            continue  # not found, nothing to replace, or overlapping a correction already placed
+        spans.append((m.start, m.end, c))
+    spans.sort(key=lambda s: s[0])
+    pieces, pos, newlines = [], 0, 0
+    comments: dict[int, list[str]] = {}  # line of the corrected text -> what changed there
+    for start, end, c in spans:
+        pieces += [text[pos:start], c.new]
+        newlines += text.count("\n", pos, start) + c.new.count("\n")
+        pos = end
+        # After the line where the replacement ends, in the corrected text.
+        comments.setdefault(newlines + 1, []).append(f"{c.exercise} {c.claim}: {c.note}")
+    pieces.append(text[pos:])
+    lines = "".join(pieces).split("\n")
+    for line_no in sorted(comments, reverse=True):
+        comment = "<!-- derivcheck corrected: " + "; ".join(comments[line_no]).replace("--", "- -") + " -->"
         lines.insert(line_no, comment)
-    return "\n".join(lines), applied
+    return "\n".join(lines), [c for _, _, c in spans]
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -142,7 +136,7 @@ def fix_notes(corrections: list[Correction], notes_dir: Path, out_dir: Path | No
     report: list[str] = []
     applied_all: list[Correction] = []
     for notes in sorted({c.notes for c in corrections}):
-        src = notes_dir / notes
+        src = notes_path(notes_dir, notes)  # NotesPathError (a ValueError) for a name outside the folder
         original = src.read_text(encoding="utf-8")
         fixed, applied = apply_corrections(original, [c for c in corrections if c.notes == notes])
         applied_all.extend(applied)
@@ -151,8 +145,8 @@ def fix_notes(corrections: list[Correction], notes_dir: Path, out_dir: Path | No
                                                lineterm=""))
         else:
             assert out_dir is not None
-            dest = out_dir / notes
-            if dest.resolve() == src.resolve():
+            dest = notes_path(out_dir, notes)  # written inside --out, whatever the spec names
+            if dest == src:
                 raise ValueError("--out must not be the notes folder: fix never writes into its input")
             write_atomically(dest, fixed)
             report.append(str(dest))

@@ -33,6 +33,7 @@ _STYLES = {"cal": "mathcal", "bb": "mathbb", "bbm": "mathbbm", "sf": "mathsf", "
            "scr": "mathscr"}
 _NAME = re.compile(r"[A-Za-z0-9_]+(\^[A-Za-z0-9_]+)?")
 _SCRIPT_WORDS = {"star": r"\star"}   # `w_\star` is read as w_star
+READABLE_DIGITS = 60   # longer numbers are written as powers when they are one
 _SIGNIFICANT = 45   # digits of a huge number with no exact short form: more than the 40 of the exact re-check
 
 
@@ -107,14 +108,18 @@ class NotesLatexPrinter(LatexPrinter):
 
     # ------------------------------------------------------------ numbers
     def _print_Rational(self, expr: sp.Rational) -> str:
-        if len(str(abs(expr.p))) <= MAX_DIGITS and len(str(expr.q)) <= MAX_DIGITS:
+        digits = max(len(str(abs(expr.p))), len(str(expr.q)))
+        if digits <= READABLE_DIGITS:
             return super()._print_Rational(expr)
-        # The parser refuses numbers of more than MAX_DIGITS digits: 0.9^{100}, else a rounded decimal
+        # A long number is written as the power it is when it is one (0.9^{100}), else exactly while the parser
+        # reads it back (up to MAX_DIGITS digits), else as a rounded decimal
         sign = "- " if expr < 0 else ""
         power = _common_power(abs(expr.p), expr.q)
         if power is not None:
             base, e = power
             return f"{sign}{self._power_base(base)}^{{{e}}}"
+        if digits <= MAX_DIGITS:
+            return super()._print_Rational(expr)
         mantissa, _, exponent = f"{Context(prec=_SIGNIFICANT).divide(Decimal(abs(expr.p)), Decimal(expr.q)):e}" \
             .partition("e")
         return rf"{sign}{mantissa} \times 10^{{{int(exponent)}}}"

@@ -1,6 +1,7 @@
 """Static HTML report (`derivcheck report --html`): one folder, works offline from file://.
 
-`write_html_report` renders a `Report`; the CLI subcommand is `verify.report_command`.
+`write_html_report` renders a `Report` (it reads results, never recomputes them); the CLI subcommand is
+`verify.commands.report`.
 """
 
 from verify.report.html.builder import HtmlReportError, write_html_report

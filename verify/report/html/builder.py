@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 
+from verify.notes.files import NotesPathError, read_notes
 from verify.notes.math import MathSpan, find_math
+from verify.notes.quotes import NotesText
 from verify.report import finding_location, format_value
 from verify.report.html.mathml import math_in_prose, to_mathml
 from verify.report.html.numeric_table import numeric_table
-from verify.report.html.plot_data import FIXED_INDEX
-from verify.report.html.plots import PlotCache, SpecIndex, plot_claim
+from verify.report.html.plots import SvgCache, plot_svg
 from verify.result import SEVERITY, ClaimResult, Report, Verdict
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -25,6 +26,8 @@ STATIC_FILES = ("style.css", "report.js")
 MARKER = ".derivcheck-html"
 _VERDICTS = sorted(Verdict, key=lambda v: SEVERITY[v], reverse=True)
 _NOTES_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".tex": "tex"}
+NO_PLOT_DATA = ("this run has no plot data (checked without plots: `derivcheck verify --plots --format json`, or "
+                "`report --html` without `--from`, computes it)")
 
 
 class HtmlReportError(Exception):
@@ -62,9 +65,8 @@ class _Page:
 class _Ctx:
     report: Report
     notes_dir: Path | None
-    specs: SpecIndex
     out: Path
-    cache: PlotCache = field(default_factory=lambda: PlotCache(None))
+    cache: SvgCache = field(default_factory=lambda: SvgCache(None))
     anchors: dict[int, str] = field(default_factory=dict)  # id(result) -> anchor
     pages: dict[int, str] = field(default_factory=dict)  # id(result) -> page name
 
@@ -73,11 +75,11 @@ class _Ctx:
 
 
 def write_html_report(report: Report, out_dir: Path, *, notes_dir: Path | None,
-                      specs: SpecIndex | None = None, cache_dir: Path | None = None) -> None:
+                      cache_dir: Path | None = None) -> None:
     """Write the report folder `out_dir` atomically: complete, or not touched at all.
 
-    `specs` maps (exercise, claim) to their specs, used to rebuild expressions for plots; without
-    it plots are rebuilt from the LaTeX in the report. `cache_dir` keeps plots between runs.
+    Everything shown comes from `report`: plots are drawn from each result's curve data (`ClaimResult.plot`),
+    never recomputed. Notes files are read only from inside `notes_dir`. `cache_dir` keeps drawn plots.
     """
     out_dir = Path(os.path.abspath(out_dir))
     if out_dir.exists() and not _replaceable(out_dir):
@@ -87,7 +89,7 @@ def write_html_report(report: Report, out_dir: Path, *, notes_dir: Path | None,
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
         tmp.chmod(0o755)
-        _build(_Ctx(report, notes_dir, specs or {}, tmp, PlotCache(cache_dir)))
+        _build(_Ctx(report, notes_dir, tmp, SvgCache(cache_dir)))
         _swap_in(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -193,6 +195,8 @@ def _index_page(ctx: _Ctx, pages: list[_Page]) -> str:
     )
     summary = ctx.report.summary()
     meta = f"{summary['claims']} claims in {summary['exercises']} exercises"
+    if summary["wrong"] and all(r.plot is None for r in ctx.report.results):
+        meta += f"; no plots: {NO_PLOT_DATA}"
     return _shell(ctx, title="derivcheck report", heading="derivcheck report", meta=_esc(meta), body=body)
 
 
@@ -231,11 +235,14 @@ def _read_notes(ctx: _Ctx, file: str | None) -> tuple[str | None, str]:
         return None, "The notes were not given (no --notes-dir)"
     if Path(file).suffix.lower() not in _NOTES_SUFFIXES:
         return None, f"{file}: not a Markdown or TeX file"
-    path = ctx.notes_dir / file
     try:
-        return path.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\r", "\n"), ""
+        text = read_notes(ctx.notes_dir, file)
+    except NotesPathError:
+        # A saved report is untrusted: its file names never reach outside the notes folder.
+        return None, "The notes file named by these results is outside --notes-dir and was not read"
     except (OSError, UnicodeDecodeError):
-        return None, f"The notes file {path} could not be read"
+        return None, f"The notes file {ctx.notes_dir / file} could not be read"
+    return text.replace("\r\n", "\n").replace("\r", "\n"), ""
 
 
 # --------------------------------------------------------------------------- claim details
@@ -274,9 +281,7 @@ def _claim_detail(ctx: _Ctx, r: ClaimResult, *, list_item: bool = False) -> str:
         where.append(f"spec {r.location.spec_file}:{r.location.spec_line or '?'}")
     if where:
         rows.append(("where", _esc("; ".join(where))))
-    # Ill-posed claims that are wrong even read at i = 1 get that reading's plot (see plot_data).
-    plotted = r.verdict is Verdict.WRONG or r.verdict is Verdict.ILL_POSED and FIXED_INDEX in r.message
-    plot = _plot(ctx, r, quiet=table is not None) if plotted else ""
+    plot = _plot(ctx, r, quiet=table is not None)
     return _template("claim.html").substitute(
         verdict=r.verdict.value, verdict_label=r.verdict.value, anchor=ctx.anchors[id(r)],
         exercise=_esc(r.exercise), claim=_esc(r.claim), message=math_in_prose(r.message),
@@ -296,16 +301,25 @@ def _counterexample(r: ClaimResult) -> str:
 
 
 def _plot(ctx: _Ctx, r: ClaimResult, *, quiet: bool = False) -> str:
-    plot = plot_claim(r, ctx.specs, ctx.report.seed, ctx.cache)
-    if plot.svg is None:  # a table of entries already shows a numeric claim; no need to say "no plot"
-        return "" if quiet else f'<p class="plot-note">No plot: {_esc(plot.note)}</p>'
+    """The plot drawn from the result's curve data; a note when there is none (none when `quiet`: a table of
+    entries already shows a numeric claim)."""
+    data = r.plot
+    if data is None:  # only wrong claims are plotted; the run that made this report computed no curves
+        return "" if quiet or r.verdict is not Verdict.WRONG else \
+            f'<p class="plot-note">No plot: {_esc(NO_PLOT_DATA)}</p>'
+    if not data.drawable:
+        return "" if quiet else f'<p class="plot-note">No plot: {_esc(data.note)}</p>'
+    try:
+        svg = plot_svg(data, ctx.cache)
+    except Exception as exc:  # noqa: BLE001 - a plot must never cost the whole report
+        return f'<p class="plot-note">No plot: the plot could not be drawn ({_esc(type(exc).__name__)})</p>'
     (ctx.out / "plots").mkdir(exist_ok=True)
     name = f"plots/{ctx.anchors[id(r)]}.svg"
-    (ctx.out / name).write_text(plot.svg, encoding="utf-8")
+    (ctx.out / name).write_text(svg, encoding="utf-8")
     alt = f"claimed (dashed) and derived (solid) value of {r.exercise} {r.claim} near the counterexample"
     # Lazy: a page with dozens of plots must not wait for them to fire its load event.
     return (f'<figure class="plot"><img src="{_esc(name)}" alt="{_esc(alt)}" width="500" height="300" '
-            f'loading="lazy"><figcaption>{_esc(plot.note)}</figcaption></figure>')
+            f'loading="lazy"><figcaption>{_esc(data.note)}</figcaption></figure>')
 
 
 # --------------------------------------------------------------------------- notes text
@@ -353,12 +367,9 @@ def _place(text: str, spans: list[MathSpan]) -> list[_Placed]:
     return placed
 
 
-def _norm(latex: str) -> str:
-    return re.sub(r"\\boxed|[\s{}]|[.,;:]+$", "", latex)
-
-
-def _attach(placed: list[_Placed], results: list[ClaimResult]) -> list[ClaimResult]:
-    """Give each claim the formula at its line whose text contains it; return those not found."""
+def _attach(notes: NotesText, placed: list[_Placed], results: list[ClaimResult]) -> list[ClaimResult]:
+    """Give each claim the formula at its line that holds its quote (the first there when the quote is not
+    found as written); return those with no formula at their line."""
     unplaced = []
     for r in results:
         line = r.location.line
@@ -366,8 +377,8 @@ def _attach(placed: list[_Placed], results: list[ClaimResult]) -> list[ClaimResu
         if not candidates:
             unplaced.append(r)
             continue
-        want = _norm(r.claimed_latex).rstrip(".,;:")
-        best = next((p for p in candidates if want and want in _norm(p.span.latex)), candidates[0])
+        quote = notes.at_line(r.claimed_latex, line)
+        best = next((p for p in candidates if quote and p.start <= quote.start < p.end), candidates[0])
         best.claims.append(r)
     return unplaced
 
@@ -379,7 +390,7 @@ def _render_notes(ctx: _Ctx, text: str, kind: str,
     except Exception:  # noqa: BLE001 - a notes file we cannot scan still shows, without marks
         spans = []
     placed = _place(text, spans)
-    unplaced = _attach(placed, results)
+    unplaced = _attach(NotesText(text), placed, results)
     # Claims that quote prose (no formula at their line) are shown after the paragraph holding it.
     by_line: dict[int, list[ClaimResult]] = {}
     for r in unplaced:
