@@ -5,7 +5,7 @@
   argmin-equivalent in the same parameters.
 * `ArgminClass(L, (phi,))` is what the recipe `argmin_equiv(L, [phi])` derives: every loss that differs from
   L by a positive factor and/or an additive constant that do not depend on the parameters. A claimed loss
-  is compared with the class, not with L itself (verify/equivalence.py decides it).
+  is compared with the class, not with L itself (verify/compare/argmin.py decides it).
 * `likelihood_equiv(P, [phi])` is the class of likelihoods with the same maximisers as P in the sense of
   maximum likelihood: -log of the claim must be argmin-equivalent to -log P (dropped normalising constants,
   a dropped variance inside the exponent).
@@ -20,6 +20,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sympy as sp
+
+from derive.lower.errors import LoweringError
+from derive.lower.syntax import split_arguments
 
 if TYPE_CHECKING:
     from derive.lower.lowerer import Lowerer
@@ -123,9 +126,6 @@ def argmin_operator(low: Lowerer, node: Node) -> Callable[[Sequence[sp.Expr]], s
     word = _word(node.args[0])
     if word is None:
         return None
-    from derive.lower.errors import LoweringError
-    from derive.lower.syntax import split_arguments
-
     script = node.args[1]
     rows = script.args[0] if script.kind == "group" else None
     items = split_arguments(rows) if rows is not None else [[script]]

@@ -10,9 +10,10 @@ import sympy as sp
 from derive.lower.errors import LoweringError
 from derive.lower.functions import BUILTINS, builtin_named, opaque_function
 from derive.lower.lowerer import Lowerer
+from derive.lower.matcalc import instantiate
 from derive.lower.syntax import split_arguments
 from derive.parse.latex import LatexParseError, parse_latex
-from derive.spec.declarations import NAME_RE, DeclarationError, Declarations, declare_symbols
+from derive.spec.declarations import NAME_RE, DeclarationError, Declarations, IllPosedValue, declare_symbols
 from derive.spec.errors import SpecError
 from derive.spec.model import ExerciseSpec
 
@@ -24,8 +25,6 @@ def build_declarations(ex: ExerciseSpec) -> Declarations:
     except DeclarationError as exc:
         raise SpecError(ex.spec_file, ex.spec_line, str(exc)) from None
     if decls.shapes:
-        from derive.lower.matcalc import instantiate
-
         instantiate(decls)
     for name, kind in ex.functions.items():
         if not NAME_RE.match(name):
@@ -70,8 +69,6 @@ def given_value(decls: Declarations, value: Any) -> sp.Basic:
 
 def _define(decls: Declarations, key: str, value: Any) -> None:
     if NAME_RE.match(key):
-        from derive.recipes.kernels import IllPosedValue, ragged_rows
-
         problem = ragged_rows(value)  # malformed data: claims using it are ill-posed, not a spec error
         decls.given[key] = IllPosedValue(key, problem) if problem else given_value(decls, value)
         return
@@ -93,3 +90,13 @@ def _define(decls: Declarations, key: str, value: Any) -> None:
             raise ValueError("function parameters must be names")
         params.append(p)
     decls.given_functions[name] = (tuple(params), given_value(decls, value))
+
+
+def ragged_rows(value: Any) -> str | None:
+    """`ragged matrix: rows with 1, 3 entries` for a list of rows of unequal length, else None."""
+    if not isinstance(value, list) or not value or not all(isinstance(r, list) for r in value):
+        return None
+    lengths = [len(r) for r in value]
+    if len(set(lengths)) == 1:
+        return None
+    return f"ragged matrix: rows with {', '.join(map(str, lengths))} entries"

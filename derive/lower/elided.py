@@ -13,11 +13,14 @@ in row 1, column 2); the concrete sizes must be large enough that every kind of 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from derive.lower.errors import LoweringError
+from derive.lower.index import concrete_range, with_values
 from derive.parse.tree import Node, is_sep
 
 if TYPE_CHECKING:
@@ -41,9 +44,11 @@ class ElidedMatrix:
 
     free_symbols: frozenset = frozenset()
 
-    def __init__(self, decls: Declarations, cells: list[list[Node | None]]) -> None:
+    def __init__(self, decls: Declarations, cells: list[list[Node | None]],
+                 reader: Callable[[Declarations], Lowerer]) -> None:
         self.decls = decls
         self.cells = cells
+        self.reader = reader   # a fresh default Lowerer over the declarations, one per assignment of letters
 
     def atoms(self, *types):  # noqa: ARG002 - looks like a SymPy value to the free-index check
         return set()
@@ -63,11 +68,7 @@ class ElidedMatrix:
     # ------------------------------------------------------------ values
     def cell_values(self, node: Node) -> list[sp.Expr]:
         """The cell's value for every assignment of the index letters with integer ranges."""
-        from derive.lower.errors import LoweringError
-        from derive.lower.index import concrete_range, with_values
-        from derive.lower.lowerer import Lowerer
-
-        low = Lowerer(self.decls)
+        low = self.reader(self.decls)
         letters = [k for k in self.decls.index_ranges if concrete_range(low, k) is not None]
         ranges = [range(concrete_range(low, k)[0], concrete_range(low, k)[1] + 1) for k in letters]
         # A size with a number (`z_{D_0}` with D_0 = 5) is an index too: the last entry.
@@ -77,7 +78,7 @@ class ElidedMatrix:
         for count, combo in enumerate(itertools.product(*ranges)):
             if count >= MAX_ASSIGNMENTS:
                 break
-            fresh = Lowerer(self.decls)
+            fresh = self.reader(self.decls)
             assignment = {**sizes, **dict(zip(letters, combo, strict=True))}
             try:
                 v = with_values(fresh, assignment, lambda fresh=fresh: fresh.expr(node))
@@ -179,4 +180,4 @@ def elided_matrix(low: Lowerer, rows: Node) -> ElidedMatrix | None:
         cells.append(out_row)
     if not any_elision:
         return None
-    return ElidedMatrix(low.decls.copy(), cells)
+    return ElidedMatrix(low.decls.copy(), cells, low.fresh)

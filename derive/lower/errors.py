@@ -23,3 +23,28 @@ class MissingCondition(LoweringError):
     """`\\mathbb{1}[z]`: an indicator of a value, not of a condition (ill-posed as written)."""
 
     kind = "missing-condition"
+
+
+# ------------------------------------------------------------------ refusals of the strict reading (lint)
+class UnknownFunction(LoweringError):
+    """A name used as a function that nothing defines (the default reading would multiply)."""
+
+    kind = "undefined-function"
+
+
+class Ambiguous(LoweringError):
+    """A reading with more than one meaning: a poisoned name, an operator whose reach is unclear, ..."""
+
+    kind = "ambiguous-definition"
+
+
+class Prose(LoweringError):
+    """Words inside a formula that name no quantity or function."""
+
+    kind = "prose"
+
+
+class IntegralError(LoweringError):
+    """A definite integral that cannot be read or whose closed form is not confirmed."""
+
+    kind = "integral"

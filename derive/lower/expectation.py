@@ -14,6 +14,7 @@ import numpy as np
 import sympy as sp
 from sympy import stats
 
+from derive.numeric import Evaluator, NumericError, SamplePoints
 from derive.spec.declarations import Declarations
 
 EXPECTATION_NAMES = {"bb_E", "E", "mathbb_E"}
@@ -24,15 +25,6 @@ MC_SEED = 12345
 
 class ExpectationUndecided(ValueError):
     """An expectation that could not be computed reliably."""
-
-
-def declared_distribution(value: Any) -> tuple[str, Any, Any]:
-    if not (isinstance(value, list) and len(value) == 2):
-        raise ValueError("normal takes [mean, standard deviation]")
-    for v in value:
-        if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-            raise ValueError(f"a distribution parameter is a number or a name, got {v!r}")
-    return ("normal", value[0], value[1])
 
 
 def _param(decls: Declarations, v: Any) -> sp.Expr:
@@ -168,8 +160,6 @@ def _monte_carlo_check(expr, exact, used, decls: Declarations, variance: bool) -
         mean, std = (float(sp.N(x.xreplace(values))) for x in (dist.mean, dist.std))
         samples[sym] = rng.normal(mean, std, MC_SAMPLES)
     # The tree-walking evaluator, never lambdify: expressions from spec text must not reach exec.
-    from derive.numeric import Evaluator, NumericError, SamplePoints
-
     pts = SamplePoints(n=MC_SAMPLES, seed=MC_SEED)
     for sym, draw in samples.items():
         pts.scalars[sym.name] = draw

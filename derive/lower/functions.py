@@ -58,7 +58,7 @@ def opaque_function(name: str) -> Builder:
         return head(*args)
 
     build.vector_argument = True  # type: ignore[attr-defined]
-    build.opaque_head = head  # type: ignore[attr-defined]  # f_{1,d}[x] -> f(1, d, x) (derive/lower_ext.py)
+    build.opaque_head = head  # type: ignore[attr-defined]  # f_{1,d}[x] -> f(1, d, x) (heads.py)
     return build
 
 

@@ -12,7 +12,8 @@ and vectors of a concrete size (`z: {shape: [3]}`, or numbers under `given:`). T
 * a letter with a value renames plain symbols too (`y_j` with j = 2 is the symbol `y_2`).
 
 Letters without an integer range keep the old behaviour (a component with a symbolic index is an error),
-so exercises that never declare ranges are unaffected. `Lowerer` (derive/lower.py) calls in here.
+so exercises that never declare ranges are unaffected. `Lowerer.expr` (lowerer.py) reads every formula side
+through `lower_top`; components.py, bigops.py and applications.py use the helpers here.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 
 from derive.lower.errors import LoweringError
-from derive.lower.syntax import canonical_script, script_text
+from derive.lower.syntax import script_text
 from derive.parse.tree import Node
 from derive.safe import as_expr
 
@@ -171,7 +172,7 @@ def lower_top(low: Lowerer, node: Node, dispatch: Callable[[Node], Any]) -> Any:
 
     The letters are those of this side plus those met on earlier sides of the same claim (the same
     Lowerer), so `= a_j` next to `\\partial z_i / \\partial W_{ij}` is read over i and j too."""
-    known: list[str] = getattr(low, "claim_letters", [])
+    known: list[str] = low.claim_letters
     if getattr(low.decls, "summation", None) == "einstein":
         dispatch = einstein(low, node, dispatch, known)
     try:
@@ -224,94 +225,6 @@ def _over(low: Lowerer, node: Node, dispatch, letters: list[str]) -> sp.MatrixBa
     return sp.ImmutableMatrix([[entry({free[0]: a, free[1]: b}) for b in ranges[1]] for a in ranges[0]])
 
 
-def lower_subscript(low: Lowerer, node: Node) -> sp.Expr | None:
-    """The new readings of `base_{script}`, or None to leave the subscript to the usual rules."""
-    base, script = node.args
-    if base.kind == "norm":
-        return _norm(low, base, script)
-    if base.kind in ("call", "paren") and (value := _matrix_value(low, base)) is not None:
-        return component(low, "(...)", value, script)   # softmax(z)_i, (W x)_j
-    if base.kind == "prime":   # z'_i: the vector z' (given as z_prime)
-        inner = low.name_of(base.args[0])
-        if inner is None:
-            return None
-        name = f"{inner}_prime"
-        concrete = low.decls.constants.get(name, low.decls.given.get(name))
-        if isinstance(concrete, sp.MatrixBase):
-            return component(low, name, concrete, script)
-        plain = _plain(low, name, script)
-        return plain if plain is not None else low.symbol(f"{name}_{canonical_script(script)}")
-    name = low.name_of(base)
-    if name is None:
-        return None
-    if (delta := kronecker(low, name, script)) is not None:
-        return delta
-    decls = low.decls
-    concrete = decls.constants.get(name, decls.given.get(name))
-    if isinstance(concrete, sp.MatrixBase) or name in decls.indexed:
-        return None
-    if base.kind == "style" and base.args[0] in ("mathbb", "mathbbm"):
-        return None
-    return _plain(low, name, script)
-
-
-def _plain(low: Lowerer, name: str, script: Node) -> sp.Expr | None:
-    """`y_j` with j = 2 -> the symbol y_2; a letter with an integer range but no value -> UnboundIndex."""
-    renamed = valued_name(low, name, script)
-    if renamed is not None:
-        return low.symbol(renamed)
-    if low.decls.index_ranges and script_letters(script) != [name]:
-        require_values(low, script, f"{name}_{{{''.join(script_letters(script))}}}")
-    return None
-
-
-def _matrix_value(low: Lowerer, node: Node) -> sp.MatrixBase | None:
-    try:
-        value = low.expr(node)
-    except (LoweringError, ValueError, TypeError):
-        return None
-    return value if isinstance(value, sp.MatrixBase) else None
-
-
-def component(low: Lowerer, name: str, matrix: sp.MatrixBase, script: Node) -> sp.Expr:
-    """Entry `name_{script}` of a concrete vector or matrix (1-based; letters take their values)."""
-    idx = component_indices(low, name, script_letters(script))
-    if matrix.shape[1] == 1 and len(idx) == 1:
-        idx.append(0)
-    elif matrix.shape[0] == 1 and len(idx) == 1:
-        idx.insert(0, 0)
-    if len(idx) != 2 or not (0 <= idx[0] < matrix.shape[0] and 0 <= idx[1] < matrix.shape[1]):
-        raise LoweringError(f"component {name}_{{{''.join(script_letters(script))}}} outside the concrete "
-                            f"size {matrix.shape}")
-    return matrix[idx[0], idx[1]]
-
-
-def _norm(low: Lowerer, base: Node, script: Node) -> sp.Expr:
-    """`\\|v\\|_1`, `\\|v\\|_2`, `\\|v\\|_\\infty`, `\\|v\\|_p`, `\\|A\\|_F` of a concrete vector / matrix."""
-    from derive.lower.syntax import single_expression
-
-    value = low.expr(single_expression(base.args[0]))
-    if not isinstance(value, sp.MatrixBase):
-        return sp.Abs(value)    # a scalar: every norm is |x|
-    raw = "".join(script_text(script).split())
-    entries = list(value)
-    if raw in ("1",):
-        return sp.Add(*[sp.Abs(e) for e in entries])
-    if raw in ("\\infty", "infty", "oo", "∞"):
-        return sp.Max(*[sp.Abs(e) for e in entries])
-    if raw in ("2", "F", "{2}", "{F}"):
-        return norm2(value)
-    if not raw.isalpha():
-        raise LoweringError(f"unknown norm subscript {raw!r}")
-    p = low.script_value(script)
-    return sp.Add(*[sp.Abs(e) ** p for e in entries]) ** (1 / p)
-
-
-def norm2(value: sp.MatrixBase) -> sp.Expr:
-    """Euclidean norm of a vector, Frobenius norm of a matrix."""
-    return sp.sqrt(sp.Add(*[e ** 2 for e in value]))
-
-
 def sum_over(low: Lowerer, op: str, var: sp.Symbol, start: sp.Expr, end: sp.Expr, body: Node) -> sp.Expr:
     """A sum / product: unrolled over an integer range when its letter has one or its body takes
     components of concrete vectors; otherwise the usual symbolic Sum / Product."""
@@ -336,176 +249,6 @@ def sum_over(low: Lowerer, op: str, var: sp.Symbol, start: sp.Expr, end: sp.Expr
     if value is None:
         return unroll(low, letter, start, end, body, op == "prod")
     return (sp.Sum if op == "sum" else sp.Product)(value, (var, start, end))
-
-
-def index_operator(low: Lowerer, factor: Node, rest: list[Node]) -> tuple[sp.Expr, int] | None:
-    """`\\max_k z_k` (max over an index) and `\\nabla_{\\mathbf{x}} f` (gradient) acting on what follows:
-    (value, number of following factors used), or None when the factor is something else."""
-    if factor.kind == "name":   # \nabla f(x) of a scalar function: f'(x)
-        call = rest[0]
-        if call.kind != "call":
-            return None
-        fn = low.function(low.name_of(call.args[0]))
-        if fn is None:
-            return None
-        from derive.lower.syntax import split_arguments
-
-        args = [low.argument(a) for a in split_arguments(call.args[1])]
-        if len(args) != 1 or isinstance(args[0], sp.MatrixBase):
-            raise LoweringError("\\nabla f(x) needs a scalar function of one argument (or \\nabla_{x})")
-        u = sp.Dummy("u", real=True)
-        return sp.diff(fn([u]), u).xreplace({u: args[0]}), 1
-    head, script = factor.args
-    if head.kind == "func" and head.args[0] in ("max", "min"):
-        letters = script_letters(script)
-        if len(letters) != 1 or not letters[0].isidentifier():
-            return None
-        return extremum(low, head.args[0], letters[0], rest[0]), 1
-    if head.kind == "name" and head.args[0] == "nabla":
-        var = low.script_value(script)
-        return gradient(low.product(rest), var), len(rest)
-    return None
-
-
-def gradient(value: sp.Expr, var) -> sp.Expr:
-    """∇_v f: the partial derivatives of a scalar f, shaped like v."""
-    if isinstance(value, sp.MatrixBase):
-        value = collapse(value)
-        if isinstance(value, sp.MatrixBase):
-            raise LoweringError("\\nabla of a vector-valued expression (use a Jacobian)")
-    if isinstance(var, sp.MatrixBase):
-        if not all(isinstance(v, (sp.Symbol, sp.Indexed)) for v in var):
-            from derive.lower.matcalc import by_intermediate  # \nabla_{a} L with a = sigma(z): through a
-
-            try:
-                return by_intermediate(value, var, "denominator")
-            except ValueError as exc:
-                raise LoweringError(f"\\nabla with respect to a defined quantity: {exc}") from None
-        return var.applyfunc(lambda v: sp.diff(value, v))
-    if not isinstance(var, (sp.Symbol, sp.Indexed)):
-        raise LoweringError("\\nabla with respect to something that is not a variable")
-    return sp.diff(value, var)
-
-
-def special_call(low: Lowerer, node: Node) -> sp.Expr | None:
-    """`f'(z)` of a known function (its derivative at z, elementwise on vectors), and `\\ell(\\hat y, y)`:
-    a given quantity written with its arguments is that quantity. None otherwise."""
-    from derive.lower.syntax import split_arguments
-
-    head, rows = node.args
-    inner = None
-    if head.kind == "prime" or head.kind == "sub" and head.args[0].kind == "prime":
-        prime = head if head.kind == "prime" else head.args[0]
-        inner = low.name_of(prime.args[0])
-        if inner is not None and head.kind == "sub":
-            inner = f"{inner}_{canonical_script(head.args[1])}"     # \sigma'_h
-    elif head.kind == "sup" and (primed := _primed_label(head.args[1])) is not None:
-        inner = low.name_of(Node("sup", (head.args[0], primed)))   # \sigma^{(\ell)'}, \sigma^{(L)\prime}
-    if inner is not None:
-        fn = low.function(inner)
-        if fn is None:
-            return None
-        args = [low.argument(a) for a in split_arguments(rows)]
-        if len(args) != 1:
-            raise LoweringError(f"{inner}' takes one argument")
-        u = sp.Dummy("u", real=True)
-        slope = sp.diff(fn([u]), u)
-        if isinstance(args[0], sp.MatrixBase):
-            return args[0].applyfunc(lambda a: slope.xreplace({u: a}))
-        return slope.xreplace({u: args[0]})
-    if head.kind == "sup" and head.args[0].kind == "func" and not low.is_transpose(head.args[1]) \
-            and not low.is_label(head.args[1]):
-        fn = low.function(head.args[0].args[0])    # \tanh^2(z) = (\tanh z)^2
-        if fn is None:
-            return None
-        arg = low.argument(split_arguments(rows)[0]) if len(split_arguments(rows)) == 1 else None
-        if arg is None:
-            return None
-        value = fn([arg]) if not isinstance(arg, sp.MatrixBase) else arg.applyfunc(lambda a: fn([a]))
-        power = low.script_value(head.args[1])
-        return value.applyfunc(lambda v: v ** power) if isinstance(value, sp.MatrixBase) else value ** power
-    if low.decls.distributions:
-        value = _random_variable_call(low, head, rows)
-        if value is not None:
-            return value
-    name = low.name_of(head)
-    if name is not None and name in low.decls.given and low.function(name) is None:
-        if len(split_arguments(rows)) >= 2:
-            return low.decls.given[name]
-    return None
-
-
-def labelled_component(low: Lowerer, node: Node) -> sp.Expr | None:
-    """`z_j^{(\\ell)}`, `W_{jk}^{(\\ell)}`: an entry of the concrete quantity z^{(\\ell)} (declared z^ell)."""
-    sub, label = node.args
-    base = low.name_of(sub.args[0])
-    if base is None:
-        return None
-    whole = low.name_of(Node("sup", (sub.args[0], label)))
-    if whole is None:
-        return None
-    try:
-        value = low.symbol(whole)
-    except LoweringError:
-        return None
-    if not isinstance(value, sp.MatrixBase):
-        return None
-    return component(low, whole, value, sub.args[1])
-
-
-def _primed_label(script: Node) -> Node | None:
-    r"""The label of `^{(\ell)'}`: the superscript is a primed parenthesised label."""
-    inner = script
-    if script.kind == "group":
-        items = [i for r in script.args[0].args for i in r.args]
-        if len(items) != 1:
-            return None
-        inner = items[0]
-    if inner.kind == "prime" and inner.args[0].kind == "paren":
-        return inner.args[0]
-    return None
-
-
-def inner_product(low: Lowerer, node: Node) -> sp.Expr:
-    """`\\langle a, b \\rangle`: the dot product (the product of two numbers)."""
-    from derive.lower.syntax import split_arguments
-
-    args = split_arguments(node.args[0])
-    if len(args) != 2 or any(len(a) != 1 for a in args):
-        raise LoweringError("an inner product takes two arguments")
-    a, b = (collapse(low.expr(x[0])) for x in args)
-    if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase):
-        if len(a) != len(b):
-            raise LoweringError(f"inner product of sizes {a.shape} and {b.shape}")
-        return sp.Add(*[x * y for x, y in zip(a, b, strict=True)])
-    if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
-        raise LoweringError("inner product of a vector and a number")
-    return a * b
-
-
-def _random_variable_call(low: Lowerer, head: Node, rows: Node) -> sp.Expr | None:
-    """With declared distributions: `\\mathbb{E}_{\\mathcal{D}}[X]` is E[X] (the subscript names what is
-    random), `\\hat{f}(x)` of a random f is that variable at the fixed point x, and `f^*(x)` is the
-    fixed value f_star."""
-    from derive.lower.expectation import EXPECTATION_NAMES, VARIANCE_NAMES, ExpectationUndecided, expectation
-    from derive.lower.syntax import single_expression
-
-    if head.kind == "sub" and low.name_of(head.args[0]) in EXPECTATION_NAMES | VARIANCE_NAMES:
-        try:
-            return expectation(low.expr(single_expression(rows)), low.decls,
-                               variance=low.name_of(head.args[0]) in VARIANCE_NAMES)
-        except ExpectationUndecided as exc:
-            raise LoweringError(str(exc)) from None
-    name = low.name_of(head)
-    if name is not None and name in low.decls.distributions:
-        return low.decls.symbol(name)
-    star_script = head.kind == "sup" and head.args[1].kind == "name" and head.args[1].args[0] in ("*", "ast", "star")
-    if star_script:
-        base = low.name_of(head.args[0])
-        star = f"{base}_star" if base else None
-        if star and (star in low.decls.assumptions or star in low.decls.given):
-            return low.symbol(star)
-    return None
 
 
 _LABEL_TERM = re.compile(r"([+-]?)([A-Za-z]+|\d+)")

@@ -42,24 +42,6 @@ class ShapeVerdict:
     expected: str | None = None
 
 
-def declared_shape(decls: Declarations, value: Any) -> Shape:
-    """`[D_2, D_1]` -> (D_2, D_1); `[D]` -> (D, 1); `[]` -> scalar."""
-    if not isinstance(value, list) or len(value) > 2:
-        raise ValueError("shape takes a list of at most two sizes")
-    dims = []
-    for v in value:
-        if isinstance(v, bool) or not isinstance(v, (int, str)):
-            raise ValueError(f"a size is an integer or a name, got {v!r}")
-        if isinstance(v, int):
-            dims.append(sp.Integer(v))
-        else:
-            decls.assumptions.setdefault(v, {"integer": True, "positive": True})
-            dims.append(decls.symbol(v))
-    while len(dims) < 2:
-        dims.append(sp.Integer(1))
-    return dims[0], dims[1]
-
-
 def fmt(shape: Shape) -> str:
     return f"{shape[0]} x {shape[1]}"
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import sympy as sp
 
 from derive.lower.errors import LoweringError
@@ -112,3 +115,33 @@ def depends(expr: sp.Basic, v: sp.Basic) -> bool:
 def single_item_or_rows(rows: Node) -> Node:
     items = [i for r in rows.args for i in r.args]
     return items[0] if len(items) == 1 else rows
+
+
+def walk(node: Any) -> Iterator[Node]:
+    """Every node under `node` (a Node, or a tuple/list of them), depth first."""
+    if isinstance(node, Node):
+        yield node
+        for a in node.args:
+            yield from walk(a)
+    elif isinstance(node, (tuple, list)):
+        for a in node:
+            yield from walk(a)
+
+
+def has_derivative(*nodes: Node) -> bool:
+    """A `\\partial`, a prime, or a `\\frac{d..}{d..}` anywhere in the nodes."""
+    for node in nodes:
+        for n in walk(node):
+            if n.kind in ("partial", "prime"):
+                return True
+            if n.kind == "frac" and _starts_with_d(n.args[0]):
+                return True
+    return False
+
+
+def _starts_with_d(rows: Node) -> bool:
+    items = [i for r in rows.args for i in r.args] if rows.kind == "rows" else [rows]
+    first = items[0] if items else None
+    while first is not None and first.kind in ("implicit", "sup") and first.args:
+        first = first.args[0]
+    return first is not None and first.kind == "name" and first.args[0] == "d"

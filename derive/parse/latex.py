@@ -11,6 +11,7 @@ from pathlib import Path
 from lark import Lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from derive.parse.abs_bars import AbsBars  # plain |x| pairs into an absolute value
 from derive.parse.transformer import ToAst
 from derive.parse.tree import Formula, Node, Statement, is_sep
 
@@ -45,8 +46,6 @@ class _NormBars:
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    from derive.parse.abs_bars import AbsBars  # plain |x| pairs into an absolute value
-
     return Lark(_GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="basic",
                 propagate_positions=True, maybe_placeholders=False, postlex=AbsBars(_NormBars()))
 

@@ -1,6 +1,6 @@
 """Activation patterns of a shallow ReLU network with one input: which hidden units are active in which region.
 
-Recipes (derive/recipes.py registers them):
+Recipes (derive/recipes/interpreter.py registers them):
 
 * `active_units([z_1, ..., z_D], x, [h_1, ..., h_D])` -- the linear regions of the input x, read left to right,
   cut at the joints z_d = 0; `.R_k` is the set of units h_d whose pre-activation z_d is positive in region k.
@@ -16,6 +16,8 @@ from typing import Any
 
 import sympy as sp
 
+from derive.recipes.errors import RecipeError
+
 MAX_UNITS = 32
 
 
@@ -30,8 +32,6 @@ class Patterns:
     def component(self, name: str) -> sp.FiniteSet:
         if name.startswith("R_") and name[2:].isdigit() and 1 <= int(name[2:]) <= len(self.patterns):
             return self.patterns[int(name[2:]) - 1]
-        from derive.recipes.interpreter import RecipeError
-
         raise RecipeError(f"active_units found {len(self.patterns)} regions R_1..R_{len(self.patterns)}, no .{name}")
 
 

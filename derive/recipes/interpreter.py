@@ -16,20 +16,18 @@ import sympy as sp
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
+from derive.lower.argmin import RECIPE_OPS as ARGMIN_OPS  # argmin(L, [phi]), argmin_equiv, likelihood_equiv
 from derive.lower.errors import LoweringError
 from derive.lower.lowerer import Lowerer
 from derive.parse.latex import LatexParseError, parse_latex
+from derive.recipes.activation import RECIPE_OPS as ACTIVATION_OPS  # active_units, active_regions
+from derive.recipes.distributions import RECIPE_OPS as DENSITY_OPS  # poisson_pmf, normal_pdf, ...
+from derive.recipes.errors import DerivationFailed, RecipeError
+from derive.recipes.kernels import register_kernel_ops  # numeric pipelines: mlp(...).z1, sgd, ...
+from derive.recipes.parameters import RECIPE_OPS as PARAMETER_OPS  # solves(model, [params], target, domain)
 from derive.spec.declarations import Declarations
 
 MAX_LIST = 64
-
-
-class RecipeError(ValueError):
-    """A recipe that cannot be read or names something unknown (a spec error)."""
-
-
-class DerivationFailed(ValueError):
-    """A well-formed recipe whose mathematics could not be carried out (-> unverified)."""
 
 
 @lru_cache(maxsize=1)
@@ -89,22 +87,10 @@ class RecipeInterpreter:
         }
         self.ops.update({"weights": self.op_weights, "deep_regions": self.op_deep_regions,
                          "factorial": lambda n: sp.factorial(n)})
-        from derive.lower.argmin import (
-            RECIPE_OPS as ARGMIN_OPS,  # argmin(L, [phi]), argmin_equiv, likelihood_equiv
-        )
-        from derive.recipes.activation import RECIPE_OPS as ACTIVATION_OPS  # active_units, active_regions
-        from derive.recipes.distributions import RECIPE_OPS as DENSITY_OPS  # poisson_pmf, normal_pdf, ...
-
         self.ops.update(ARGMIN_OPS)
         self.ops.update(DENSITY_OPS)
         self.ops.update(ACTIVATION_OPS)
-        from derive.recipes.parameters import (
-            RECIPE_OPS as PARAMETER_OPS,  # solves(model, [params], target, domain)
-        )
-
         self.ops.update(PARAMETER_OPS)
-        from derive.recipes.kernels import register_kernel_ops  # numeric pipelines: mlp(...).z1, sgd, ...
-
         register_kernel_ops(self.ops)
 
     # ------------------------------------------------------------ walking

@@ -1,7 +1,7 @@
 """Numeric kernel pipelines for the recipe language: `mlp(...).z1`, `sgd(w, g, lr)`, `rnn(...).h2`, ...
 
 Each operation takes SymPy numbers / matrices (from `given:`), converts them to float64 NumPy arrays,
-runs the tested kernels of `verify.kernels`, and returns SymPy Floats (a number, a matrix, or a
+runs the tested kernels of `derive.kernels`, and returns SymPy Floats (a number, a matrix, or a
 `KernelRecord` whose intermediates are picked with `.name`). Registered into
 `RecipeInterpreter.ops` by `register_kernel_ops`.
 
@@ -20,21 +20,9 @@ import numpy as np
 import sympy as sp
 
 from derive import kernels as K
-from derive.recipes.interpreter import DerivationFailed, RecipeError
-
-
-class ShapeMismatch(DerivationFailed):
-    """Given data whose shapes cannot go together (a spec that is ill-posed, not a failed derivation)."""
-
-
-class IllPosedValue:
-    """A malformed `given:` value (e.g. a ragged matrix), kept so that claims using it are ill-posed."""
-
-    def __init__(self, name: str, problem: str) -> None:
-        self.name, self.problem = name, problem
-
-    def __repr__(self) -> str:
-        return f"IllPosedValue({self.name}: {self.problem})"
+from derive.recipes.errors import DerivationFailed, RecipeError, ShapeMismatch
+from derive.recipes.tensors import TENSOR_OPS  # norm, dot, softmax, ... by their definitions
+from derive.spec.declarations import IllPosedValue
 
 
 class KernelRecord:
@@ -393,17 +381,6 @@ KERNEL_OPS: dict[str, Callable[..., Any]] = {
 
 def register_kernel_ops(ops: dict[str, Callable[..., Any]]) -> None:
     """Add the kernel operations; never replaces an operation someone else registered."""
-    from derive.recipes.tensors import TENSOR_OPS  # norm, dot, softmax, ... by their definitions
-
     for name, fn in {**KERNEL_OPS, **TENSOR_OPS}.items():
         ops.setdefault(name, fn)
 
-
-def ragged_rows(value: Any) -> str | None:
-    """`ragged matrix: rows with 1, 3 entries` for a list of rows of unequal length, else None."""
-    if not isinstance(value, list) or not value or not all(isinstance(r, list) for r in value):
-        return None
-    lengths = [len(r) for r in value]
-    if len(set(lengths)) == 1:
-        return None
-    return f"ragged matrix: rows with {', '.join(map(str, lengths))} entries"

@@ -4,7 +4,7 @@
 
 They work on SymPy matrices with symbolic or numeric entries (concrete sizes, see
 derive/index_expansion.py), so a claim written in index notation can be compared with the
-definition's value. Registered into the recipe interpreter by `derive.kernel_recipes.register_kernel_ops`.
+definition's value. Registered into the recipe interpreter by `derive.recipes.kernels.register_kernel_ops`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import sympy as sp
 
 from derive.lower import functions as F
-from derive.recipes.interpreter import RecipeError
+from derive.recipes.errors import RecipeError
 from derive.safe import as_expr
 
 

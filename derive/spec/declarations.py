@@ -1,4 +1,4 @@
-"""What an exercise declares: symbol assumptions, data arrays, functions and given quantities."""
+"""What an exercise declares: symbol assumptions, data arrays, sizes, distributions, functions and given quantities."""
 
 from __future__ import annotations
 
@@ -16,6 +16,16 @@ _ASSUMPTION_KEYS = {"real", "positive", "negative", "nonnegative", "nonpositive"
 
 class DeclarationError(ValueError):
     """A malformed declaration in a spec (bad symbol name, unknown assumption, ...)."""
+
+
+class IllPosedValue:
+    """A malformed `given:` value (e.g. a ragged matrix), kept so that claims using it are ill-posed."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        self.name, self.problem = name, problem
+
+    def __repr__(self) -> str:
+        return f"IllPosedValue({self.name}: {self.problem})"
 
 
 @dataclass
@@ -48,6 +58,10 @@ class Declarations:
             sym = sp.Symbol(name, **flags)
             self._symbols[name] = sym
         return sym
+
+    def has_symbol(self, name: str) -> bool:
+        """Whether the Symbol for `name` was already made (its assumptions can no longer change)."""
+        return name in self._symbols
 
     def index_letters(self) -> set[str]:
         letters = set(self.index_ranges)
@@ -111,15 +125,11 @@ def declare_symbols(decls: Declarations, spec: dict[str, Any]) -> None:
                 elif key == "label":
                     continue
                 elif key == "normal":
-                    from derive.lower.expectation import declared_distribution
-
                     try:
                         decls.distributions[name] = declared_distribution(val)
                     except ValueError as exc:
                         raise DeclarationError(f"symbol {name}: {exc}") from None
                 elif key == "shape":
-                    from derive.lower.shapes import declared_shape
-
                     try:
                         decls.shapes[name] = declared_shape(decls, val)
                     except ValueError as exc:
@@ -146,3 +156,31 @@ def _bound(decls: Declarations, value: Any) -> sp.Expr:
         raise DeclarationError(f"invalid range bound {value!r}")
     decls.assumptions.setdefault(value, {"integer": True, "positive": True})
     return decls.symbol(value)
+
+
+def declared_shape(decls: Declarations, value: Any) -> tuple[sp.Expr, sp.Expr]:
+    """`shape: [D_2, D_1]` -> (D_2, D_1); `[D]` -> (D, 1), a column; `[]` -> (1, 1), a scalar."""
+    if not isinstance(value, list) or len(value) > 2:
+        raise ValueError("shape takes a list of at most two sizes")
+    dims = []
+    for v in value:
+        if isinstance(v, bool) or not isinstance(v, (int, str)):
+            raise ValueError(f"a size is an integer or a name, got {v!r}")
+        if isinstance(v, int):
+            dims.append(sp.Integer(v))
+        else:
+            decls.assumptions.setdefault(v, {"integer": True, "positive": True})
+            dims.append(decls.symbol(v))
+    while len(dims) < 2:
+        dims.append(sp.Integer(1))
+    return dims[0], dims[1]
+
+
+def declared_distribution(value: Any) -> tuple[str, Any, Any]:
+    """`normal: [mean, standard deviation]` (numbers or names) -> ("normal", mean, std)."""
+    if not (isinstance(value, list) and len(value) == 2):
+        raise ValueError("normal takes [mean, standard deviation]")
+    for v in value:
+        if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+            raise ValueError(f"a distribution parameter is a number or a name, got {v!r}")
+    return ("normal", value[0], value[1])

@@ -15,6 +15,7 @@ from sympy.matrices.exceptions import ShapeError
 
 from derive.lower.errors import LoweringError, MissingCondition, TooLarge, UndefinedQuantity
 from derive.lower.lowerer import Lowerer
+from derive.lower.settings import LoweringSettings
 from derive.lower.syntax import split_arguments
 from derive.parse.tree import Node, Statement
 from derive.spec.declarations import Declarations
@@ -178,8 +179,7 @@ def _bare_indicator_hint(side: Side, ref, decls: Declarations, seed: int) -> str
     """Read every condition-less indicator as 1[z > 0] and say whether the step then equals the derivation."""
     if ref is None:
         return ""
-    low = Lowerer(decls)
-    low.read_bare_indicator_as_positive = True
+    low = Lowerer(decls, LoweringSettings(bare_indicator_positive=True))
     try:
         value = low.expr(side.node)
         comp = compare(value, ref, seed=seed + 131, proof_seconds=0.5)

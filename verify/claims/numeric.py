@@ -24,7 +24,7 @@ import sympy as sp
 
 from derive.lower.errors import LoweringError, UndefinedQuantity
 from derive.lower.lowerer import Lowerer
-from derive.lower.syntax import split_arguments
+from derive.lower.settings import LoweringSettings
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.parse.tree import Formula, Node
 from derive.recipes.interpreter import DerivationFailed, looks_like_recipe
@@ -44,43 +44,6 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 # ------------------------------------------------------------------ reading printed numbers
-class _LiteralLowerer(Lowerer):
-    """Lowers decimal literals to symbols (to propagate their rounding) and `[a, b, c]` to vectors."""
-
-    def __init__(self, decls: Declarations) -> None:
-        super().__init__(decls)
-        self.literals: dict[sp.Symbol, tuple[sp.Rational, float]] = {}
-
-    def _lower_number(self, node: Node) -> sp.Expr:
-        value = super()._lower_number(node)
-        text = node.args[0]
-        if "." not in text:
-            return value
-        decimals = len(text.split(".", 1)[1])
-        sym = sp.Symbol(f"_lit{len(self.literals)}")
-        self.literals[sym] = (value, 0.5 * 10.0 ** -decimals)
-        return sym
-
-    def _bracket_vector(self, node: Node, rows: Node) -> sp.Expr | None:
-        if node.text != "[":
-            return None
-        args = split_arguments(rows)
-        if len(args) < 2 or any(len(a) != 1 for a in args):
-            return None
-        return sp.ImmutableMatrix([[self.expr(a[0]) for a in args]])
-
-    def _lower_paren(self, node: Node) -> sp.Expr:
-        vec = self._bracket_vector(node, node.args[0])
-        return vec if vec is not None else super()._lower_paren(node)
-
-    def _lower_call(self, node: Node) -> sp.Expr:
-        head, rows = node.args
-        vec = self._bracket_vector(node, rows) if self.function(self.name_of(head)) is None else None
-        if vec is not None:
-            return self.expr(head) * vec
-        return super()._lower_call(node)
-
-
 @dataclass
 class Printed:
     """One side of a claim: its value from the printed literals and the tolerance they imply."""
@@ -104,7 +67,8 @@ def _flat(value: Any) -> list[Any]:
 
 
 def read_side(node: Node, decls: Declarations) -> Printed:
-    low = _LiteralLowerer(decls)
+    # decimal literals lowered to symbols (to propagate their rounding), `[a, b, c]` read as row vectors
+    low = Lowerer(decls, LoweringSettings(literal_decimals=True, bracket_vectors=True))
     try:
         expr = low.expr(node)
     except (LoweringError, ValueError, TypeError) as exc:

@@ -6,6 +6,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +14,16 @@ import sympy as sp
 
 import verify.lint.steps as judge
 from derive.lower.errors import LoweringError
+from derive.lower.lowerer import Lowerer
+from derive.lower.strict import SCALE_UNIT, is_prose
+from derive.lower.syntax import has_derivative
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.parse.tree import Formula, Node, Statement
 from verify.compare.diagnose import format_expr
-from verify.lint.lowering import LintLowerer, operand_value, value_or_reason
+from verify.lint.lowering import operand_value, value_or_reason
 from verify.lint.readings import Step, names_a_new_quantity, readings, withheld
 from verify.lint.scope import Facts, Scope
 from verify.lint.source import (
-    SCALE_UNIT,
     Sections,
     after_prose,
     before_prose,
@@ -39,7 +42,6 @@ from verify.lint.syntax import (
     definable,
     derivative_variables,
     existential_names,
-    has_derivative,
     plain_names,
     printed_decimals,
     relation_reason,
@@ -205,7 +207,7 @@ class _Run:
         for st in statements:
             rel_offsets = offsets[k : k + len(st.relations)] if offsets else []
             k += len(st.relations)
-            pieces.extend(p for p in split_at_prose(st, rel_offsets, reader.is_prose) if p[0].relations)
+            pieces.extend(p for p in split_at_prose(st, rel_offsets, partial(is_prose, reader)) if p[0].relations)
         steps_before, checked_before = self.outcome.steps, self.outcome.checked
         for n, (piece, piece_offsets, cuts) in enumerate(pieces):
             unit = unit_after and n == len(pieces) - 1 and not cuts[1]
@@ -271,7 +273,7 @@ class _Run:
 
     # ------------------------------------------------------------ one '=' step
     def _step(self, span: MathSpan, st: Statement, offs: list[int], texts: list[str], chain_no: int, j: int,
-              value, low: LintLowerer, variables: set[str], unit_after: bool, scope: Scope) -> None:
+              value, low: Lowerer, variables: set[str], unit_after: bool, scope: Scope) -> None:
         out = self.outcome
         ops = st.operands
         out.steps += 1

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 import sympy as sp
 
 import verify.lint.steps as judge
+from derive.lower.lowerer import Lowerer
+from derive.lower.syntax import has_derivative, walk
 from derive.parse.tree import Node, Statement
-from verify.lint.lowering import LintLowerer, operand_value
+from verify.lint.lowering import operand_value
 from verify.lint.scope import Scope, symbol_names
-from verify.lint.syntax import has_derivative, has_kind, has_transpose, used_names, walk
+from verify.lint.syntax import has_kind, has_transpose, used_names
 
 # A definition stays in force for a finding only this many math spans after it.
 DEFINITION_REACH = 6
@@ -37,8 +39,8 @@ class Step:
     b: sp.Expr
     st: Statement
     j: int
-    low: LintLowerer
-    shallow: LintLowerer
+    low: Lowerer
+    shallow: Lowerer
     variables: set[str]
     scope: Scope
     labels: frozenset[str]

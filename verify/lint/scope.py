@@ -10,10 +10,11 @@ from typing import Any
 import sympy as sp
 
 from derive.lower.errors import LoweringError
+from derive.lower.lowerer import Lowerer
+from derive.lower.settings import LoweringSettings
 from derive.lower.syntax import split_arguments
 from derive.parse.tree import Node
 from derive.spec.declarations import Declarations
-from verify.lint.lowering import LintLowerer
 from verify.lint.syntax import printed_decimals
 
 ValueOf = Callable[[int], "sp.Expr | LoweringError"]
@@ -45,9 +46,9 @@ class Scope:
     claims: list[dict[str, Any]] = field(default_factory=list)
 
     def lowerer(self, variables: set[str] = frozenset(), *, shallow: bool = False,
-                powers: bool = False) -> LintLowerer:
-        """A lowerer for one chain; names differentiated by in the chain are variables there.
-        `powers`: every superscript letter is a power (no `z^O` labels)."""
+                powers: bool = False) -> Lowerer:
+        """A strict lowerer for one chain; names differentiated by in the chain are variables there.
+        `shallow`: defined names stay symbols; `powers`: every superscript letter is a power (no `z^O` labels)."""
         decls = self.decls
         if powers:
             decls = decls.copy()
@@ -61,10 +62,10 @@ class Scope:
             for v in variables:
                 decls.given.pop(v, None)
         poisoned = frozenset((self.poisoned | self.transient) - set(variables))
-        return LintLowerer(decls, poisoned, expand=not shallow, plain=self.plain)
+        return Lowerer(decls, LoweringSettings(strict=True, poisoned=poisoned, expand=not shallow, plain=self.plain))
 
     # ------------------------------------------------------------ definitions
-    def define(self, low: LintLowerer, ops: list[Node], body_index: int, first: int, value: ValueOf,
+    def define(self, low: Lowerer, ops: list[Node], body_index: int, first: int, value: ValueOf,
                texts: list[str], when: int) -> int:
         """Define the names `ops[first:body_index]` as `ops[body_index]`; returns how many were ambiguous."""
         body = value(body_index)
@@ -112,7 +113,7 @@ class Scope:
             return deep
         return value if isinstance(value, (sp.Expr, sp.MatrixBase)) else deep
 
-    def _define_function(self, low: LintLowerer, head: Node, body_node: Node, head_text: str, body_text: str,
+    def _define_function(self, low: Lowerer, head: Node, body_node: Node, head_text: str, body_text: str,
                          when: int) -> bool:
         name = low.name_of(head.args[0])
         if name is None:

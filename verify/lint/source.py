@@ -182,12 +182,6 @@ def blank_equation_numbers(latex: str) -> str:
     return _EQUATION_NUMBER.sub(lambda m: " " * len(m.group(0)), latex)
 
 
-# Units that rescale the number before them (`2.048 MB` for 2 048 000 bytes): no arithmetic verdict.
-SCALE_UNIT = re.compile(r"^\s*(%|\\%|percent\b|per\s*cent\b|[kKMGTPmµμun]i?[Bb](ytes?|its?)?\b|[kKMGT]\b|"
-                        r"bytes?\b|bits?\b|thousands?\b|millions?\b|billions?\b|trillions?\b|[mµμn]s\b|"
-                        r"[kKMGT]?FLOPs?\b|[kKMG]Hz\b|cm\b|mm\b|km\b|kg\b|g\b|minutes?\b|hours?\b|days?\b)")
-
-
 def text_after(lines: list[str], span_line: int, span_column: int, end_line: int, latex: str, delimiter: str) -> str | None:
     """The text right after a formula's closing delimiter on its line, or None if it cannot be found."""
     closer = {"$": "$", "$$": "$$", "\\[": "\\]", "\\(": "\\)"}.get(delimiter, f"\\end{{{delimiter}}}")

@@ -14,7 +14,11 @@ from typing import Any
 
 import yaml
 
+from derive.lower.definitions import build_declarations
+from derive.spec.errors import SpecError
+from verify.claims.registry import load_file
 from verify.lint.scope import Scope
+from verify.run.check import check_exercise
 
 _GIVEN_ERROR = re.compile(r"given (.+?): ")
 
@@ -63,11 +67,6 @@ def validated(spec: dict[str, Any], attempts: int = 50, claim_seconds: float = 5
     """The spec `derivcheck verify` loads and agrees with: every `given` entry verify cannot build is
     removed, and every claim lint judged right that verify (reading without lint's caution) calls
     wrong, ill-posed or unparsed is dropped, so that a starter spec never starts with a false alarm."""
-    from derive.lower.definitions import build_declarations
-    from derive.spec.errors import SpecError
-    from verify.claims.registry import load_file
-    from verify.run.check import check_exercise
-
     exercises = []
     for original in spec.get("exercises", []):
         lint_said = {c["id"]: c.pop("verdict", None) for c in original["claims"]}

@@ -12,13 +12,13 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.lower.errors import LoweringError
+from derive.lower.lowerer import Lowerer
 from derive.parse.tree import Node
-from verify.lint.lowering import LintLowerer
 from verify.lint.scope import Facts, ValueOf
 from verify.lint.syntax import derivative_quantity, derivative_variables
 
 
-def note_sum_facts(low: LintLowerer, ops: list[Node], value: ValueOf, facts: Facts) -> None:
+def note_sum_facts(low: Lowerer, ops: list[Node], value: ValueOf, facts: Facts) -> None:
     """Remember data arrays (x_i inside a sum over i) and quantities stated to be sums over i."""
     for j in range(len(ops)):
         v = value(j)
@@ -54,7 +54,7 @@ def _sum_of(value: sp.Expr) -> sp.Sum | None:
     return None
 
 
-def free_index(low: LintLowerer, ops: list[Node], value: ValueOf, facts: Facts) -> tuple[str, str, list[str]] | None:
+def free_index(low: Lowerer, ops: list[Node], value: ValueOf, facts: Facts) -> tuple[str, str, list[str]] | None:
     """(quantity, index letter, free names) when the chain writes a summed index free, else None."""
     if not facts.sums or not facts.data:
         return None

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 
 from derive.lower.lowerer import Lowerer
-from derive.lower.syntax import split_arguments
+from derive.lower.syntax import split_arguments, walk
 from derive.parse.latex import statements_of
 from derive.parse.tree import Formula, Node, Statement
 
@@ -15,17 +14,6 @@ from derive.parse.tree import Formula, Node, Statement
 # differential d): a formula that assigns one of them makes its later uses ambiguous instead.
 UNDEFINABLE = frozenset({"e", "pi", "i", "d"})
 _NAME_KINDS = {"name", "sub", "text", "accent", "style", "bold", "sup"}
-
-
-def walk(node: Any) -> Iterator[Node]:
-    """Every node under `node` (a Node, or a tuple/list of them), depth first."""
-    if isinstance(node, Node):
-        yield node
-        for a in node.args:
-            yield from walk(a)
-    elif isinstance(node, (tuple, list)):
-        for a in node:
-            yield from walk(a)
 
 
 def has_kind(*nodes: Node, kinds: set[str]) -> bool:
@@ -41,25 +29,6 @@ def has_transpose(*nodes: Node) -> bool:
                 if any(x.kind == "top" or (x.kind == "name" and x.args[0] == "T") for x in walk(inner)):
                     return True
     return False
-
-
-def has_derivative(*nodes: Node) -> bool:
-    """A `\\partial`, a prime, or a `\\frac{d..}{d..}` anywhere in the nodes."""
-    for node in nodes:
-        for n in walk(node):
-            if n.kind in ("partial", "prime"):
-                return True
-            if n.kind == "frac" and _starts_with_d(n.args[0]):
-                return True
-    return False
-
-
-def _starts_with_d(rows: Node) -> bool:
-    items = [i for r in rows.args for i in r.args] if rows.kind == "rows" else [rows]
-    first = items[0] if items else None
-    while first is not None and first.kind in ("implicit", "sup") and first.args:
-        first = first.args[0]
-    return first is not None and first.kind == "name" and first.args[0] == "d"
 
 
 def derivative_quantity(low: Lowerer, node: Node) -> str | None:

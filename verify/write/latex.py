@@ -21,7 +21,7 @@ from sympy.core.function import AppliedUndef
 from sympy.ntheory import perfect_power
 from sympy.printing.latex import LatexPrinter, translate
 
-from derive.lower.lowerer import MAX_DIGITS
+from derive.lower.atoms import MAX_DIGITS
 from derive.lower.matcalc import entry_of
 
 # The notation of the exercise being checked; `to_latex` writes in it unless told otherwise.

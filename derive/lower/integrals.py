@@ -1,4 +1,4 @@
-"""Definite integrals `\\int_a^b f(x) \\, dx` for lint: a closed form from SymPy, confirmed by quadrature.
+"""Definite integrals `\\int_a^b f(x) \\, dx`: a closed form from SymPy, confirmed by quadrature.
 
 Only the plain form is read: both bounds written, the body ending in `d<variable>`, one integral
 sign. SymPy's answer is kept only if numerical quadrature agrees with it at two points (with any
@@ -11,21 +11,17 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from derive.lower.errors import LoweringError
+from derive.lower.errors import IntegralError, LoweringError
 from derive.lower.syntax import single_expression
 from derive.parse.tree import Node
 
 if TYPE_CHECKING:
-    from verify.lint.lowering import LintLowerer
+    from derive.lower.lowerer import Lowerer
 
 _SAMPLES = ((sp.Rational(7, 10), sp.Rational(13, 10)), (sp.Rational(19, 10), sp.Rational(3, 10)))
 
 
-class IntegralError(LoweringError):
-    kind = "integral"
-
-
-def definite_integral(low: LintLowerer, node: Node) -> sp.Expr:
+def definite_integral(low: Lowerer, node: Node) -> sp.Expr:
     _, lower, upper, body = node.args
     if lower is None or upper is None:
         raise IntegralError("an integral without both bounds")
@@ -39,7 +35,7 @@ def definite_integral(low: LintLowerer, node: Node) -> sp.Expr:
     if name is None:
         raise IntegralError("cannot read the variable of integration")
     a, b = low.script_value(lower), low.script_value(upper)
-    with low._hiding(name):
+    with low.hiding(name):
         var = low.decls.symbol(name)
         if not rest:
             integrand: sp.Expr = sp.Integer(1)

@@ -1,6 +1,9 @@
-"""Lowering of node kinds added for the UDL specs, kept out of derive/lower.py (which is long enough).
+"""Heads that act on what follows them in their own way: `\\operatorname*{argmin}_{\\phi}[L]`, `f_{1,d}[x, \\phi]`
+of an opaque f, `\\Pr(y | x)` with no Pr defined, unspecified functions of vectors (`f(x)` with a declared
+output size), a quantity given as a function of a variable (`h(x)`), and `D F(p)` / `\\nabla G(p)` (the
+Jacobian / gradient of a function at a point).
 
-`Lowerer.expr` looks a node kind up in `EXTRA_KINDS` when it has no `_lower_<kind>` method of its own.
+applications.py asks `head_operator` before it reads a head as an ordinary function or a factor.
 """
 
 from __future__ import annotations
@@ -10,34 +13,14 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from derive.lower.argmin import argmin_operator
+from derive.lower.errors import LoweringError, UndefinedQuantity
+from derive.lower.matcalc import opaque_derivatives
+from derive.lower.syntax import single_expression, split_arguments, times
+
 if TYPE_CHECKING:
     from derive.lower.lowerer import Lowerer
     from derive.parse.tree import Node
-
-
-def lower_factorial(low: Lowerer, node: Node) -> sp.Expr:
-    """`k!`, `(n+1)!`: the factorial (the gamma function's integer values for symbolic arguments)."""
-    from derive.lower.errors import LoweringError, TooLarge
-
-    value = low.expr(node.args[0])
-    if isinstance(value, sp.MatrixBase):
-        raise LoweringError("factorial of a matrix")
-    if value.is_Integer and value > 1000:
-        raise TooLarge(f"factorial of {value}")
-    if value.is_number and (value.is_negative or value.is_Integer is False):
-        raise LoweringError(f"factorial of {value}")
-    return sp.factorial(value)
-
-
-EXTRA_KINDS: dict[str, Callable[[Lowerer, Node], sp.Expr]] = {
-    "factorial": lower_factorial,
-}
-
-
-def extra_lowering(low: Lowerer, kind: str) -> Callable[[Node], sp.Expr] | None:
-    """The lowering of a node kind defined here, bound to `low`, else None."""
-    fn = EXTRA_KINDS.get(kind)
-    return None if fn is None else (lambda node: fn(low, node))
 
 
 def head_operator(low: Lowerer, node: Node, applied: bool = True) -> Callable[[Sequence[sp.Expr]], sp.Expr] | None:
@@ -52,8 +35,6 @@ def head_operator(low: Lowerer, node: Node, applied: bool = True) -> Callable[[S
         return vector
     if node.kind != "sub":
         return None
-    from derive.lower.argmin import argmin_operator
-
     return argmin_operator(low, node) or _family_member(low, node)
 
 
@@ -85,87 +66,11 @@ def _undefined_probability(low: Lowerer, node: Node) -> Callable[[Sequence[sp.Ex
     """`Pr(y | x)` with no `Pr` under given: names a probability the exercise does not define."""
     if node.kind != "func" or node.args[0] != "Pr" or low.function("Pr") is not None:
         return None
-    from derive.lower.errors import UndefinedQuantity
 
     def undefined(args: Sequence[sp.Expr]) -> sp.Expr:
         raise UndefinedQuantity("Pr(...) is not defined (define 'Pr[y, ...]' under given:)")
 
     return undefined
-
-
-class Intermediate:
-    """A defined quantity as the variable of a derivative: `\\partial h_3 / \\partial f_2` with f_2 under given:."""
-
-    def __init__(self, name: str, value: sp.Expr) -> None:
-        self.name, self.value = name, value
-
-    def __str__(self) -> str:
-        return self.name
-
-
-def intermediate_variable(low: Lowerer, node: Node, value: sp.Basic) -> Intermediate | None:
-    name = low.name_of(node)
-    if name is None or name not in low.decls.given or not isinstance(value, sp.Expr) or value.is_number:
-        return None
-    return Intermediate(name, value)
-
-
-def intermediate_derivative(expr: sp.Expr, spec: list, what: str) -> sp.Expr:
-    """d expr / d v through a computation graph: v's definition inside expr becomes a fresh variable.
-
-    The derivative is defined only when expr depends on v's ingredients through v alone (as f_3 depends on h_1
-    through h_2 and h_3); otherwise holding "the rest" fixed is ambiguous and nothing is derived.
-    """
-    from derive.lower.errors import LoweringError, UndefinedQuantity
-
-    result = expr
-    for v in spec:
-        if not isinstance(v, Intermediate):
-            result = sp.diff(result, v)
-            continue
-        if isinstance(result, sp.MatrixBase) or isinstance(v.value, sp.MatrixBase):
-            raise LoweringError("derivatives of matrix quantities by defined quantities are taken on concrete sizes")
-        fresh = sp.Dummy(v.name, real=True)
-        replaced = result.subs(v.value, fresh)
-        if not replaced.has(fresh):
-            if isinstance(result, sp.Symbol) and result.name == what:
-                raise UndefinedQuantity(f"{what} is not defined (no definition of it is given)")
-            raise UndefinedQuantity(f"{what} is not defined in terms of {v.name}")
-        leftover = (replaced.free_symbols & v.value.free_symbols) - {fresh}
-        if leftover:
-            names = ", ".join(sorted(map(str, leftover)))
-            raise LoweringError(f"{what} depends on {names} other than through {v.name}; the partial derivative "
-                                f"is ambiguous")
-        result = sp.diff(replaced, fresh).xreplace({fresh: v.value})
-    return result
-
-
-def indicator_value(low: Lowerer, items: list[Node]) -> sp.Expr:
-    """`\\mathbb{1}[z > 0]`; with a vector or matrix z, the indicator of each entry (same shape)."""
-    from derive.lower.functions import indicator
-    from derive.parse.tree import is_sep
-
-    operands = [i for i in items if not is_sep(i)]
-    values = [low.expr(o) for o in operands if o.kind != "text"] if len(operands) == 2 else []
-    shapes = {v.shape for v in values if isinstance(v, sp.MatrixBase)}
-    if not shapes:
-        return indicator(low.condition(items))
-    from derive.lower.errors import LoweringError
-
-    rels = [i.args[0] for i in items if is_sep(i, "rel")]
-    if len(shapes) != 1 or len(rels) != 1:
-        raise LoweringError("an indicator of a vector needs one relation between same-sized sides")
-    (shape,) = shapes
-
-    def entry(v: sp.Expr, r: int, c: int) -> sp.Expr:
-        return v[r, c] if isinstance(v, sp.MatrixBase) else v
-
-    table = {"<": sp.Lt, ">": sp.Gt, "<=": sp.Le, ">=": sp.Ge}
-    if rels[0] not in table:
-        raise LoweringError(f"cannot use relation {rels[0]!r} in an indicator of a vector")
-    a, b = values
-    return sp.ImmutableMatrix(shape[0], shape[1],
-                              lambda r, c: indicator(table[rels[0]](entry(a, r, c), entry(b, r, c))))
 
 
 # ------------------------------------------------------------------ functions of vectors
@@ -207,8 +112,6 @@ def _quantity_at(low: Lowerer, node: Node) -> tuple[sp.Basic, sp.Basic] | None:
     name = low.name_of(node.args[0])
     if name is None or name not in low.decls.given or name in low.decls.functions:
         return None
-    from derive.lower.syntax import single_expression
-
     try:
         point = low.expr(single_expression(node.args[1]))
     except (ValueError, TypeError):
@@ -225,13 +128,9 @@ def _quantity_at(low: Lowerer, node: Node) -> tuple[sp.Basic, sp.Basic] | None:
 def function_operator(low: Lowerer, op: Node, target: Node) -> sp.Expr | None:
     """`D F(p)` (the Jacobian of F at p) and `\\nabla G(p)` (the gradient of a scalar G at p, a column).
 
-    F is an unspecified function (its derivatives stay unspecified functions, derive/matcalc.py) or a quantity
+    F is an unspecified function (its derivatives stay unspecified functions, matcalc.py) or a quantity
     given as a function of the variable p. `\\nabla G(p)^T` transposes the gradient. None for anything else.
     """
-    from derive.lower.errors import LoweringError
-    from derive.lower.matcalc import opaque_derivatives
-    from derive.lower.syntax import split_arguments
-
     transpose = target.kind == "sup" and low.is_transpose(target.args[1])
     call = target.args[0] if transpose else target
     if call.kind != "call":
@@ -290,8 +189,6 @@ def _function_of_vectors(low: Lowerer, node: Node) -> Callable[[Sequence[sp.Expr
         return None   # only exercises that compute with vectors read `h(x)` as h at x
 
     def at_point(args: Sequence[sp.Expr]) -> sp.Expr:
-        from derive.lower.syntax import times
-
         point = args[0] if len(args) == 1 else None
         entries = list(point) if isinstance(point, sp.MatrixBase) else [point]
         if point is not None and all(isinstance(e, sp.Symbol) for e in entries) and any(value.has(e) for e in entries):

@@ -1,0 +1,73 @@
+"""Big operators: `\\sum_{i=1}^{N}`, `\\sum_i`, `\\prod_{k \\in K}` (symbolic, or unrolled on concrete sizes by
+index.py), and definite integrals `\\int_a^b f(x) \\, dx` (integrals.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sympy as sp
+
+from derive.lower.errors import LoweringError
+from derive.lower.index import sum_over
+from derive.lower.integrals import definite_integral
+from derive.parse.tree import Node, is_sep
+
+if TYPE_CHECKING:
+    from derive.lower.lowerer import Lowerer
+
+
+def bigop(low: Lowerer, node: Node) -> Any:
+    op, lower, upper, body = node.args
+    if op == "int":
+        return definite_integral(low, node)
+    if op not in ("sum", "prod"):
+        raise LoweringError(f"\\{op} is not supported")
+    var, start, end = bounds(low, lower, upper)
+    if low.decls.index_ranges or low.index_values or low.decls.constants or any(
+            isinstance(v, sp.MatrixBase) or isinstance(v, sp.Integer) for v in low.decls.given.values()):
+        return sum_over(low, op, var, start, end, body)   # unrolled over concrete sizes when it must be
+    low.bound.append(str(var))
+    try:
+        value = low.expr(body)
+    finally:
+        low.bound.pop()
+    cls = sp.Sum if op == "sum" else sp.Product
+    return cls(value, (var, start, end))
+
+
+def bounds(low: Lowerer, lower: Node | None, upper: Node | None) -> tuple[sp.Symbol, Any, Any]:
+    """(index, start, end) of `_{i=1}^{N}`, `_i` (the declared or conventional range), `_{i \\in I}`."""
+    if lower is None:
+        raise LoweringError("a sum needs an index")
+    decls = low.decls
+    items = low.condition_items(lower)
+    if len(items) == 1 and low.name_of(items[0]):
+        name = low.name_of(items[0])
+        var = decls.symbol(name)
+        start, end = decls.index_range(name)
+    elif len(items) == 3 and is_sep(items[1], "rel") and items[1].args[0] == "=":
+        name = low.name_of(items[0])
+        if not name:
+            raise LoweringError("cannot read the summation index")
+        decls.assumptions.setdefault(name, {"integer": True})
+        var = decls.symbol(name)
+        start = low.expr(items[2])
+        if upper is None:
+            end = decls.index_range(name)[1]
+        else:
+            bound_name = low.name_of(upper.args[0].args[0].args[0]) if upper.kind == "group" and \
+                len(upper.args[0].args) == 1 and len(upper.args[0].args[0].args) == 1 else low.name_of(upper)
+            if bound_name and not decls.has_symbol(bound_name):
+                decls.assumptions.setdefault(bound_name, {"integer": True, "positive": True})
+            end = low.script_value(upper)
+    elif len(items) == 3 and is_sep(items[1], "rel") and items[1].args[0] == "in":
+        name = low.name_of(items[0])
+        if not name:
+            raise LoweringError("cannot read the summation index")
+        var = decls.symbol(name)
+        start, end = decls.index_range(name)
+    else:
+        raise LoweringError("cannot read the summation bounds")
+    if not getattr(var, "is_integer", False):
+        var = sp.Symbol(str(var), integer=True)
+    return var, start, end
