@@ -8,7 +8,10 @@ from typing import Any
 
 import yaml
 
+from derive.spec.claim_data import ClaimDataError
+from derive.spec.code_claims import CODE_KEYS, read_code_claim
 from derive.spec.declarations import NAME_RE
+from derive.spec.networks import REGION_KEYS, read_region_claim
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 _EXERCISE_KEYS = {"id", "title", "symbols", "functions", "given", "claims", "status", "reason", "notes",
@@ -22,7 +25,9 @@ _CLAIM_KEYS = {"id", "line", "latex", "expect", "context", "tol", "notes", "reas
                "from_claim",
                # `summation: einstein`: an index repeated among the factors of a product side and not on the
                # left side is summed over its declared range (derive/index_expansion.py `einstein`).
-               "summation"}
+               "summation",
+               # code claims' kernels and region claims' networks (derive/spec/code_claims.py, networks.py)
+               *CODE_KEYS, *REGION_KEYS}
 MAX_SPEC_BYTES = 2_000_000
 
 
@@ -259,6 +264,11 @@ def _claim(path: Path, c: Any) -> ClaimSpec:
         raise SpecError(path, c.line_of("expect"), "expect must be a recipe, LaTeX or a number")
     if c.get("summation") not in (None, "einstein"):
         raise SpecError(path, c.line_of("summation"), "summation must be einstein")
+    try:   # read here so that a malformed kernel or network is a spec error before anything runs
+        read_code_claim(c)
+        read_region_claim(c)
+    except ClaimDataError as exc:
+        raise SpecError(path, exc.line or c.line, str(exc)) from None
     return ClaimSpec(
         id=_str(c["id"], path, c.line_of("id"), "claim id"),
         latex=_str(c["latex"], path, c.line_of("latex"), "latex"),

@@ -11,12 +11,12 @@ def check_special(ex, claim, decls, *, seed: int, allow_code: bool):
     if claim.raw.get("code") is not None:
         from verify.claims.sandbox import check_code
 
-        v = check_code(str(claim.raw["code"]), str(claim.expect), seed=seed, allow_code=allow_code)
+        v = check_code(ex, claim, seed=seed, allow_code=allow_code)
         return Verdict(v.verdict), v.message
     if kind == "regions":
         from verify.claims.regions import check_region_claim
 
-        v = check_region_claim(claim.latex, claim.expect, decls)
+        v = check_region_claim(ex, claim, decls)
         return Verdict(v.verdict), v.message
     if kind == "index":
         from verify.claims.index.check import check_index_claim
