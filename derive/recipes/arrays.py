@@ -1,7 +1,7 @@
 """Kernel expressions: recipes evaluated on NumPy arrays, the reference a code claim is compared with.
 
 A code claim's `outputs:` gives each variable the snippet writes as an expression in the recipe language
-(derive/recipes/recipe.lark), e.g. `dense_forward(X, Wh, bh)` or `softmax(Zo)`: names are the snippet's
+(derive/recipes/recipe.lark), e.g. `dense_forward(X, W, b)` or `softmax(Z)`: names are the snippet's
 inputs, earlier outputs and declared generic activations; calls are the kernels of derive/kernels listed in
 :data:`FUNCTIONS`; `+ - * / ^` and numbers are elementwise. The text is parsed by the recipe grammar and
 walked here; it is never handed to eval.

@@ -1,12 +1,12 @@
 """Code claims (`code:`): what the snippet reads and writes, and the kernels it is compared with.
 
-    code: "Zh = X.dot(Wh.T) + bh[None,:]\\nUh = g_act(Zh)\\n"
-    inputs: {X: [N, N_i], Wh: [N_h, N_i], bh: [N_h]}   # variables the snippet reads: shapes of size names
-    activations: {g_act: [sigmoid, relu, threshold]}    # optional: a function the question leaves open
+    code: "Z = X @ W.T + b\\nH = act(Z)\\n"
+    inputs: {X: [N, D], W: [M, D], b: [M]}              # variables the snippet reads: shapes of size names
+    activations: {act: [sigmoid, relu, threshold]}      # optional: a function the question leaves open
     outputs:                                            # variables it writes: kernel expressions
-      Zh: dense_forward(X, Wh, bh)
-      Uh: g_act(Zh)
-    sizes: [{N: 5, N_i: 3, N_h: 4}]                     # optional: else several generated size sets
+      Z: dense_forward(X, W, b)
+      H: act(Z)
+    sizes: [{N: 5, D: 3, M: 4}]                         # optional: else several generated size sets
 
 Inputs are drawn at random for each size set; the snippet must give every output (shape and values) for
 each size set and each choice of the open activations. The output expressions are kernel expressions

@@ -1,21 +1,21 @@
 """Region claims (`kind: regions`): the small network a claim is about, declared as data.
 
     network:
-      input: x                          # one letter: x (one input) or x_1, x_2 (two)
+      input: t                          # one letter: t (one input) or t_1, t_2 (two)
       layers:
-        - weights: [[1], [1]]           # one row per unit
-          bias: [-1, -3]
+        - weights: [[1], [-1]]          # one row per unit
+          bias: [-1, 2]
           activation: threshold         # threshold 1[z >= 0] | relu | identity
-          names: {pre: 'z^{H}', post: 'u^{H}', units: 'N_h', function: 'g_{\\mathrm{act}}'}
-        - weights: [[-1, 2]]
-          bias: 0.5                     # a number for a single unit
+          names: {pre: a, post: v, units: m, function: g}
+        - weights: [[1, 1]]
+          bias: -1.5                    # a number for a single unit
           activation: threshold
-          names: {pre: 'z^{O}', post: '\\hat{y}', units: 'N_o', function: 'g_{\\mathrm{out}}'}
-      aliases: {'^{0}': '^{O}'}         # other spellings in the notes -> the declared ones
-    expect: '\\hat{y}'                  # the quantity the claim states (a declared name; default: the output)
-    at: [0, 1, 3, 5]                    # or: a statement / table row checked at these inputs
-    data: {y: [0, 0, 1, 0]}             # named data, one value per input of `at`
-    where: 'x_1 \\ge 0, x_2 \\ge 0'      # or: a statement checked inside this region
+          names: {pre: s, post: '\\hat{y}', function: g}   # layers may share a function's name
+      aliases: {z: a}                   # other spellings in the notes -> the declared ones
+    expect: s                           # the quantity the claim states (a declared name; default: the output)
+    at: [0, 1.5, 3]                     # or: a statement / table row checked at these inputs
+    data: {y: [0, 1, 0]}                # named data, one value per input of `at`
+    where: 't \\ge 1'                   # or: a statement checked inside this region
 
 `names` says how the notes write each quantity of a layer: `pre` the pre-activation, `post` the
 activation output, `units` the number of units, `function` the activation function. Nothing here is

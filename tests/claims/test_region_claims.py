@@ -76,6 +76,13 @@ def test_the_declared_alias_is_what_reads_the_notes_spelling(tmp_path):
     assert v.verdict == "unparsed" and "z_{2} is not a quantity of this network" in v.message, v.message
 
 
+def test_a_declared_name_the_table_reader_cannot_read_is_named(tmp_path):
+    spec = _variant(tmp_path, "names: {pre: a, post: v, units: m, function: g}",
+                    "names: {pre: a, post: 'v^{(1)}', units: m, function: g}")
+    v = _check(spec, "table-v1")
+    assert v.verdict == "unparsed" and "cannot read the declared v^{(1)}" in v.message, v.message
+
+
 def test_the_declared_activation_and_its_name_decide_table_rows(tmp_path):
     relu = "              activation: relu\n              names: {pre: a, post: v, units: m, function: f}"
     spec = _variant(tmp_path, "              activation: threshold\n              names: {pre: a, post: v, units: m, function: g}",

@@ -48,10 +48,14 @@ class _Vocabulary:
             token = f"fn:{spelling}"
             self.subs.append((tokens(clean(spelling)), [token]))
             self.functions[token] = values.functions[spelling]
-        self.quantities = {}
+        self.quantities, self.unreadable = {}, []
         for spelling, value in values.values.items():
+            if not isinstance(value, sp.MatrixBase):
+                continue   # a unit count is no quantity of a row
             name = reader_name(spelling)
-            if name is not None and isinstance(value, sp.MatrixBase):
+            if name is None:
+                self.unreadable.append(spelling)
+            else:
                 self.quantities[name] = value
         self.input, self.xs = net.input, values.inputs
         self.data = {reader_name(k) or k: v for k, v in data.items()}
@@ -103,7 +107,9 @@ class _Reader:
                 return vec[0, 0]
         elif name in self.v.data and not digits:
             return sp.Symbol(f"data:{name}")
-        raise IndexError_(f"{name}_{{{''.join(idx)}}} is not a quantity of this network")
+        hint = f" (the index reader cannot read the declared {', '.join(self.v.unreadable)})" \
+            if self.v.unreadable else ""
+        raise IndexError_(f"{name}_{{{''.join(idx)}}} is not a quantity of this network{hint}")
 
 
 def _condition(text: str, reader: _Reader):

@@ -87,7 +87,7 @@ class RunResult:
 def run_snippet(code: str, inputs: Mapping[str, np.ndarray | float], outputs: list[str],
                 wall_seconds: float = WALL_SECONDS, functions: Mapping[str, str] | None = None) -> RunResult:
     """Run `code` in a child process with limits; never raises for the snippet's own failures.
-    `functions` binds names the snippet may call to activations (`{"g_act": "relu"}`)."""
+    `functions` binds names the snippet may call to activations (`{"act": "relu"}`)."""
     payload = json.dumps({"code": code, "outputs": outputs, "functions": dict(functions or {}),
                           "inputs": {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in inputs.items()}})
     env = {"PATH": os.environ.get("PATH", "/usr/bin"), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
