@@ -101,9 +101,10 @@ def test_hostile_spec_executes_nothing(tmp_path, where):
         text = text.replace("symbols: {", "symbols: {\"" + payload + "\": real, ")
     elif where == "given":
         text = text.replace("    given:\n", "    given:\n      \"" + payload + "\": '1'\n")
-    elif where == "network":   # data of a threshold network (read with ast.literal_eval, then numbers only)
-        text = text.replace("        expect: 'diff(L, phi_0)'\n", "        kind: regions\n        expect: \"threshold_net("
-                            "WH=[['" + payload.replace('"', "") + "'],[1]], bH=[-1,-3], WO=[[-1,2]], bO=0.5)\"\n")
+    elif where == "network":   # data of a declared threshold network (YAML numbers only)
+        text = text.replace("        expect: 'diff(L, phi_0)'\n", "        kind: regions\n        network: {input: x, "
+                            "layers: [{weights: [['" + payload.replace("'", "''") + "'], [1]], bias: [-1, -3], "
+                            "activation: threshold}]}\n")
     elif where == "index":
         text = text.replace("        expect: 'diff(L, phi_0)'\n", "        kind: index\n        expect: ['shape x = (3)', "
                             "'z_{i} = " + payload.replace("'", "''") + "']\n")

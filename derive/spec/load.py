@@ -13,9 +13,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from derive.spec.claim_data import ClaimDataError
+from derive.spec.code_claims import CODE_KEYS, read_code_claim
 from derive.spec.declarations import NAME_RE
 from derive.spec.errors import SpecError
 from derive.spec.model import ClaimRef, ClaimSpec, ExerciseSpec
+from derive.spec.networks import REGION_KEYS, read_region_claim
 from derive.spec.yaml_lines import Located, load_yaml
 
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -30,7 +33,9 @@ _CLAIM_KEYS = {"id", "line", "latex", "expect", "context", "tol", "notes", "reas
                "from_claim",
                # `summation: einstein`: an index repeated among the factors of a product side and not on the
                # left side is summed over its declared range (derive/lower/index.py `einstein`).
-               "summation"}
+               "summation",
+               # code claims' kernels and region claims' networks (derive/spec/code_claims.py, networks.py)
+               *CODE_KEYS, *REGION_KEYS}
 STATUSES = ("unfinished",)
 
 __all__ = ["SPEC_SUFFIXES", "ClaimSpec", "ExerciseSpec", "SpecError", "load_specs", "parse_spec_file",
@@ -209,6 +214,10 @@ def _claim(path: Path, c: Any, ex_id: str, kinds: Collection[str]) -> ClaimSpec:
         raise SpecError(path, c.line_of("expect"), "expect must be a recipe, LaTeX or a number")
     if c.get("summation") not in (None, "einstein"):
         raise SpecError(path, c.line_of("summation"), "summation must be einstein")
+    try:   # read here so that a malformed kernel or network is a spec error before anything runs
+        data = read_code_claim(c) or read_region_claim(c)
+    except ClaimDataError as exc:
+        raise SpecError(path, exc.line or c.line, str(exc)) from None
     code = c.get("code")
     given = _optional_mapping(path, c, "given")
     return ClaimSpec(
@@ -230,6 +239,7 @@ def _claim(path: Path, c: Any, ex_id: str, kinds: Collection[str]) -> ClaimSpec:
         given_lines={k: c.line for k in (given or {})},
         from_claim=_from_claim(path, c, ex_id),
         summation=c.get("summation"),
+        data=data,
         raw=dict(c),
     )
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.parse.tree import Formula
+
+if TYPE_CHECKING:
+    from derive.spec.code_claims import CodeClaim
+    from derive.spec.networks import RegionClaim
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class ClaimSpec:
     given_lines: dict[str, int] = field(default_factory=dict)
     from_claim: dict[str, ClaimRef] = field(default_factory=dict)
     summation: str | None = None       # `einstein`: repeated index letters are summed
+    data: CodeClaim | RegionClaim | None = None   # a code claim's kernel, a region claim's network (read at load)
     raw: dict[str, Any] = field(default_factory=dict)   # the claim's YAML mapping, for kind-specific keys
 
     @cached_property

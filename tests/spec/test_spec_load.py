@@ -48,16 +48,20 @@ def test_unknown_status_and_unknown_key_suggest(tmp_path: Path) -> None:
 
 
 def test_code_key_means_kind_code_and_clashes_with_another_kind(tmp_path: Path) -> None:
-    (ex,) = load_file(_spec(tmp_path, "      - id: a\n        code: 'y = x'\n        latex: 'x'\n"))
-    assert ex.claims[0].kind == "code"
+    code = "        code: 'Z = A + 1'\n        inputs: {A: [n]}\n        outputs: {Z: 'A + 1'}\n"
+    (ex,) = load_file(_spec(tmp_path, "      - id: a\n" + code + "        latex: 'x'\n"))
+    assert ex.claims[0].kind == "code" and ex.claims[0].data is not None   # the kernel is read at load
     with pytest.raises(SpecError, match="is kind code, not shape"):
-        load_file(_spec(tmp_path, "      - id: a\n        code: 'y = x'\n        kind: shape\n        latex: 'x'\n"))
+        load_file(_spec(tmp_path, "      - id: a\n" + code + "        kind: shape\n        latex: 'x'\n"))
 
 
 def test_every_registered_kind_is_accepted(tmp_path: Path) -> None:
-    claims = "".join(f"      - id: c{k}\n        kind: {name}\n        latex: 'x'\n" for k, name in enumerate(KINDS))
+    plain = [name for name in KINDS if name not in ("regions", "code")]   # those two declare data (tests/claims)
+    claims = "".join(f"      - id: c{k}\n        kind: {name}\n        latex: 'x'\n" for k, name in enumerate(plain))
     (ex,) = load_file(_spec(tmp_path, claims))
-    assert [c.kind for c in ex.claims] == list(KINDS)
+    assert [c.kind for c in ex.claims] == plain
+    with pytest.raises(SpecError, match="network"):
+        load_file(_spec(tmp_path, "      - id: r\n        kind: regions\n        latex: 'x'\n"))
 
 
 def test_from_claim_targets_are_resolved_at_load(tmp_path: Path) -> None:

@@ -1,38 +1,75 @@
-"""Tables of intermediate values, and pointwise statements, about a threshold network.
+"""Tables of intermediate values, and pointwise statements, about a declared network.
 
 A table row is quoted as the notes print it: a LaTeX label between `$...$`, then one value per column
-(`$z_{i2}^{\\mathrm{H}} = x - 2$ -4 -3 -1 1 0.5`); `expect: threshold_net(..., at=[0, 1, 3, 5, 3.5])` gives
-the input of each column.  Each cell is compared with the quantity the label names, and the label itself
-(an equation in x) is checked on a dense grid and every boundary point, so a label that disagrees with
-its values ("says x - 2, values are x - 4") is reported with a point where it fails.
+(`$z_{i2}^{\\mathrm{H}} = x - 2$ -4 -3 -1 1 0.5`); the claim's `at: [0, 1, 3, 5, 3.5]` gives the input of
+each column. Each cell is compared with the quantity the label names, and the label itself (an equation
+in the input) is checked on a dense grid and every boundary point, so a label that disagrees with its
+values ("says x - 2, values are x - 4") is reported with a point where it fails.
 
-Without `$`, the claim is a statement checked only at the `at=` inputs (`\\hat{y}_i = y_i` with the data
-`y=[0, 0, 1, 0]`) or only inside `where='x_1 \\ge 0, x_2 \\ge 0, x_1 + x_2 < 1'` (a region of the notes).
+Without `$`, the claim is a statement checked only at the `at:` inputs (`\\hat{y}_i = y_i` with the claim's
+`data: {y: [0, 0, 1, 0]}`) or only inside `where: 'x_1 \\ge 0, x_2 \\ge 0, x_1 + x_2 < 1'`.
 
-Names, read with the index reader (verify/index_parse.py): `x` / `x_1`, `x_2` the input; `z_{ik}^H`,
-`u_{ik}^H` hidden unit k; `z_i^O` the output logit (the notes also write `z^0`); `\\hat{y}` the output;
-`g_{act}`, `g_{out}` the hard threshold; a name given as data in `expect` its value at each column.
+Names are read with the index reader (verify/claims/index/parse.py) and come from the network's
+declaration: its input (`x`, or `x_1`, `x_2`), each layer's `pre`/`post` quantity (unit k by the one
+numeral among its subscripts, `z_{i2}^{H}`), each layer's activation `function`, the declared `aliases`
+(other spellings in the notes) and the claim's `data` names.
 """
 
 from __future__ import annotations
 
-import ast
 import re
 
 import sympy as sp
 
+from derive.spec.networks import Network, RegionClaim
 from verify.claims.index.parse import IndexError_, Parser, clean, parse_claim, substitute, tokens
-from verify.claims.regions import RegionVerdict, boundaries, network_values, points, rat, step
+from verify.claims.network_values import NetworkValues, RegionVerdict, boundaries, point_text, points, rat
 
-_KNOWN = {"WH", "bH", "WO", "bO", "output", "at", "where"}
-# The notes' spellings: z^0 for z^O, g_act / g_out for the threshold functions.
-_ALIASES = [(["^", "{", "0", "}"], ["^", "{", "O", "}"]), (["^", "0"], ["^", "O"]),
-            (["g", "_", "{", "a", "c", "t", "}"], ["g"]), (["g", "_", "{", "o", "u", "t", "}"], ["g"])]
+
+def reader_name(spelling: str) -> str | None:
+    """The index reader's name for a declared spelling (`z^{\\mathrm{H}}` -> `z^H`, `\\hat{y}` -> `yhat`),
+    None when the reader cannot read it as one name without subscripts."""
+    try:
+        p = Parser(tokens(clean(spelling)))
+        node = p.ref()
+    except IndexError_:
+        return None
+    return node[1] if p.peek() is None and not node[2] else None
+
+
+class _Vocabulary:
+    """How the notes write this network: token substitutions and the reader's names of its quantities."""
+
+    def __init__(self, net: Network, values: NetworkValues, data: dict) -> None:
+        self.subs = [(tokens(clean(a)), tokens(clean(b))) for a, b in net.aliases]
+        self.functions: dict[str, object] = {}
+        # an activation function may be spelled in several tokens (g_{act}): it becomes one token
+        for spelling in sorted(values.functions, key=lambda s: -len(tokens(clean(s)))):
+            token = f"fn:{spelling}"
+            self.subs.append((tokens(clean(spelling)), [token]))
+            self.functions[token] = values.functions[spelling]
+        self.quantities, self.unreadable = {}, []
+        for spelling, value in values.values.items():
+            if not isinstance(value, sp.MatrixBase):
+                continue   # a unit count is no quantity of a row
+            name = reader_name(spelling)
+            if name is None:
+                self.unreadable.append(spelling)
+            else:
+                self.quantities[name] = value
+        self.input, self.xs = net.input, values.inputs
+        self.data = {reader_name(k) or k: v for k, v in data.items()}
+
+    def tokens(self, latex: str) -> list[str]:
+        toks = tokens(clean(latex))
+        for old, new in self.subs:
+            toks = substitute(toks, old, new)
+        return toks
 
 
 class _Reader:
-    def __init__(self, values: dict, xs: list[sp.Symbol], data: dict[str, list]) -> None:
-        self.values, self.xs, self.data = values, xs, data
+    def __init__(self, vocabulary: _Vocabulary) -> None:
+        self.v = vocabulary
 
     def ev(self, node) -> sp.Expr:
         kind = node[0]
@@ -48,35 +85,35 @@ class _Reader:
             return self.ev(node[1]) ** self.ev(node[2])
         if kind == "div":
             return self.ev(node[1]) / self.ev(node[2])
-        if kind == "fn" and node[1] == "g":
-            return step(self.ev(node[2]))
+        if kind == "fn" and node[1] in self.v.functions:
+            return self.v.functions[node[1]](self.ev(node[2]))
         if kind == "ref":
             return self.ref(node[1], node[2])
         raise IndexError_(f"cannot evaluate {kind} here")
 
     def ref(self, name: str, idx: tuple[str, ...]) -> sp.Expr:
         digits = [int(a) for a in idx if a.isdigit()]
-        if name == "x":
-            if len(self.xs) == 1:
-                return self.xs[0]
-            if len(digits) == 1 and 1 <= digits[0] <= len(self.xs):
-                return self.xs[digits[0] - 1]
-        elif name in ("z^H", "u^H"):
-            vec = self.values["zH" if name[0] == "z" else "uH"]
+        xs = self.v.xs
+        if name == self.v.input:
+            if len(xs) == 1:
+                return xs[0]
+            if len(digits) == 1 and 1 <= digits[0] <= len(xs):
+                return xs[digits[0] - 1]
+        elif name in self.v.quantities:   # unit k of a layer by its numeral; a single unit needs none
+            vec = self.v.quantities[name]
             if len(digits) == 1 and 1 <= digits[0] <= vec.shape[0]:
                 return vec[digits[0] - 1, 0]
             if not digits and vec.shape[0] == 1:
                 return vec[0, 0]
-        elif name in ("z^O", "yhat") and not digits:
-            v = self.values["zO" if name == "z^O" else "yhat"]
-            return v[0, 0]
-        elif name in self.data and not digits:
+        elif name in self.v.data and not digits:
             return sp.Symbol(f"data:{name}")
-        raise IndexError_(f"{name}_{{{''.join(idx)}}} is not a quantity of this network")
+        hint = f" (the index reader cannot read the declared {', '.join(self.v.unreadable)})" \
+            if self.v.unreadable else ""
+        raise IndexError_(f"{name}_{{{''.join(idx)}}} is not a quantity of this network{hint}")
 
 
 def _condition(text: str, reader: _Reader):
-    cond = Parser(tokens(clean(text))).condition()
+    cond = Parser(reader.v.tokens(text), frozenset(reader.v.functions)).condition()
     rels = cond[1] if cond[0] == "and" else [cond]
     ops = {"<": sp.StrictLessThan, ">": sp.StrictGreaterThan, "<=": sp.LessThan, ">=": sp.GreaterThan}
     return [ops[op](reader.ev(a), reader.ev(b)) for _, op, a, b in rels]
@@ -90,36 +127,26 @@ def _at(value: sp.Expr, xs, point: tuple, data: dict, k: int) -> sp.Expr:
     return sp.simplify(value.xreplace(reps))
 
 
-def _fmt(p: tuple, xs) -> str:
-    return f"x = {p[0]}" if len(xs) == 1 else f"(x_1, x_2) = ({p[0]}, {p[1]})"
-
-
-def check_row(latex: str, args: dict[str, str], expect: str) -> RegionVerdict:
-    try:
-        values, xs, _ = network_values(expect)
-        data = {k: ast.literal_eval(v) for k, v in args.items() if k not in _KNOWN}
-        at = [tuple(rat(c) for c in (p if isinstance(p, (list, tuple)) else [p]))
-              for p in ast.literal_eval(args["at"])] if "at" in args else None
-    except (ValueError, SyntaxError) as exc:
-        return RegionVerdict("unverified", f"expect: {exc}")
-    reader = _Reader(values, xs, data)
+def check_row(latex: str, region: RegionClaim, values: NetworkValues) -> RegionVerdict:
+    vocabulary = _Vocabulary(region.network, values, region.data)
+    xs, data = values.inputs, vocabulary.data
+    at = [tuple(rat(c) for c in p) for p in region.at] if region.at is not None else None
+    reader = _Reader(vocabulary)
     m = re.fullmatch(r"\s*\$(?P<label>.*?)\$(?P<cells>.*)", latex, re.S)
     label, cells = (m.group("label"), m.group("cells").split()) if m else (latex, [])
     parts = [p.strip() for p in re.split(r"(?<![<>\\])=", label)]
     sides, unread = [], []
+    funcs = frozenset(vocabulary.functions)
     for k, part in enumerate(parts):
         try:
-            toks = tokens(clean(part))
-            for old, new in _ALIASES:
-                toks = substitute(toks, old, new)
-            node = parse_claim(toks, frozenset({"g"}))[0][0]
+            node = parse_claim(vocabulary.tokens(part), funcs)[0][0]
             sides.append((part, reader.ev(node)))
         except (IndexError_, ValueError, TypeError) as exc:
             if k == 0:
                 return RegionVerdict("unparsed", f"label {part!r}: {exc}")
             unread.append(f"{part!r} ({exc})")
     try:
-        where = _condition(args["where"].strip("'\""), reader) if "where" in args else []
+        where = _condition(region.where, reader) if region.where is not None else []
         nums = [rat(c) for c in cells]
     except (IndexError_, ValueError, TypeError, SyntaxError) as exc:
         return RegionVerdict("unverified", f"cannot read the row: {exc}")
@@ -136,17 +163,17 @@ def check_row(latex: str, args: dict[str, str], expect: str) -> RegionVerdict:
         for k, p in pts:
             a, b = _at(truth, xs, p, data, k or 0), _at(value, xs, p, data, k or 0)
             if sp.simplify(a - b) != 0:
-                problems.append(f"{name} = {text} fails at {_fmt(p, xs)}: {name} is {a}, {text} is {b}")
+                problems.append(f"{name} = {text} fails at {point_text(p, xs)}: {name} is {a}, {text} is {b}")
                 break
     if cells:
         if at is None or len(nums) != len(at):
-            return RegionVerdict("unverified", f"{len(nums)} values for {len(at or [])} columns (at=)")
+            return RegionVerdict("unverified", f"{len(nums)} values for {len(at or [])} columns (at:)")
         for text, value in sides:
             got = [_at(value, xs, p, data, k) for k, p in enumerate(at)]
             bad = [(p, c, g) for p, c, g in zip(at, nums, got, strict=True) if sp.simplify(c - g) != 0]
             if text == name and bad:
                 p, c, g = bad[0]
-                problems.append(f"value {c} at {_fmt(p, xs)}: {name} is {g}"
+                problems.append(f"value {c} at {point_text(p, xs)}: {name} is {g}"
                                 + (f" ({len(bad)} values differ)" if len(bad) > 1 else ""))
             elif text != name and not bad and problems:
                 problems.append(f"the values are those of {text}")

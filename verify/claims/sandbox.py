@@ -1,12 +1,14 @@
-"""Code claims: run a NumPy snippet from the notes in a locked-down child process, compare with a kernel.
+"""Code claims: run a NumPy snippet from the notes in a locked-down child process, compare with kernels.
 
 This is the only place where derivcheck executes code, and only the user's quoted snippet (claim key
 `code:`), only with `--allow-code`.  The child gets a CPU-time limit, an address-space limit, a wall
 clock timeout, an isolated interpreter (-I), no `socket` module, and nothing but NumPy arrays as
 inputs.  Spec LaTeX and recipes are never executed.
 
-`expect:` names a reference pipeline of :data:`KERNELS` (built on verify.kernels); the snippet is run
-on random inputs of several shapes and every output the kernel names is compared (shape and values).
+The claim declares what the snippet reads and writes (derive/spec/code_claims.py): `inputs:` with their
+shapes, `outputs:` each with the kernel expression it must equal (derive/recipes/arrays.py), optional
+`activations:` the question leaves open. The snippet is run on random inputs for every size set and every
+choice of those activations, and every declared output is compared (shape and values).
 """
 
 from __future__ import annotations
@@ -14,15 +16,20 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
+import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from derive.kernels import dense_forward, sigmoid, softmax
+from derive.spec.claim_data import ClaimDataError
+from derive.spec.code_claims import CodeClaim, read_code_claim, shape_of
+from derive.spec.errors import SpecError
+from derive.spec.model import ClaimSpec, ExerciseSpec
 from verify.claims.context import ClaimContext
 from verify.result import ClaimResult, Verdict
 
@@ -30,6 +37,8 @@ CPU_SECONDS = 3
 MEMORY_BYTES = 1 << 30  # 1 GiB address space
 WALL_SECONDS = 10.0
 
+# The child knows every activation of derive/recipes/arrays.py ACTIVATIONS by name (it cannot import the
+# project: it runs isolated); tests/claims/test_code_claims.py checks that the two lists agree.
 _CHILD = r"""
 import json, sys
 import numpy as np
@@ -41,10 +50,14 @@ payload = json.loads(sys.stdin.read())
 env = {'np': np, 'numpy': np}
 for k, v in payload['inputs'].items():
     env[k] = np.asarray(v, dtype=float) if isinstance(v, list) else float(v)
+def _softmax(z):
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
 _acts = {'sigmoid': lambda z: 1 / (1 + np.exp(-z)), 'relu': lambda z: np.maximum(0.0, z),
-         'threshold': lambda z: (np.asarray(z) >= 0).astype(float)}
-if payload.get('g_act'):
-    env['g_act'] = _acts[payload['g_act']]
+         'threshold': lambda z: (np.asarray(z) >= 0).astype(float), 'tanh': np.tanh,
+         'identity': lambda z: np.asarray(z, dtype=float), 'softmax': _softmax}
+for name, act in payload['functions'].items():
+    env[name] = _acts[act]
 try:
     exec(compile(payload['code'], '<claim>', 'exec'), env)
 except BaseException as exc:
@@ -58,11 +71,10 @@ for name in payload['outputs']:
         out[name] = np.asarray(env[name], dtype=float).tolist()
 print(json.dumps({'outputs': out}))
 """
+CHILD_ACTIVATIONS = ("sigmoid", "relu", "threshold", "tanh", "identity", "softmax")
 
 
 def _limits() -> None:  # runs in the child before exec
-    import resource
-
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
     resource.setrlimit(resource.RLIMIT_NPROC, (0, 0)) if os.getuid() != 0 else None
@@ -75,11 +87,11 @@ class RunResult:
     error: str | None
 
 
-def run_snippet(code: str, inputs: dict[str, np.ndarray | float], outputs: list[str],
-                wall_seconds: float = WALL_SECONDS, g_act: str | None = None) -> RunResult:
+def run_snippet(code: str, inputs: Mapping[str, np.ndarray | float], outputs: list[str],
+                wall_seconds: float = WALL_SECONDS, functions: Mapping[str, str] | None = None) -> RunResult:
     """Run `code` in a child process with limits; never raises for the snippet's own failures.
-    `g_act` names an activation the snippet may call as `g_act(...)` (sigmoid, relu, threshold)."""
-    payload = json.dumps({"code": code, "outputs": outputs, "g_act": g_act,
+    `functions` binds names the snippet may call to activations (`{"act": "relu"}`)."""
+    payload = json.dumps({"code": code, "outputs": outputs, "functions": dict(functions or {}),
                           "inputs": {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in inputs.items()}})
     env = {"PATH": os.environ.get("PATH", "/usr/bin"), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
            "MKL_NUM_THREADS": "1"}
@@ -93,8 +105,6 @@ def run_snippet(code: str, inputs: dict[str, np.ndarray | float], outputs: list[
     if proc.returncode != 0:
         err = proc.stderr.strip().splitlines()[-1:] or [""]
         if proc.returncode < 0:
-            import signal
-
             name = signal.Signals(-proc.returncode).name
             why = "CPU time limit exceeded" if name in ("SIGXCPU", "SIGKILL") else f"killed by {name}"
             return RunResult(None, why)
@@ -114,115 +124,72 @@ def run_snippet(code: str, inputs: dict[str, np.ndarray | float], outputs: list[
                      None)
 
 
-# ---------------------------------------------------------------- reference pipelines
-@dataclass
-class Kernel:
-    inputs: Callable[[np.random.Generator, dict[str, int]], dict[str, np.ndarray | float]]
-    reference: Callable[[dict], dict[str, np.ndarray]]
-    outputs: list[str]
-    # A generic question (an activation g_act left open): the snippet is run once per activation, with
-    # `g_act` in its namespace, and must match the kernel for each; reference(inputs, activation).
-    activations: tuple[str, ...] = ()
-
-
-_ACTS = {"sigmoid": sigmoid, "relu": lambda z: np.maximum(0.0, z), "threshold": lambda z: (z >= 0).astype(float)}
-
-
-def _hidden_in(rng, s):
-    return {"X": rng.normal(size=(s["N"], s["Ni"])), "Wh": rng.normal(size=(s["Nh"], s["Ni"])),
-            "bh": rng.normal(size=s["Nh"])}
-
-
-def _hidden_ref(a):
-    zh = dense_forward(a["X"], a["Wh"], a["bh"])
-    return {"Zh": zh, "Uh": sigmoid(zh)}
-
-
-def _bin_in(rng, s):
-    return {"Uh": rng.normal(size=(s["N"], s["Nh"])), "Wo": rng.normal(size=s["Nh"]), "bo": float(rng.normal())}
-
-
-def _bin_ref(a):
-    zo = a["Uh"] @ a["Wo"] + a["bo"]
-    return {"Zo": zo, "Uo": sigmoid(zo)}
-
-
-def _soft_in(rng, s):
-    return {"Uh": rng.normal(size=(s["N"], s["Nh"])), "Wo": rng.normal(size=(s["K"], s["Nh"])),
-            "bo": rng.normal(size=s["K"])}
-
-
-def _soft_ref(a):
-    zo = dense_forward(a["Uh"], a["Wo"], a["bo"])
-    return {"Zo": zo, "Uo": softmax(zo)}
-
-
-def _hidden_generic_ref(a, act):
-    zh = dense_forward(a["X"], a["Wh"], a["bh"])
-    return {"Zh": zh, "Uh": _ACTS[act](zh)}
-
-
-KERNELS: dict[str, Kernel] = {
-    "hidden_sigmoid": Kernel(_hidden_in, _hidden_ref, ["Zh", "Uh"]),
-    "hidden_linear": Kernel(_hidden_in, _hidden_ref, ["Zh"]),  # (10a) Z^H = X W^T + B^H only
-    "hidden_layer": Kernel(_hidden_in, _hidden_generic_ref, ["Zh", "Uh"],  # (10a) with a generic g_act
-                           activations=("sigmoid", "relu", "threshold")),
-    "output_sigmoid_binary": Kernel(_bin_in, _bin_ref, ["Zo", "Uo"]),
-    "output_softmax": Kernel(_soft_in, _soft_ref, ["Zo", "Uo"]),
-}
-
-# Several shapes, all dimensions distinct in most of them so that a transposed axis shows up.
-SHAPES = [dict(N=5, Ni=3, Nh=4, K=3), dict(N=2, Ni=4, Nh=3, K=5), dict(N=1, Ni=2, Nh=2, K=2),
-          dict(N=4, Ni=1, Nh=5, K=4)]
-
-
 @dataclass
 class CodeVerdict:
     verdict: str  # correct | wrong | unverified
     message: str
 
 
-def check_code(code: str, kernel_name: str, seed: int = 0, allow_code: bool = False) -> CodeVerdict:
+def _random_inputs(decl: CodeClaim, sizes: Mapping[str, int], rng: np.random.Generator
+                   ) -> dict[str, np.ndarray | float]:
+    return {name: (rng.normal(size=shape_of(shape, sizes)) if shape else float(rng.normal()))
+            for name, shape in decl.inputs.items()}
+
+
+def _limited(error: str) -> bool:
+    """A failure of the sandbox's limits (-> unverified), not of the snippet's mathematics."""
+    return ("limit" in error or "killed" in error or "socket" in error.lower()
+            or error.startswith("ImportError") or error.startswith("ModuleNotFoundError"))
+
+
+def compare_code(code: str, decl: CodeClaim, seed: int = 0) -> CodeVerdict:
+    """Run `code` for every size set and choice of open activations; compare every declared output."""
+    rng = np.random.default_rng(seed)
+    for binding in decl.bindings():
+        for sizes in decl.sizes:
+            inputs = _random_inputs(decl, sizes, rng)
+            ref = decl.reference(inputs, binding)
+            got = run_snippet(code, inputs, list(decl.outputs), functions=binding)
+            where = ", ".join([*(f"{k}={v}" for k, v in sizes.items()),
+                               *(f"{g} = {act}" for g, act in binding.items())])
+            if got.error is not None:
+                return CodeVerdict("unverified" if _limited(got.error) else "wrong", f"with {where}: {got.error}")
+            assert got.outputs is not None
+            for name, want in ref.items():
+                value = got.outputs.get(name)
+                if value is None:
+                    return CodeVerdict("wrong", f"with {where}: the snippet does not define {name}")
+                if value.shape != np.shape(want):
+                    return CodeVerdict("wrong", f"with {where}: {name} has shape {value.shape}, "
+                                                f"expected {np.shape(want)}")
+                if not np.allclose(value, want, rtol=1e-9, atol=1e-12):
+                    err = float(np.max(np.abs(value - want)))
+                    unused = [g for g in binding if not re.search(rf"\b{re.escape(g)}\b", code)]
+                    why = (f"; the snippet never applies {unused[0]}: it answers for one activation, the "
+                           "question asks for a generic one") if unused else ""
+                    return CodeVerdict("wrong", f"with {where}: {name} differs from the kernel "
+                                                f"{decl.output_text[name]} (max error {err:.3g}){why}")
+    acts = "".join(f" and {g} = {', '.join(choices)}" for g, choices in decl.activations.items())
+    kernels = ", ".join(f"{k} = {v}" for k, v in decl.output_text.items())
+    return CodeVerdict("correct", f"matches {kernels} on {len(decl.sizes)} input shapes{acts}")
+
+
+def check_code(ex: ExerciseSpec, claim: ClaimSpec, *, seed: int = 0, allow_code: bool = False) -> CodeVerdict:
+    """The verdict on a claim with `code:` of exercise `ex`; the snippet runs only with `allow_code`."""
     if not allow_code:
         return CodeVerdict("unverified", "code claims need --allow-code")
-    kernel = KERNELS.get(str(kernel_name).strip())
-    if kernel is None:
-        return CodeVerdict("unverified", f"unknown code kernel {kernel_name!r} (known: {', '.join(KERNELS)})")
-    rng = np.random.default_rng(seed)
-    runs = [(shape, act) for act in (kernel.activations or (None,)) for shape in SHAPES]
-    for shape, act in runs:
-        inputs = kernel.inputs(rng, shape)
-        ref = kernel.reference(inputs, act) if act else kernel.reference(inputs)
-        got = run_snippet(code, inputs, kernel.outputs, g_act=act)
-        where = ", ".join(f"{k}={v}" for k, v in shape.items()) + (f", g_act = {act}" if act else "")
-        if got.error is not None:
-            limited = ("limit" in got.error or "killed" in got.error or "socket" in got.error.lower()
-                       or got.error.startswith("ImportError") or got.error.startswith("ModuleNotFoundError"))
-            return CodeVerdict("unverified" if limited else "wrong", f"with {where}: {got.error}")
-        assert got.outputs is not None
-        for name in kernel.outputs:
-            value = got.outputs.get(name)
-            if value is None:
-                return CodeVerdict("wrong", f"with {where}: the snippet does not define {name}")
-            want = ref[name]
-            if value.shape != np.shape(want):
-                return CodeVerdict("wrong", f"with {where}: {name} has shape {value.shape}, expected {np.shape(want)}")
-            if not np.allclose(value, want, rtol=1e-9, atol=1e-12):
-                err = float(np.max(np.abs(value - want)))
-                why = ""
-                if act and not re.search(r"\bg_act\b", code):
-                    why = "; the snippet never applies g_act: it answers for one activation, the question " \
-                          "asks for a generic one"
-                return CodeVerdict("wrong", f"with {where}: {name} differs from the kernel "
-                                            f"(max error {err:.3g}){why}")
-    acts = f" and activations {', '.join(kernel.activations)}" if kernel.activations else ""
-    return CodeVerdict("correct", f"matches kernel {kernel_name} on {len(SHAPES)} input shapes{acts}")
+    try:
+        decl = claim.data if claim.data is not None else read_code_claim(claim.raw)
+    except ClaimDataError as exc:   # checked when the spec was loaded; kept for claims built in code
+        raise SpecError(ex.spec_file, exc.line or claim.spec_line, str(exc)) from None
+    assert decl is not None, "check_code is for claims with code:"
+    return compare_code(str(claim.raw["code"]), decl, seed=seed)
 
 
 NAME = "code"
-HEAVY = True   # a child process per input shape
+HEAVY = True   # a child process per set of input sizes
 
 
 def check(ctx: ClaimContext) -> ClaimResult:
-    v = check_code(str(ctx.claim.code), str(ctx.claim.expect), seed=ctx.seed, allow_code=ctx.allow_code)
+    v = check_code(ctx.exercise, ctx.claim, seed=ctx.seed, allow_code=ctx.allow_code)
     return ctx.result(Verdict(v.verdict), v.message)
