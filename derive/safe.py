@@ -38,3 +38,43 @@ def as_rational(value: Any) -> sp.Rational:
     if not number.is_Rational:
         raise ValueError(f"expected a rational number, got {number}")
     return number
+
+
+_LIST_TOKEN = re.compile(r"\s*(?:(\[)|(\])|(,)|([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?))")
+MAX_LIST_DEPTH = 8
+
+
+def number_list(text: str) -> float | list[Any]:
+    """A number or nested lists of numbers written as text (`[[1, 2], [3.5, -4e-2]]`), read without eval.
+
+    Only brackets, commas and numbers are accepted, nested at most MAX_LIST_DEPTH deep."""
+    stack: list[list[Any]] = [[]]
+    pos, expect_item = 0, True
+    while pos < len(text.rstrip()):
+        m = _LIST_TOKEN.match(text, pos)
+        if m is None:
+            raise ValueError(f"not a list of numbers at {text[pos:pos + 20]!r}")
+        pos = m.end()
+        opening, closing, comma, number = m.groups()
+        if opening:
+            if not expect_item or len(stack) > MAX_LIST_DEPTH:
+                raise ValueError("misplaced or too deeply nested '['")
+            stack.append([])
+        elif closing:
+            if len(stack) == 1:
+                raise ValueError("unbalanced ']'")
+            done = stack.pop()
+            stack[-1].append(done)
+            expect_item = False
+        elif comma:
+            if expect_item or len(stack) == 1:
+                raise ValueError("misplaced ','")
+            expect_item = True
+        else:
+            if not expect_item:
+                raise ValueError("a ',' is missing between numbers")
+            stack[-1].append(float(number))
+            expect_item = False
+    if len(stack) != 1 or len(stack[0]) != 1:
+        raise ValueError("one number or one list of numbers expected")
+    return stack[0][0]

@@ -1,4 +1,4 @@
-"""Matrix sizes: infer the size of quantities and of their derivatives, and check size claims.
+"""Matrix sizes: infer the size of quantities and of their derivatives (size claims: verify/claims/shape.py).
 
 A size claim (`kind: shape`) reads `<quantity> : D_2 \\times D_3` or `<quantity> \\rightarrow (D_i \\times 1)`.
 Sizes of the primitive quantities are declared (`symbols: {Omega_1: {shape: [D_2, D_1]}}`; `[D]` is a
@@ -10,7 +10,6 @@ book; numerator: rows follow A).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
@@ -33,13 +32,6 @@ class ShapeError(ValueError):
     def __init__(self, message: str, *, ill_posed: bool = False) -> None:
         super().__init__(message)
         self.ill_posed = ill_posed
-
-
-@dataclass
-class ShapeVerdict:
-    verdict: str            # "correct" | "wrong" | "ill-posed" | "unverified" | "unparsed"
-    message: str
-    expected: str | None = None
 
 
 def fmt(shape: Shape) -> str:
@@ -176,52 +168,3 @@ def numeric_sizes(decls: Declarations) -> dict[sp.Symbol, sp.Expr]:
     sizes = {d for s in decls.shapes.values() for d in s if isinstance(d, sp.Symbol)}
     return {d: decls.given[d.name] for d in sizes
             if isinstance(decls.given.get(d.name), sp.Basic) and getattr(decls.given[d.name], "is_Integer", False)}
-
-
-def check_shape_claim(latex: str, decls: Declarations, given_text: dict[str, Any],
-                      layout: str | None, quantity: str | None = None) -> ShapeVerdict:
-    """`<quantity> : R \\times C` against the size inferred from the declarations.
-
-    A bare size (`20 \\times 5`, `\\in \\mathbb{R}^{20}`, a cell of a table of sizes) is the size of `quantity`
-    (the claim's `expect:`, LaTeX naming the quantity of the table row).
-    """
-    try:
-        formula = parse_latex(latex)
-    except LatexParseError as exc:
-        return ShapeVerdict("unparsed", str(exc))
-    statements = [st for st in formula.statements if st.relations and st.relations[-1] in (":", "->", "in")]
-    subject: Node | None = None
-    if quantity is not None:
-        try:
-            subject = parse_latex(quantity).statements[0].operands[0]
-        except (LatexParseError, IndexError) as exc:
-            return ShapeVerdict("unparsed", f"the quantity {quantity!r}: {exc}")
-        if not statements and len(formula.statements) == 1 and not formula.statements[0].relations:
-            statements = formula.statements
-    if not statements:
-        return ShapeVerdict("unparsed", "a size claim reads `<quantity> : R \\times C`")
-    inference = ShapeInference(decls, given_text, layout)
-    numbers = numeric_sizes(decls)
-    for k, st in enumerate(statements):
-        prefix = f"row {k + 1} of {len(statements)}: " if len(statements) > 1 else ""
-        own = st.operands[0] if st.relations and st.operands[0].kind != "empty" else None
-        if own is None and subject is None:
-            return ShapeVerdict("unparsed", prefix + "a bare size needs the quantity it is the size of (expect:)")
-        try:
-            derived = inference.of(own if own is not None else subject)
-            derived = (derived[0].xreplace(numbers), derived[1].xreplace(numbers))
-            claimed = inference.claimed_size(st.operands[-1])
-        except ShapeError as exc:
-            return ShapeVerdict("ill-posed" if exc.ill_posed else "unverified", prefix + str(exc))
-        except (LoweringError, ValueError) as exc:
-            return ShapeVerdict("unparsed", prefix + str(exc))
-        if claimed == derived:
-            continue
-        if claimed == (derived[1], derived[0]):
-            other = "numerator" if layout == "denominator" else "denominator"
-            what = "a derivative" if (own if own is not None else subject).kind == "frac" else "the quantity"
-            hint = f" (the {other}-layout size)" if what == "a derivative" else ""
-            return ShapeVerdict("wrong", prefix + f"transposed: {fmt(claimed)} where {fmt(derived)} is derived"
-                                + hint, fmt(derived))
-        return ShapeVerdict("wrong", prefix + f"size {fmt(claimed)} where {fmt(derived)} is derived", fmt(derived))
-    return ShapeVerdict("correct", f"correct (size {fmt(derived)}, {layout or 'no'} layout)", fmt(derived))

@@ -27,6 +27,7 @@ from derive.lower.lowerer import Lowerer
 from derive.numeric import Evaluator, NumericError, SamplePoints
 from derive.parse.latex import LatexParseError
 from derive.parse.tree import Formula
+from derive.safe import as_expr
 from derive.spec.declarations import Declarations
 from verify.claims.context import ClaimContext
 from verify.claims.statements import truth_or_result
@@ -75,7 +76,7 @@ def _segments(formula: Formula, low: Lowerer) -> list[_Chain]:
 def _values(ev: Evaluator, value: Any, n: int) -> np.ndarray:
     """(n, entries) array of a scalar or matrix operand at every point."""
     entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
-    return np.stack([np.broadcast_to(np.asarray(ev(sp.sympify(e)), dtype=float), (n,)) for e in entries], axis=1)
+    return np.stack([np.broadcast_to(np.asarray(ev(as_expr(e)), dtype=float), (n,)) for e in entries], axis=1)
 
 
 def _holds(a: np.ndarray, rel: str, b: np.ndarray) -> np.ndarray:
@@ -112,7 +113,7 @@ def _confirm(lhs, rel: str, rhs, pts: SamplePoints, k: int) -> Counterexample | 
     for a, b in pairs:
         point: dict[str, object] = {}
         try:
-            va, vb = exact_value(sp.sympify(a), pts, k, point), exact_value(sp.sympify(b), pts, k, point)
+            va, vb = exact_value(as_expr(a), pts, k, point), exact_value(as_expr(b), pts, k, point)
         except (NumericError, TypeError, ValueError, ZeroDivisionError):
             return None
         if _exact_holds(va, rel, vb) is False:
@@ -130,8 +131,8 @@ def _point_sets(segments: list[_Chain], seed: int):
     symbols = set()
     for seg in segments:
         for v in seg.operands:
-            symbols |= {s for s in sp.sympify(v).free_symbols} if not isinstance(v, sp.MatrixBase) else {
-                s for e in v for s in sp.sympify(e).free_symbols}
+            symbols |= {s for s in as_expr(v).free_symbols} if not isinstance(v, sp.MatrixBase) else {
+                s for e in v for s in as_expr(e).free_symbols}
     for positive_only in (False, True):
         for trial in range(TRIALS):
             yield SamplePoints(n=POINTS, seed=seed * 1000 + trial, positive_only=positive_only, trial=trial)

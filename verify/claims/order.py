@@ -11,6 +11,7 @@ from derive.lower.lowerer import Lowerer
 from derive.lower.syntax import single_expression
 from derive.parse.latex import LatexParseError
 from derive.parse.tree import Formula
+from derive.safe import as_expr
 from derive.spec.declarations import Declarations
 from verify.claims.context import ClaimContext
 from verify.claims.statements import truth_or_result
@@ -47,11 +48,11 @@ def check_order(formula: Formula, decls: Declarations, derived: Any) -> tuple[Ve
         claimed = _big_o_argument(formula, low)
     except (LoweringError, ValueError, TypeError) as exc:
         return Verdict.UNPARSED, str(exc)
-    sizes = sorted((claimed.free_symbols | sp.sympify(derived).free_symbols), key=lambda s: s.name)
+    sizes = sorted((claimed.free_symbols | as_expr(derived).free_symbols), key=lambda s: s.name)
     if not sizes:
         return Verdict.UNVERIFIED, "no size grows in this O(...)"
     positive = {s: sp.Symbol(s.name, positive=True) for s in sizes}
-    ratio = sp.simplify((sp.sympify(derived) / claimed).xreplace(positive))
+    ratio = sp.simplify((as_expr(derived) / claimed).xreplace(positive))
     t = sp.Symbol("t", positive=True)
     fixed = {positive[s]: sp.Integer(2 + k) for k, s in enumerate(sizes)}
     directions = [(s.name, {**fixed, positive[s]: t}) for s in sizes]   # one size grows, the rest fixed

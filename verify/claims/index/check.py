@@ -22,7 +22,6 @@ a claim: a sum over a stray index, a swapped or replaced index letter, a dropped
 
 from __future__ import annotations
 
-import ast
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from derive.safe import as_expr, number_list
 from verify.claims.context import ClaimContext
 from verify.claims.index import hints
 from verify.claims.index.hints import IndexVerdict
@@ -113,7 +113,7 @@ def build_model(lines: list[str], seed: int = 0) -> Model:
             m.funcs[mm.group(1)] = mm.group(2)
         elif mm := re.fullmatch(r"value\s+(\S+)\s*=\s*(.+)", line):
             try:
-                m.data[mm.group(1)] = np.asarray(ast.literal_eval(mm.group(2)), dtype=float)
+                m.data[mm.group(1)] = np.asarray(number_list(mm.group(2)), dtype=float)
             except (ValueError, SyntaxError):
                 raise IndexError_(f"value {mm.group(1)}: not a literal list of numbers") from None
         elif mm := re.fullmatch(r"alias\s+(.+?)\s*->\s*(.+)", line):
@@ -293,8 +293,8 @@ class Eval:
         if cond[0] == "and":
             return all(self.truth(c, env) for c in cond[1])
         _, op, a, b = cond
-        x = float(sp.N(sp.sympify(self.ev(a, env)).xreplace(self.m.valuation)))
-        y = float(sp.N(sp.sympify(self.ev(b, env)).xreplace(self.m.valuation)))
+        x = float(sp.N(as_expr(self.ev(a, env)).xreplace(self.m.valuation)))
+        y = float(sp.N(as_expr(self.ev(b, env)).xreplace(self.m.valuation)))
         return {"<": x < y, ">": x > y, "<=": x <= y, ">=": x >= y, "=": x == y, "\\neq": x != y}[op]
 
     def _deriv(self, num, den, env):
@@ -394,7 +394,7 @@ def values_at(node, model: Model, env: dict[str, int], target=None):
 
 
 def _num(v) -> complex:
-    return complex(sp.N(sp.sympify(v)))
+    return complex(sp.N(as_expr(v)))
 
 
 def compare(lhs, rhs, cond, model: Model, rng: dict[str, int]) -> tuple[str, str]:
@@ -419,8 +419,8 @@ def compare(lhs, rhs, cond, model: Model, rng: dict[str, int]) -> tuple[str, str
                 undecided += 1
                 continue
             checked += 1
-            x = sp.sympify(aa[pos]).xreplace(model.valuation)
-            y = sp.sympify(bb[pos]).xreplace(model.valuation)
+            x = as_expr(aa[pos]).xreplace(model.valuation)
+            y = as_expr(bb[pos]).xreplace(model.valuation)
             if abs(_num(x) - _num(y)) <= 1e-9 * (1 + abs(_num(x))):
                 continue
             if not _confirmed(aa[pos], bb[pos], model):
@@ -443,7 +443,7 @@ def _fmt(z: complex) -> str:
 def _confirmed(a, b, model: Model) -> bool:
     """The disagreement survives exact rational inputs evaluated to 40 digits."""
     exact = {s: sp.Rational(float(v)) for s, v in model.valuation.items()}
-    d = sp.N((sp.sympify(a) - sp.sympify(b)).xreplace(exact), 40)
+    d = sp.N((as_expr(a) - as_expr(b)).xreplace(exact), 40)
     return abs(complex(d)) > 1e-25
 
 
