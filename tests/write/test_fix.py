@@ -6,7 +6,7 @@ from pathlib import Path
 
 from verify.write.fix import split_top_level
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 NOTES = "Intro\n\n\\[\\boxed{\\frac{d}{dz} z^3 = 3z^2 = 2z^2}\\]\n\nEnd\n"
 SPEC = r"""

@@ -1,4 +1,4 @@
-"""Index-notation checker (inline models). Region and code claims: tests/claims/."""
+"""Index-notation claims (verify/claims/index), on inline models. Region and code claims: their own files."""
 
 from verify.claims.index.check import check_index_claim
 

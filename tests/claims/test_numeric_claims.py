@@ -147,3 +147,21 @@ def test_kernel_recipe_end_to_end(tmp_path):
     assert [float(v) for v in w] == pytest.approx([0.63, 0.72, 0.81])
     bn = interp.run("batchnorm([0.10, 0.26, 0.08, 0.22]).var")
     assert float(bn) == pytest.approx(0.005875)
+
+
+def test_accumulating_adjoint_reads_the_contribution(tmp_path):
+    r = run(tmp_path, """
+  - id: t/9
+    given: {x1: 2, x2: 3}
+    claims:
+      - id: partial
+        latex: '\\bar{v}_1 += \\bar{v}_4 \\cdot 5 = 100'
+        expect: 'subs(diff((v_3 * v_1)^2, v_1), v_3=x1 + x2, v_1=x1)'
+        tol: 0
+      - id: partial-wrong
+        latex: '\\bar{v}_1 += \\bar{v}_4 \\cdot 5 = 90'
+        expect: 'subs(diff((v_3 * v_1)^2, v_1), v_3=x1 + x2, v_1=x1)'
+        tol: 0
+""")
+    assert r["partial"].verdict == Verdict.CORRECT, r["partial"].message
+    assert r["partial-wrong"].verdict == Verdict.WRONG

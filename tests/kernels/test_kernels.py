@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 # The project is not installed into the venv; make ``verify`` importable from any cwd.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import derive.kernels as K  # noqa: E402
 

@@ -13,7 +13,7 @@ import yaml
 
 from verify.lint.core import lint_file, lint_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "lint"
 NOTES = ROOT.parent / "shared" / "notes"
 

@@ -8,7 +8,7 @@ import pytest
 
 from verify.report.latex import compile_pdf, display_math, escape_text, latex_document
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_text_and_rows_are_made_safe():

@@ -1,8 +1,8 @@
 """Output formats: one snapshot per format of the same fixture report, plus format-specific checks.
 
 Update the snapshots after an intended change with:
-    DERIVCHECK_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_report_formats.py
-and review the diff of tests/snapshots/.
+    DERIVCHECK_UPDATE_SNAPSHOTS=1 python -m pytest tests/report/test_report_formats.py
+and review the diff of tests/report/snapshots/.
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ from verify.result import (
 )
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
-SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+REPO = Path(__file__).resolve().parents[2]
+# the SARIF schema is kept next to the repository, beside the notes
+SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 EXTENSIONS = {
     "text": "txt",
     "json": "json",
@@ -129,7 +131,7 @@ def render_to_string(fmt: str, report: Report | None = None) -> str:
 
 
 def assert_snapshot(name: str, actual: str) -> None:
-    """Compare with tests/snapshots/<name>; rewrite it instead when DERIVCHECK_UPDATE_SNAPSHOTS=1."""
+    """Compare with tests/report/snapshots/<name>; rewrite it instead when DERIVCHECK_UPDATE_SNAPSHOTS=1."""
     path = SNAPSHOTS / name
     if os.environ.get("DERIVCHECK_UPDATE_SNAPSHOTS") == "1":
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ import verify.run.runner as runner
 from verify.claims.registry import load_suite
 from verify.run.runner import RunOptions, run_suite
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_warm_run_uses_cache_and_changes_miss(tmp_path, monkeypatch):

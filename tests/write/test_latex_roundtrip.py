@@ -24,7 +24,7 @@ from verify.compare.equal import compare
 from verify.run.check import exercise_notation
 from verify.write.latex import to_latex
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # A loss or likelihood derived "up to a positive factor and a constant" (derive/argmin.py) is printed with this
 # prose after it; the prose is no formula, so what must read back is the expression before it.
 ANNOTATION = re.compile(r" \\quad \(\\text\{up to [^}]*\}[^()]*\)$")

@@ -17,7 +17,7 @@ from verify.report.html.mathml import math_in_prose, to_mathml
 from verify.report.html.numeric_table import numeric_table
 from verify.result import ClaimResult, Counterexample, Location, PlotData, Report, StepResult, Verdict
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTES = ROOT.parent / "shared" / "notes"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
