@@ -3,7 +3,7 @@
 Settings carry the author's conventions: Prince's square-bracket function application, the
 spelling of the sigmoid and ReLU, data written as `x_i`. Every name is written in the notation the
 lowering (derive/lower.py) reads back as that same name, so parse(write(e)) is e
-(tests/test_latex_roundtrip.py checks it on every value the bundled suite derives).
+(tests/write/test_latex_roundtrip.py checks it on every value the bundled suite derives).
 """
 
 from __future__ import annotations
