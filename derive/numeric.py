@@ -41,6 +41,9 @@ class SamplePoints:
     seed: int
     positive_only: bool = False
     trial: int = 0
+    # Wide: magnitudes log-uniform over [10^-3, 10^3] on both signs (unless the symbol's sign is declared), a
+    # quarter of them whole numbers, so an identity that holds only near the origin or only for x > 0 is caught.
+    wide: bool = False
     scalars: dict[str, np.ndarray] = field(default_factory=dict)
     integers: dict[str, int] = field(default_factory=dict)
     assumptions: dict[str, dict[str, bool]] = field(default_factory=dict)
@@ -60,7 +63,9 @@ class SamplePoints:
             value = lo + (_stable_seed(name) + self.trial) % 5
             self.integers[name] = value
             return value
-        if flags.get("positive") or self.positive_only:
+        if self.wide:
+            arr = self._wide(rng, flags)
+        elif flags.get("positive") or self.positive_only:
             arr = rng.uniform(0.2, 2.5, self.n)
         elif flags.get("nonnegative"):
             arr = rng.uniform(0.0, 2.5, self.n)
@@ -73,11 +78,24 @@ class SamplePoints:
         self.scalars[name] = arr
         return arr
 
+    def _wide(self, rng: np.random.Generator, flags: dict[str, bool]) -> np.ndarray:
+        magnitude = 10.0 ** rng.uniform(-3.0, 3.0, self.n)
+        whole = rng.random(self.n) < 0.25
+        magnitude = np.where(whole & (magnitude >= 1.0), np.round(magnitude), magnitude)
+        if flags.get("positive") or flags.get("nonnegative") or self.positive_only:
+            return magnitude
+        if flags.get("negative"):
+            return -magnitude
+        return np.where(rng.random(self.n) < 0.5, -magnitude, magnitude)
+
     def keyed_value(self, key: str) -> np.ndarray:
         if key not in self.scalars:
             rng = np.random.default_rng(_stable_seed(self.seed, key))
-            low = 0.2 if self.positive_only else -2.0
-            self.scalars[key] = rng.uniform(low, 2.0, self.n)
+            if self.wide:
+                self.scalars[key] = self._wide(rng, {})
+            else:
+                low = 0.2 if self.positive_only else -2.0
+                self.scalars[key] = rng.uniform(low, 2.0, self.n)
         return self.scalars[key]
 
     def oracle(self, name: str, args: list[np.ndarray]) -> np.ndarray:

@@ -6,6 +6,8 @@ noise never becomes a false alarm.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import mpmath
 import numpy as np
 import sympy as sp
@@ -26,6 +28,11 @@ RTOL = 1e-7
 CONFIRM_DIGITS = 40
 AGREE_DIGITS = 50     # agreement: both sides to this many digits, relative difference below 10^-(AGREE_DIGITS - 20)
 EXACT_NODES = 300     # larger expressions are evaluated by mpmath (derive/precise.py), not by substitution
+MIN_AGREEING = 16     # agreeing points needed before the exact re-evaluation
+WIDE_TRIALS = 3       # trials of the wide pass (magnitudes 10^-3 .. 10^3, both signs)
+COMPLEX_POINTS = 2    # points per trial where a side is not real, compared as principal complex values
+PRECISE_POINTS = 8    # points evaluated by mpmath when floating point decides too few
+PRECISE_DIGITS = 30
 EXACT_POINTS = 3      # agreeing points re-evaluated exactly or to AGREE_DIGITS digits
 
 
@@ -105,40 +112,121 @@ def _compare_matrices(claimed, expected, *, seed: int, proof_seconds: float) -> 
     return Comparison(True, proven=proven_all, evidence=f"all {len(a)} entries agree")
 
 
+@dataclass
+class _Tally:
+    """What the sampled points have shown so far (no confirmed disagreement yet)."""
+
+    agree: int = 0
+    complex_agree: int = 0
+    unconfirmed: int = 0
+    witnesses: list[tuple[SamplePoints, int]] = field(default_factory=list)
+
+
 def sampled_comparison(claimed: sp.Expr, expected: sp.Expr, seed: int) -> Comparison:
     """Floating point finds candidate disagreements (each confirmed to CONFIRM_DIGITS digits before it counts);
-    agreement is only ever concluded from exact or AGREE_DIGITS-digit evaluation at some of the points."""
-    agree = 0
-    unconfirmed = 0
-    witnesses: list[tuple[SamplePoints, int]] = []
-    for positive_only in (False, True):
-        for trial in range(TRIALS):
-            pts = SamplePoints(n=POINTS_PER_TRIAL, seed=seed * 1000 + trial, positive_only=positive_only,
-                               trial=trial)
-            ev = _MemoEvaluator(pts)
-            c, e = ev(claimed), ev(expected)
-            ok = np.isfinite(c) & np.isfinite(e)
-            if not ok.any():
-                continue
-            scale = np.maximum(1.0, np.maximum(np.abs(c), np.abs(e)))
-            bad = ok & (np.abs(c - e) > RTOL * scale)
-            for k in np.argsort(-(np.abs(c - e) / scale) * bad)[: 3 if bad.any() else 0]:
-                if not bad[k]:
-                    continue
-                confirmed = _confirm(claimed, expected, pts, int(k))
-                if confirmed is not None:
-                    return Comparison(False, counterexample=confirmed,
-                                      evidence=f"differs at a point (confirmed to {CONFIRM_DIGITS} digits)")
-            agree += int((ok & ~bad).sum())
-            unconfirmed += int(bad.sum())
-            witnesses += [(pts, int(k)) for k in np.flatnonzero(ok & ~bad)[:1]]
-        if agree >= 16:
-            return _exact_agreement(claimed, expected, witnesses, agree)
-    if unconfirmed:
-        return Comparison(None, reason=f"{unconfirmed} floating-point disagreements could not be confirmed exactly")
-    if agree:
-        return Comparison(None, reason=f"only {agree} points could be evaluated (domain)")
-    return Comparison(None, reason="no point where both sides are defined")
+    agreement is only ever concluded from exact or AGREE_DIGITS-digit evaluation at some of the points.
+
+    Points: uniform in [-2, 2] (and in (0, 2.5] when those could not decide), then a wide pass whose magnitudes
+    run from 10^-3 to 10^3 on both signs; declared assumptions are kept. Where a side is not real at a point,
+    the principal complex values are compared there; where floating point overflows, mpmath decides."""
+    tally = _Tally()
+    for positive_only, wide in ((False, False), (True, False), (False, True)):
+        if positive_only and tally.agree >= MIN_AGREEING:
+            continue   # the positive half-line only when the signed points could not decide
+        for trial in range(WIDE_TRIALS if wide else TRIALS):
+            pts = SamplePoints(n=POINTS_PER_TRIAL, seed=seed * 1000 + trial + (100 if wide else 0),
+                               positive_only=positive_only, trial=trial, wide=wide)
+            found = _sampled_trial(claimed, expected, pts, tally)
+            if found is not None:
+                return found
+    if tally.agree + tally.complex_agree < MIN_AGREEING:
+        found = _precise_trial(claimed, expected, seed, tally)
+        if found is not None:
+            return found
+    if tally.agree + tally.complex_agree >= MIN_AGREEING:
+        return _exact_agreement(claimed, expected, tally)
+    if tally.unconfirmed:
+        return Comparison(None, reason=f"{tally.unconfirmed} floating-point disagreements could not be confirmed "
+                                       f"exactly")
+    if tally.agree:
+        return Comparison(None, reason=f"only {tally.agree} points could be evaluated (domain)")
+    return Comparison(None, reason="no point where both sides are defined, real or complex, among "
+                                   f"{(2 * TRIALS + WIDE_TRIALS) * POINTS_PER_TRIAL} random points")
+
+
+def _sampled_trial(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, tally: _Tally) -> Comparison | None:
+    ev = _MemoEvaluator(pts)
+    c, e = ev(claimed), ev(expected)
+    ok = np.isfinite(c) & np.isfinite(e)
+    with np.errstate(all="ignore"):   # inf - inf and nan at points outside a side's domain
+        scale = np.maximum(1.0, np.maximum(np.abs(c), np.abs(e)))
+        gap = np.where(ok, np.abs(c - e) / scale, 0.0)
+    bad = ok & (gap > RTOL)
+    for k in np.argsort(-gap * bad)[: 3 if bad.any() else 0]:
+        if not bad[k]:
+            continue
+        confirmed = _confirm(claimed, expected, pts, int(k))
+        if confirmed is not None:
+            return Comparison(False, counterexample=confirmed,
+                              evidence=f"differs at a point (confirmed to {CONFIRM_DIGITS} digits)")
+    tally.agree += int((ok & ~bad).sum())
+    tally.unconfirmed += int(bad.sum())
+    tally.witnesses += [(pts, int(k)) for k in np.flatnonzero(ok & ~bad)[:1]]
+    # A side that is not real here (a negative base under a fractional power, the log of a negative number):
+    # the principal complex values must agree too.
+    not_real = (np.isnan(c) | np.isnan(e)) & ~np.isinf(c) & ~np.isinf(e)
+    for k in np.flatnonzero(not_real)[:COMPLEX_POINTS]:
+        verdict = _precise_point(claimed, expected, pts, int(k))
+        if isinstance(verdict, Comparison):
+            return verdict
+        if verdict:
+            tally.complex_agree += 1
+            tally.witnesses.append((pts, int(k)))
+    return None
+
+
+def _precise_trial(claimed: sp.Expr, expected: sp.Expr, seed: int, tally: _Tally) -> Comparison | None:
+    """Points floating point could not evaluate (overflow: `(x - a)^{6000}`), decided by mpmath."""
+    pts = SamplePoints(n=PRECISE_POINTS, seed=seed * 1000 + 200)
+    for k in range(PRECISE_POINTS):
+        verdict = _precise_point(claimed, expected, pts, k)
+        if isinstance(verdict, Comparison):
+            return verdict
+        if verdict:
+            tally.agree += 1
+            tally.witnesses.append((pts, k))
+    return None
+
+
+def _show(value: mpmath.mpf | mpmath.mpc) -> float | str:
+    if isinstance(value, mpmath.mpc) and value.imag != 0:
+        return f"{mpmath.nstr(value.real, 10)} {'+' if value.imag >= 0 else '-'} {mpmath.nstr(abs(value.imag), 10)}i"
+    return float(mpmath.re(value))
+
+
+def _precise_point(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, k: int) -> Comparison | bool | None:
+    """Both sides at point k with mpmath (principal complex values where not real), at PRECISE_DIGITS and at twice
+    that: a disagreement that stays put is confirmed (a Comparison); True when they agree; None when a side has
+    no value there."""
+    point: dict[str, object] = {}
+    try:
+        values = [(precise_value(claimed, pts, k, d, point), precise_value(expected, pts, k, d)) for d in
+                  (PRECISE_DIGITS, 2 * PRECISE_DIGITS)]
+    except NumericError:
+        return None
+    (c1, e1), (c2, e2) = values
+    if not all(mpmath.isfinite(v) for v in (c1, e1, c2, e2)):
+        return None
+    scale = max(mpmath.mpf(1), abs(c2), abs(e2))
+    tiny = mpmath.mpf(10) ** (10 - PRECISE_DIGITS) * scale
+    if abs(c2 - e2) <= tiny:
+        return True
+    if abs((c1 - e1) - (c2 - e2)) > tiny:
+        return None   # the difference moves with the precision: not confirmed
+    real = not any(isinstance(v, mpmath.mpc) and v.imag != 0 for v in (c2, e2))
+    how = f"confirmed to {PRECISE_DIGITS} digits" + ("" if real else ", principal complex values")
+    return Comparison(False, counterexample=Counterexample(dict(sorted(point.items())), _show(c2), _show(e2)),
+                      evidence=f"differs at a point ({how})")
 
 
 def _float_digits(*exprs: sp.Basic) -> int | None:
@@ -147,12 +235,12 @@ def _float_digits(*exprs: sp.Basic) -> int | None:
     return min(digits) if digits else None
 
 
-def _exact_agreement(claimed: sp.Expr, expected: sp.Expr, witnesses: list[tuple[SamplePoints, int]],
-                     agree: int) -> Comparison:
+def _exact_agreement(claimed: sp.Expr, expected: sp.Expr, tally: _Tally) -> Comparison:
     """Re-evaluate both sides at a few of the agreeing points, exactly (rationals) or to AGREE_DIGITS digits.
 
     Floating point cannot tell 1/3 from 0.333333333333333 or 100000000 from 100000001: agreement counts only
     here. Expressions carrying floating-point data (kernel outputs) can agree only to the digits they hold."""
+    agree, witnesses = tally.agree + tally.complex_agree, tally.witnesses
     float_digits = _float_digits(claimed, expected)
     rel = sp.Float(10) ** -(AGREE_DIGITS - 20) if float_digits is None else sp.Float(10) ** -(float_digits - 3)
     exact = digits = 0
@@ -183,7 +271,8 @@ def _exact_agreement(claimed: sp.Expr, expected: sp.Expr, witnesses: list[tuple[
     if digits:
         how.append(f"{AGREE_DIGITS}-digit agreement at {digits}" if float_digits is None else
                    f"agreement to the {float_digits} digits of its floating-point data at {digits}")
-    return Comparison(True, evidence=f"agrees at {agree} random points; {' and '.join(how)} of them")
+    where = f" ({tally.complex_agree} of them principal complex values)" if tally.complex_agree else ""
+    return Comparison(True, evidence=f"agrees at {agree} random points{where}; {' and '.join(how)} of them")
 
 
 class _MemoEvaluator(Evaluator):
@@ -234,8 +323,12 @@ def _confirm(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, k: int) -> 
     return Counterexample(point=dict(sorted(point.items())), claimed=_num(vc), expected=_num(ve))
 
 
-def _num(v: sp.Expr) -> float:
-    return float(sp.Float(v, 17))
+def _num(v: sp.Expr) -> float | str:
+    """A value for a counterexample: a float, or `a + bi` text for a complex value."""
+    re_part, im_part = v.as_real_imag()
+    if im_part != 0:
+        return _show(mpmath.mpc(float(sp.Float(re_part, 17)), float(sp.Float(im_part, 17))))
+    return float(sp.Float(re_part, 17))
 
 
 def exact_value(expr: sp.Expr, pts: SamplePoints, k: int, point: dict[str, object],
