@@ -14,7 +14,7 @@ import sympy as sp
 
 from derive.lower.derivatives import DerivativeOperator, derivative_fraction, gradient
 from derive.lower.errors import LoweringError
-from derive.lower.functions import builtin_for, indicator
+from derive.lower.functions import builtin_for, indicator, inverse_for, opaque_function
 from derive.lower.heads import function_operator, head_operator
 from derive.lower.index import extremum, script_letters
 from derive.lower.matcalc import elementwise
@@ -45,6 +45,8 @@ def implicit(low: Lowerer, node: Node) -> Any:
 def application(low: Lowerer, node: Node) -> Any:
     """The value of `head(args)` when head is a function (or an operator); None when it is a product."""
     head, rows = node.args
+    if head.kind == "sub" and head.args[0].kind == "func" and head.args[0].args[0] == "lim":
+        return limit(low, head.args[1], [Node("paren", (rows,), text="(")])   # \lim_{n \to \infty}(...)
     name = low.name_of(head)
     if head.kind == "style" and head.args[0] in ("mathbb", "mathbbm") and name in ("bb_1", "bb_I"):
         return indicator_value(low, _items(rows))
@@ -61,6 +63,11 @@ def application(low: Lowerer, node: Node) -> Any:
     fn = low.function(name) if head.kind != "number" else None
     if fn is None and head.kind == "func":
         raise LoweringError(f"unknown function \\{head.args[0]}")
+    if fn is None and head.kind == "text" and name is not None and len(name) > 1 and name not in low.decls.given \
+            and name not in low.decls.assumptions:
+        # `\operatorname{name}(x)` marks name as a function: one the tool does not know is an unspecified
+        # function of its arguments (an opaque head), never the symbol `name` times x.
+        fn = opaque_function(name)
     if fn is not None:
         args = [low.argument(a) for a in split_arguments(rows)]
         try:
@@ -146,6 +153,8 @@ def operator(low: Lowerer, node: Node) -> Any:
         power = low.script_value(node.args[1])
         if fn is None:
             return None
+        if power == -1 and (inverse := inverse_for(node.args[0].args[0])) is not None:
+            return inverse   # \sin^{-1} x is arcsin x
         return lambda args, fn=fn, power=power: fn(args) ** power
     if node.kind == "sub" and node.args[0].kind == "func" and node.args[0].args[0] == "log":
         base = low.script_value(node.args[1])
@@ -181,7 +190,31 @@ def index_operator(low: Lowerer, factor: Node, rest: list[Node]) -> tuple[Any, i
     if head.kind == "name" and head.args[0] == "nabla":
         var = low.script_value(script)
         return gradient(product(low, rest), var), len(rest)
+    if head.kind == "func" and head.args[0] == "lim":
+        return limit(low, script, rest), len(rest)
     return None
+
+
+def limit(low: Lowerer, script: Node, rest: list[Node]) -> Any:
+    """`\\lim_{x \\to a} f`: the two-sided limit of the factors that follow (an error when it does not exist
+    or SymPy cannot find it — never a quantity named after the subscript)."""
+    items = low.condition_items(script)
+    if len(items) != 3 or not is_sep(items[1], "rel") or items[1].args[0] != "->" or not rest:
+        raise LoweringError("a limit reads \\lim_{x \\to a} followed by what it is taken of")
+    name = low.name_of(items[0])
+    if name is None:
+        raise LoweringError("cannot read the variable of the limit")
+    var, target = low.decls.symbol(name), low.expr(items[2])
+    body = product(low, rest)
+    if isinstance(body, sp.MatrixBase):
+        raise LoweringError("a limit of a vector or matrix")
+    try:
+        value = sp.limit(body, var, target, dir="+-") if target.is_finite else sp.limit(body, var, target)
+    except (ValueError, NotImplementedError, TypeError) as exc:
+        raise LoweringError(f"the limit as {name} -> {target} does not exist or cannot be found ({exc})") from None
+    if value.has(sp.Limit) or value.has(sp.nan, sp.zoo) or isinstance(value, sp.AccumBounds):
+        raise LoweringError(f"the limit as {name} -> {target} does not exist or cannot be found")
+    return value
 
 
 def special_call(low: Lowerer, node: Node) -> Any:
@@ -216,8 +249,10 @@ def special_call(low: Lowerer, node: Node) -> Any:
         arg = low.argument(split_arguments(rows)[0]) if len(split_arguments(rows)) == 1 else None
         if arg is None:
             return None
-        value = fn([arg]) if not isinstance(arg, sp.MatrixBase) else arg.applyfunc(lambda a: fn([a]))
         power = low.script_value(head.args[1])
+        if power == -1 and (inverse := inverse_for(head.args[0].args[0])) is not None:
+            fn, power = inverse, sp.Integer(1)   # \sin^{-1}(x) is arcsin(x)
+        value = fn([arg]) if not isinstance(arg, sp.MatrixBase) else arg.applyfunc(lambda a: fn([a]))
         return value.applyfunc(lambda v: v ** power) if isinstance(value, sp.MatrixBase) else value ** power
     if low.decls.distributions:
         value = random_variable_call(low, head, rows)

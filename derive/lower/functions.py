@@ -157,10 +157,27 @@ BUILTINS: dict[str, Builder] = {
     "softplus": _one("softplus", lambda z: sp.log(1 + sp.exp(z))),
     "leaky_relu": _leaky,
 }
+def determinant(m: sp.Expr) -> sp.Expr:
+    if isinstance(m, sp.MatrixBase):
+        if m.shape[0] != m.shape[1]:
+            raise ValueError(f"det of a non-square {m.shape[0]} x {m.shape[1]} matrix")
+        return m.det()
+    return m
+
+
+# Elementary functions notes write by name; a function applied to a vector acts entry by entry.
+for _name, _fn in {"asin": sp.asin, "acos": sp.acos, "atan": sp.atan, "asinh": sp.asinh, "acosh": sp.acosh,
+                   "atanh": sp.atanh, "cot": sp.cot, "sec": sp.sec, "csc": sp.csc, "coth": sp.coth,
+                   "sech": sp.sech, "csch": sp.csch, "acot": sp.acot, "floor": sp.floor, "ceil": sp.ceiling,
+                   "log10": lambda z: sp.log(z, 10), "log2": lambda z: sp.log(z, 2)}.items():
+    BUILTINS[_name] = _one(_name, _fn)
+del _name, _fn
+BUILTINS["atan2"] = _many(sp.atan2, "atan2")
 BUILTINS.update({
     "max": _extremum(sp.Max, "max"), "min": _extremum(sp.Min, "min"),
     "softmax": _matrix_function("softmax", softmax), "logsumexp": _matrix_function("logsumexp", logsumexp),
     "diag": _matrix_function("diag", diag), "trace": _matrix_function("trace", trace),
+    "det": _matrix_function("det", determinant),
 })
 
 # How notes spell the built-ins (lower-cased, backslash and \text{} removed).
@@ -173,7 +190,24 @@ ALIASES: dict[str, str] = {
     "id": "identity", "leaky_relu": "leaky_relu", "leakyrelu": "leaky_relu", "lrelu": "leaky_relu",
 }
 ALIASES.update({"softmax": "softmax", "logsumexp": "logsumexp", "lse": "logsumexp", "diag": "diag",
-                "trace": "trace", "tr": "trace"})
+                "trace": "trace", "tr": "trace", "det": "det",
+                "arcsin": "asin", "asin": "asin", "arccos": "acos", "acos": "acos", "arctan": "atan", "atan": "atan",
+                "arsinh": "asinh", "arcsinh": "asinh", "asinh": "asinh", "arcosh": "acosh", "arccosh": "acosh",
+                "acosh": "acosh", "artanh": "atanh", "arctanh": "atanh", "atanh": "atanh", "cot": "cot",
+                "sec": "sec", "csc": "csc", "cosec": "csc", "coth": "coth", "sech": "sech", "csch": "csch",
+                "arccot": "acot", "acot": "acot", "atan2": "atan2", "arctan2": "atan2", "floor": "floor",
+                "ceil": "ceil", "lg": "log10", "log10": "log10", "lb": "log2", "log2": "log2"})
+
+# `\sin^{-1}` is the inverse function, not 1/sin (the usual reading of a superscript -1 on a function name).
+INVERSES: dict[str, str] = {"sin": "asin", "cos": "acos", "tan": "atan", "cot": "acot", "sinh": "asinh",
+                            "cosh": "acosh", "tanh": "atanh", "asin": "sin", "acos": "cos", "atan": "tan"}
+
+
+def inverse_for(spelling: str) -> Builder | None:
+    """The inverse function that `\\name^{-1}` means for a function with a standard inverse, else None."""
+    key = ALIASES.get(spelling.lower())
+    inverse = INVERSES.get(key) if key else None
+    return BUILTINS.get(inverse) if inverse else None
 
 
 def builtin_for(spelling: str) -> Builder | None:

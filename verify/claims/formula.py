@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from sympy.matrices.exceptions import ShapeError
 
 from derive.lower.errors import LoweringError, MissingCondition, TooLarge, UndefinedQuantity
@@ -95,6 +96,8 @@ def _names_undefined_call(node: Node, value: sp.Basic | None, decls: Declaration
     # Only names in the bracket (`L[\phi]`, `f(x)`): `a(b + c)` stays the product it is.
     if not all(len(arg) == 1 and low.name_of(arg[0]) is not None for arg in split_arguments(node.args[1])):
         return False
+    if isinstance(value, AppliedUndef) and str(value.func) == name:
+        return True   # `\operatorname{Loss}(\phi)`: an unspecified function of its arguments names the value
     return any(isinstance(s, sp.Symbol) and s.name == name for s in value.free_symbols)
 
 
