@@ -165,3 +165,23 @@ def test_accumulating_adjoint_reads_the_contribution(tmp_path):
 """)
     assert r["partial"].verdict == Verdict.CORRECT, r["partial"].message
     assert r["partial-wrong"].verdict == Verdict.WRONG
+
+
+def test_given_inputs_quoted_in_a_computation_are_exact(tmp_path):
+    # The notes substitute a wrong gradient into an SGD step: the weights and the step size are given data and
+    # carry no rounding, so only the printed gradient's rounding (0.1 * 0.5e-4) is allowed.
+    results = run(tmp_path, """
+    - id: t/sgd
+      given: {W: [[0.7, 0.8]], G: [[0.0312, 0.0425]]}
+      claims:
+        - {id: substituted, latex: '= [0.7, 0.8] - 0.1[0.0289, 0.0425]', expect: 'sgd(W, G, 0.1)'}
+        - {id: right-expr, latex: '= [0.7, 0.8] - 0.1[0.0312, 0.0425]', expect: 'sgd(W, G, 0.1)'}
+        - {id: rounded-gradient, latex: '= [0.7, 0.8] - 0.1[0.03118, 0.0425]', expect: 'sgd(W, G, 0.1)'}
+        - {id: result, latex: '= [0.69688, 0.79575]', expect: 'sgd(W, G, 0.1)'}
+    """)
+    wrong = results["substituted"]
+    assert wrong.verdict == Verdict.WRONG
+    assert "printed intermediate values 0.0289 are not" in wrong.message   # 0.0425 is G's own entry
+    assert results["right-expr"].verdict == Verdict.CORRECT
+    assert results["rounded-gradient"].verdict == Verdict.WRONG   # 0.1 * 2e-5 off, beyond 0.1 * 0.5e-5
+    assert results["result"].verdict == Verdict.CORRECT

@@ -17,7 +17,7 @@ number the notes *printed* in that claim, the error is reported as propagated.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sympy as sp
@@ -53,6 +53,7 @@ class Printed:
     tol: Any = None            # float or list of floats (flat, per entry)
     error: Exception | None = None
     symbolic: bool = False
+    intermediate: list[Any] = field(default_factory=list)   # printed intermediate values a computation quotes
 
 
 def _is_numeric(value: Any) -> bool:
@@ -66,7 +67,17 @@ def _flat(value: Any) -> list[Any]:
     return list(value) if isinstance(value, sp.MatrixBase) else [value]
 
 
-def read_side(node: Node, decls: Declarations) -> Printed:
+def _is_result(expr: Any, literals: dict) -> bool:
+    """A side that only prints numbers (`0.6971`, `[0.6971, -0.00289]`): the claimed result, not a computation."""
+    def plain(e: Any) -> bool:
+        return e.is_number or e in literals or (-e) in literals
+    return all(plain(e) for e in _flat(expr)) if isinstance(expr, (sp.Basic, sp.MatrixBase)) else False
+
+
+def read_side(node: Node, decls: Declarations, inputs: frozenset[sp.Rational] = frozenset()) -> Printed:
+    """One side's value and tolerance. Printed precision belongs to printed results only: in a side that computes
+    (`[0.7, 0.8] - 0.1 [0.0289, 0.0425]`), a decimal equal to given data or to a number of the recipe (`inputs`)
+    is that input, exactly; the other decimals are printed intermediate values and carry their rounding."""
     # decimal literals lowered to symbols (to propagate their rounding), `[a, b, c]` read as row vectors
     low = Lowerer(decls, LoweringSettings(literal_decimals=True, bracket_vectors=True))
     try:
@@ -79,17 +90,21 @@ def read_side(node: Node, decls: Declarations) -> Printed:
         value = sp.ImmutableMatrix(value)
     if not _is_numeric(value):
         return Printed(node, None, symbolic=True)
+    result = _is_result(expr, low.literals)
     tol = [0.0] * len(_flat(value))
-    for sym, (_, half) in low.literals.items():
-        if not expr.has(sym):
+    rounded = []
+    for sym, (exact, half) in low.literals.items():
+        if not expr.has(sym) or (not result and exact in inputs):
             continue
+        rounded.append(exact)
         d = expr.diff(sym).xreplace(subs)
         for k, entry in enumerate(_flat(d)):
             tol[k] += abs(float(sp.N(entry))) * half
-    return Printed(node, value, tol)
+    return Printed(node, value, tol, intermediate=[] if result else rounded)
 
 
-def printed_sides(formula: Formula | str, decls: Declarations) -> list[Printed]:
+def printed_sides(formula: Formula | str, decls: Declarations,
+                  inputs: frozenset[sp.Rational] = frozenset()) -> list[Printed]:
     """The sides of the claim chain (`=` / `\\approx`), in reading order."""
     if isinstance(formula, str):
         formula = parse_latex(formula)
@@ -103,8 +118,23 @@ def printed_sides(formula: Formula | str, decls: Declarations) -> list[Printed]:
             elif rel not in CHAIN_RELATIONS:
                 break
             if node.kind != "empty":
-                sides.append(read_side(node, decls))
+                sides.append(read_side(node, decls, inputs))
     return sides
+
+
+_RECIPE_NUMBER = re.compile(r"(?<![\w.])(\d+\.\d*|\.\d+|\d+)(?![\w.])")
+
+
+def input_numbers(decls: Declarations, expect: Any) -> frozenset[sp.Rational]:
+    """The exact numbers a computation in the claim may quote: given data and the numbers of the recipe."""
+    numbers: set[sp.Rational] = set()
+    for value in decls.given.values():
+        for entry in (value if isinstance(value, sp.MatrixBase) else [value]):
+            if isinstance(entry, sp.Basic) and entry.is_Rational:
+                numbers.add(entry)
+    if isinstance(expect, str):
+        numbers.update(sp.Rational(m) for m in _RECIPE_NUMBER.findall(expect))
+    return frozenset(numbers)
 
 
 def printed_value(formula: Formula, decls: Declarations) -> Any:
@@ -248,7 +278,7 @@ def check(ctx: ClaimContext) -> ClaimResult:
     expected = expected.evalf(17) if isinstance(expected, sp.Basic) else expected
     expected_latex = latex_of(expected)
     try:
-        sides = printed_sides(claim.formula, decls)
+        sides = printed_sides(claim.formula, decls, input_numbers(decls, claim.expect))
     except LatexParseError as exc:
         return ctx.result(Verdict.UNPARSED, str(exc), expected_latex=expected_latex)
     for k, side in enumerate(sides):
@@ -265,6 +295,10 @@ def check(ctx: ClaimContext) -> ClaimResult:
         if not comp.ok:
             steps.append(StepResult(k + 1, _fmt_value(side.value), Verdict.WRONG, comp.message))
             message, diagnosis = prefix + comp.message, "numeric value differs beyond printed precision"
+            if side.intermediate:
+                quoted = ", ".join(_fmt(float(v)) for v in side.intermediate)
+                message += (f" (the given data it quotes taken exactly; the printed intermediate values {quoted} "
+                            f"are not what the inputs give)")
             propagated = _propagated(ctx, side)
             if propagated:
                 message = f"propagated from {propagated[0]}: {message}; {propagated[1]}"

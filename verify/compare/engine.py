@@ -179,8 +179,11 @@ def _sampled_trial(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, tally
         verdict = _precise_point(claimed, expected, pts, int(k))
         if isinstance(verdict, Comparison):
             return verdict
-        if verdict:
+        if verdict == "complex":
             tally.complex_agree += 1
+        elif verdict == "real":   # only floating point overflowed there (e^{1000} / e^{2000})
+            tally.agree += 1
+        if verdict:
             tally.witnesses.append((pts, int(k)))
     return None
 
@@ -193,7 +196,8 @@ def _precise_trial(claimed: sp.Expr, expected: sp.Expr, seed: int, tally: _Tally
         if isinstance(verdict, Comparison):
             return verdict
         if verdict:
-            tally.agree += 1
+            tally.agree += verdict == "real"
+            tally.complex_agree += verdict == "complex"
             tally.witnesses.append((pts, k))
     return None
 
@@ -204,10 +208,10 @@ def _show(value: mpmath.mpf | mpmath.mpc) -> float | str:
     return float(mpmath.re(value))
 
 
-def _precise_point(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, k: int) -> Comparison | bool | None:
+def _precise_point(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, k: int) -> Comparison | str | None:
     """Both sides at point k with mpmath (principal complex values where not real), at PRECISE_DIGITS and at twice
-    that: a disagreement that stays put is confirmed (a Comparison); True when they agree; None when a side has
-    no value there."""
+    that: a disagreement that stays put is confirmed (a Comparison); "real" or "complex" when they agree (with
+    real or complex values); None when a side has no value there."""
     point: dict[str, object] = {}
     try:
         values = [(precise_value(claimed, pts, k, d, point), precise_value(expected, pts, k, d)) for d in
@@ -219,11 +223,11 @@ def _precise_point(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, k: in
         return None
     scale = max(mpmath.mpf(1), abs(c2), abs(e2))
     tiny = mpmath.mpf(10) ** (10 - PRECISE_DIGITS) * scale
+    real = not any(isinstance(v, mpmath.mpc) and v.imag != 0 for v in (c2, e2))
     if abs(c2 - e2) <= tiny:
-        return True
+        return "real" if real else "complex"
     if abs((c1 - e1) - (c2 - e2)) > tiny:
         return None   # the difference moves with the precision: not confirmed
-    real = not any(isinstance(v, mpmath.mpc) and v.imag != 0 for v in (c2, e2))
     how = f"confirmed to {PRECISE_DIGITS} digits" + ("" if real else ", principal complex values")
     return Comparison(False, counterexample=Counterexample(dict(sorted(point.items())), _show(c2), _show(e2)),
                       evidence=f"differs at a point ({how})")
