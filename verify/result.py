@@ -63,6 +63,7 @@ _DIAGNOSIS_KINDS: tuple[tuple[str, str], ...] = (
     (r"^malformed given data\b", "malformed data"),
     (r"beyond printed precision", "precision"),
     (r"^not equivalent\b", "not equivalent"),
+    (r"^holds up to the factor\b|^not the density\b", "dropped normaliser"),
     (r"^not the same minimisers\b|^minimised over\b|argmin", "minimisers"),
     (r"^order of growth\b", "order"),
     (r"^bound violated\b", "bound"),

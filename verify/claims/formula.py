@@ -9,21 +9,26 @@ decides. A first side that only names what is computed (`\\phi_0 = ...`, `L[\\ph
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.matrices.exceptions import ShapeError
 
+from derive.lower.argmin import ArgminClass, LikelihoodClass
 from derive.lower.errors import LoweringError, MissingCondition, TooLarge, UndefinedQuantity
 from derive.lower.lowerer import Lowerer
 from derive.lower.settings import LoweringSettings
 from derive.lower.syntax import split_arguments
-from derive.parse.tree import Node, Statement
+from derive.parse.tree import Node, Statement, is_sep
 from derive.spec.declarations import Declarations
 from verify.claims.context import ClaimContext, latex_of
 from verify.claims.statements import ill_posed_index, statements, truth_or_result
+from verify.compare.budget import time_limit
 from verify.compare.curves import curves_for, fixed_index_curves
+from verify.compare.diagnose import format_expr
 from verify.compare.equal import compare
+from verify.compare.types import Comparison
 from verify.result import ClaimResult, StepResult, Verdict
 
 NAME = "formula"
@@ -36,6 +41,7 @@ class Side:
     value: sp.Basic | None
     error: Exception | None
     group: int = 0   # which statement of the claim the side belongs to
+    relation: str | None = None   # the relation before the side ("=", "propto"); None for the first
 
 
 def check(ctx: ClaimContext) -> ClaimResult:
@@ -56,30 +62,80 @@ def check(ctx: ClaimContext) -> ClaimResult:
     return _check_chain(ctx, sides, expected, expected_latex)
 
 
+CHAIN_RELATIONS = ("=", "propto")
+
+
 def lower_chain(found: list[Statement], low: Lowerer) -> list[Side]:
-    """Operands joined by '=' in reading order (other relations end the chain)."""
+    """Operands joined by '=' (or `\\propto`) in reading order (other relations end the chain)."""
     sides: list[Side] = []
     for group, st in enumerate(found):
         for k, node in enumerate(st.operands):
-            if k > 0 and st.relations[k - 1] != "=":
+            relation = st.relations[k - 1] if k > 0 else None
+            if relation is not None and relation not in CHAIN_RELATIONS:
                 break
             if node.kind == "empty":
                 continue
             try:
-                sides.append(Side(node, low.expr(node), None, group))
+                sides.append(Side(node, low.expr(node), None, group, relation))
             except (LoweringError, ValueError, TypeError) as exc:
-                sides.append(Side(node, None, exc, group))
+                sides.append(Side(node, None, exc, group, relation))
     return sides
+
+
+def _compare_side(side: Side, ref: Any, seed: int, proof_seconds: float) -> Comparison:
+    """The side against the derivation. A likelihood derived up to what does not move its maximum
+    (`likelihood_equiv`) is matched up to a factor only by a claim that says so (`\\propto`, or a bare
+    expression); `Pr(y | x) = ...` between densities is an equality, and a dropped normaliser makes it wrong."""
+    if side.relation == "propto" and not isinstance(ref, ArgminClass):
+        return Comparison(None, reason="\\propto is checked against a likelihood or loss derived up to a factor "
+                                       "(likelihood_equiv, argmin_equiv)")
+    comp = compare(side.value, ref, seed=seed, proof_seconds=proof_seconds)
+    if side.relation == "=" and isinstance(ref, LikelihoodClass) and comp.equal:
+        exact = compare(side.value, ref.args[0], seed=seed, proof_seconds=proof_seconds)
+        if exact.equal is False:
+            factor = _factor(ref.args[0], side.value)
+            names = ", ".join(map(str, ref.args[1]))
+            exact.diagnosis = (f"holds up to the factor {format_expr(factor)}, independent of {names}: write "
+                               f"\\propto — the argmin is unchanged") if factor is not None else (
+                f"not the density: only its maximisers in {names} are the density's (the negative logs differ by a "
+                f"positive factor and a constant), which `=` does not say")
+            return exact
+        if exact.equal is None:
+            return Comparison(None, reason=f"the same maximisers, but equality with the density is undecided "
+                                           f"({exact.reason})")
+    return comp
+
+
+def _factor(density: Any, claimed: Any) -> Any:
+    """density / claimed when it simplifies to something short (the dropped normaliser)."""
+    try:
+        with time_limit(1.0):
+            ratio = sp.simplify(sp.powsimp(sp.expand_log(sp.simplify(density / claimed), force=True)))
+    except (TimeoutError, ValueError, TypeError, ZeroDivisionError):
+        return None
+    return ratio if sp.count_ops(ratio) < 40 else None
 
 
 def _is_label(side: Side, decls: Declarations) -> bool:
     """`\\phi_0 = ...`, `y = ...`: a left side naming what is computed, not a value to check."""
     if isinstance(side.error, UndefinedQuantity):
         return True
+    if _conditional_probability(side):
+        return True
     v = side.value
     if isinstance(v, sp.Symbol) and v.name not in decls.given:
         return True
     return _names_undefined_call(side.node, v, decls)
+
+
+def _conditional_probability(side: Side) -> bool:
+    """`Pr(y | f[x, \\phi], \\kappa)` on the left: names the density being written down (what it is conditioned
+    on), even when the exercise's own `Pr[y, mu]` takes other arguments."""
+    node = side.node
+    if side.error is None or not isinstance(side.error, LoweringError) or node.kind != "call":
+        return False
+    head, rows = node.args
+    return head.kind == "func" and head.args[0] == "Pr" and any(is_sep(i, "mid") for r in rows.args for i in r.args)
 
 
 def _names_undefined_call(node: Node, value: sp.Basic | None, decls: Declarations) -> bool:
@@ -154,7 +210,7 @@ def _check_chain(ctx: ClaimContext, sides: list[Side], expected, expected_latex:
             return ctx.result(Verdict.ILL_POSED, prefix + msg, expected_latex=expected_latex, steps=steps,
                               diagnosis=f"free index {names}",
                               plot=fixed_index_curves(value, ref, free, seed=seed + 97) if extra else None)
-        comp = compare(value, ref, seed=seed + k, proof_seconds=ctx.proof_seconds)
+        comp = _compare_side(sides[k], ref, seed + k, ctx.proof_seconds)
         if comp.equal is False and comp.diagnosis == "shape mismatch":   # no value of either size is the other
             msg = f"sizes differ: {comp.evidence}"
             steps.append(StepResult(k + 1, step_latex, Verdict.ILL_POSED, msg))
