@@ -23,7 +23,12 @@ from derive.lower.syntax import split_arguments
 from derive.parse.tree import Node, Statement, is_sep
 from derive.spec.declarations import Declarations
 from verify.claims.context import ClaimContext, latex_of
-from verify.claims.statements import ill_posed_index, statements, truth_or_result
+from verify.claims.statements import (
+    ill_posed_index,
+    restates,
+    statements,
+    truth_or_result,
+)
 from verify.compare.budget import time_limit
 from verify.compare.curves import curves_for, fixed_index_curves
 from verify.compare.diagnose import format_expr
@@ -229,6 +234,10 @@ def _check_chain(ctx: ClaimContext, sides: list[Side], expected, expected_latex:
                               steps=steps)
         all_proven = all_proven and comp.proven
         steps.append(StepResult(k + 1, step_latex, Verdict.CORRECT, comp.evidence))
+    if expected is not None and restates(ctx, [sides[k].node for k in to_check]):
+        return ctx.result(Verdict.UNVERIFIED, "the expectation restates the claim: no evidence (`expect:` writes the "
+                                              "claimed value down instead of deriving it)",
+                          expected_latex=expected_latex)
     how = "proven symbolically" if all_proven else steps[-1].message if steps else ""
     return ctx.result(Verdict.CORRECT, f"correct ({how})", expected_latex=expected_latex,
                       steps=steps if len(steps) > 1 else [], proven=all_proven, evidence=how)
