@@ -87,13 +87,14 @@ def lower_chain(found: list[Statement], low: Lowerer) -> list[Side]:
     return sides
 
 
-def _compare_side(side: Side, ref: Any, seed: int, proof_seconds: float) -> Comparison:
+def _compare_side(side: Side, ref: Any, seed: int, proof_seconds: float) -> tuple[Comparison, Any]:
     """The side against the derivation. A likelihood derived up to what does not move its maximum
     (`likelihood_equiv`) is matched up to a factor only by a claim that says so (`\\propto`, or a bare
-    expression); `Pr(y | x) = ...` between densities is an equality, and a dropped normaliser makes it wrong."""
+    expression); `Pr(y | x) = ...` between densities is an equality, and a dropped normaliser makes it wrong.
+    Returns the comparison and what the side was compared with (the density, when held to equality)."""
     if side.relation == "propto" and not isinstance(ref, ArgminClass):
         return Comparison(None, reason="\\propto is checked against a likelihood or loss derived up to a factor "
-                                       "(likelihood_equiv, argmin_equiv)")
+                                       "(likelihood_equiv, argmin_equiv)"), ref
     comp = compare(side.value, ref, seed=seed, proof_seconds=proof_seconds)
     if side.relation == "=" and isinstance(ref, LikelihoodClass) and comp.equal:
         exact = compare(side.value, ref.args[0], seed=seed, proof_seconds=proof_seconds)
@@ -104,11 +105,11 @@ def _compare_side(side: Side, ref: Any, seed: int, proof_seconds: float) -> Comp
                                f"\\propto — the argmin is unchanged") if factor is not None else (
                 f"not the density: only its maximisers in {names} are the density's (the negative logs differ by a "
                 f"positive factor and a constant), which `=` does not say")
-            return exact
+            return exact, ref.args[0]
         if exact.equal is None:
             return Comparison(None, reason=f"the same maximisers, but equality with the density is undecided "
-                                           f"({exact.reason})")
-    return comp
+                                           f"({exact.reason})"), ref
+    return comp, ref
 
 
 def _factor(density: Any, claimed: Any) -> Any:
@@ -215,7 +216,7 @@ def _check_chain(ctx: ClaimContext, sides: list[Side], expected, expected_latex:
             return ctx.result(Verdict.ILL_POSED, prefix + msg, expected_latex=expected_latex, steps=steps,
                               diagnosis=f"free index {names}",
                               plot=fixed_index_curves(value, ref, free, seed=seed + 97) if extra else None)
-        comp = _compare_side(sides[k], ref, seed + k, ctx.proof_seconds)
+        comp, against = _compare_side(sides[k], ref, seed + k, ctx.proof_seconds)
         if comp.equal is False and comp.diagnosis == "shape mismatch":   # no value of either size is the other
             msg = f"sizes differ: {comp.evidence}"
             steps.append(StepResult(k + 1, step_latex, Verdict.ILL_POSED, msg))
@@ -227,7 +228,8 @@ def _check_chain(ctx: ClaimContext, sides: list[Side], expected, expected_latex:
             return ctx.result(Verdict.WRONG, prefix + what, expected_latex=expected_latex, steps=steps,
                               diagnosis=comp.diagnosis, counterexample=comp.counterexample,
                               evidence=comp.evidence, corrected_latex=latex_of(ref),
-                              plot=curves_for(value, ref, comp.counterexample, seed=seed + k, diagnosis=comp.diagnosis))
+                              plot=curves_for(value, against, comp.counterexample, seed=seed + k,
+                                              diagnosis=comp.diagnosis))
         if comp.equal is None:
             steps.append(StepResult(k + 1, step_latex, Verdict.UNVERIFIED, comp.reason))
             return ctx.result(Verdict.UNVERIFIED, prefix + comp.reason, expected_latex=expected_latex,

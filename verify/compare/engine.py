@@ -275,8 +275,28 @@ def _exact_agreement(claimed: sp.Expr, expected: sp.Expr, tally: _Tally) -> Comp
     if digits:
         how.append(f"{AGREE_DIGITS}-digit agreement at {digits}" if float_digits is None else
                    f"agreement to the {float_digits} digits of its floating-point data at {digits}")
-    where = f" ({tally.complex_agree} of them principal complex values)" if tally.complex_agree else ""
-    return Comparison(True, evidence=f"agrees at {agree} random points{where}; {' and '.join(how)} of them")
+    where = [_domain(claimed, expected)]
+    if tally.complex_agree:
+        where.append(f"{tally.complex_agree} of them principal complex values")
+    where_text = f" ({'; '.join(w for w in where if w)})" if any(where) else ""
+    return Comparison(True, evidence=f"agrees at {agree} random points{where_text}; {' and '.join(how)} of them")
+
+
+def _domain(*exprs: sp.Basic) -> str:
+    """The sampled domain, by the declared assumptions of the free symbols (`x, y real; sigma > 0`)."""
+    groups: dict[str, list[str]] = {}
+    for s in sorted({s for e in exprs for s in e.free_symbols if isinstance(s, sp.Symbol)}, key=str):
+        flags = s.assumptions0
+        kind = ("whole numbers" if flags.get("integer") else "> 0" if flags.get("positive") else
+                "< 0" if flags.get("negative") else ">= 0" if flags.get("nonnegative") else "real, both signs")
+        groups.setdefault(kind, []).append(s.name)
+    if any(isinstance(a, sp.Indexed) for e in exprs for a in e.atoms(sp.Indexed)):
+        groups.setdefault("real", []).append("data")
+    parts = []
+    for kind, names in groups.items():
+        shown = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
+        parts.append(f"{shown} {kind}")
+    return "; ".join(parts)
 
 
 class _MemoEvaluator(Evaluator):

@@ -37,6 +37,23 @@ def check_one(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, seed: 
             return check_claim(ctx)
     except TimeoutError:
         return result_for(ex, claim, Verdict.UNVERIFIED, f"time budget of {timeout:g} s ran out")
+    except Exception as exc:
+        # A library that wraps what it was interrupted by (lark turns the budget's TimeoutError into a
+        # VisitError while building a parser) still ran out of time: the same verdict, not a crash.
+        if _interrupted_by_timeout(exc):
+            return result_for(ex, claim, Verdict.UNVERIFIED, f"time budget of {timeout:g} s ran out")
+        raise
+
+
+def _interrupted_by_timeout(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, TimeoutError):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def exercise_notation(ex: ExerciseSpec) -> dict[str, Any]:
