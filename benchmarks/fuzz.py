@@ -58,6 +58,7 @@ DOCUMENTED = (LatexParseError, LoweringError, SpecError, DeclarationError)
 
 GRACE = 2.0                 # seconds over the budget that still count as within it
 MEMORY_BYTES = 3 << 30      # address-space cap of a worker: runaway memory is a MemoryError, not a dead machine
+PROGRESS_SECONDS = 30      # a progress line on stderr this often
 RECYCLE = 4000              # inputs per worker before a fresh one (caches stay small)
 CATEGORIES = (("formula", 40), ("truncated", 14), ("mutated", 10), ("junk", 10), ("equiv", 10), ("spec", 16))
 
@@ -423,7 +424,7 @@ def run(count: int, seed: int, jobs: int, budget: float, only: int | None) -> Ta
     workers = [Worker(seed, budget) for _ in range(max(1, min(jobs, len(indices))))]
     todo = iter(indices)
     wall_limit = (budget + GRACE) * 4 + 10   # CPU is what counts; wall time only catches a worker that is stuck
-    done = 0
+    done, shown = 0, time.monotonic()
     for w in workers:
         if (i := next(todo, None)) is not None:
             w.give(i)
@@ -441,6 +442,9 @@ def run(count: int, seed: int, jobs: int, budget: float, only: int | None) -> Ta
             w.index = None
             if (i := next(todo, None)) is not None:
                 w.give(i)
+        if time.monotonic() - shown > PROGRESS_SECONDS:
+            shown = time.monotonic()
+            print(f"fuzz: {done}/{len(indices)} inputs, {len(tally.findings)} findings", file=sys.stderr, flush=True)
         for w in busy:
             if w.index is not None and time.monotonic() - w.started > wall_limit:
                 record(tally, w.index, "?", "hang", f"no answer after {wall_limit:.0f} s (killed)", wall_limit,

@@ -16,6 +16,26 @@ if TYPE_CHECKING:
     from derive.lower.lowerer import Lowerer
 
 MAX_FACTORIAL = 1000
+# About 3,900 digits: Python refuses to turn integers past 4,300 digits into text, so SymPy cannot print (or
+# compare by its printed form) a number beyond this; no formula of the notes comes near it.
+MAX_NUMBER_BITS = 13_000
+
+
+def number_bits(value: Any) -> int:
+    """The most bits of a numerator or denominator among the exact numbers inside a value (0 for none)."""
+    entries = value if isinstance(value, sp.MatrixBase) else [value] if isinstance(value, sp.Basic) else []
+    bits = 0
+    for entry in entries:
+        for r in entry.atoms(sp.Rational):
+            bits = max(bits, abs(r.p).bit_length(), r.q.bit_length())
+    return bits
+
+
+def check_number_size(value: Any) -> Any:
+    """`value`, unless it holds an exact number too long to print (TooLarge)."""
+    if number_bits(value) > MAX_NUMBER_BITS:
+        raise TooLarge(f"a number of more than {int(MAX_NUMBER_BITS * 0.30103)} digits")
+    return value
 
 
 def pos(low: Lowerer, node: Node) -> Any:
@@ -83,7 +103,10 @@ def frac(low: Lowerer, node: Node) -> Any:
 
 
 def binom(low: Lowerer, node: Node) -> sp.Expr:
-    return sp.binomial(low.expr(single_expression(node.args[0])), low.expr(single_expression(node.args[1])))
+    n, k = low.expr(single_expression(node.args[0])), low.expr(single_expression(node.args[1]))
+    if isinstance(k, sp.Expr) and k.is_number and k.is_finite and abs(k) > MAX_FACTORIAL:
+        raise TooLarge(f"binomial coefficient with k = {k}")
+    return check_number_size(sp.binomial(n, k))
 
 
 def sqrt(low: Lowerer, node: Node) -> sp.Expr:

@@ -115,7 +115,8 @@ def _table(strict_reading: bool, literal_decimals: bool, bracket_vectors: bool) 
 def reading_errors() -> Iterator[None]:
     """Around the outermost reading: whatever goes wrong inside SymPy or a construct is a LoweringError, so a
     caller handles one error type for any input (`\\sin(x = 1)` makes SymPy raise AttributeError). A time
-    budget running out and memory running out are not readings that failed; they pass through."""
+    budget running out and memory running out are not readings that failed; they pass through, also when the
+    budget's signal landed inside SymPy's C code and surfaced as a SystemError caused by it."""
     try:
         yield
     except (LoweringError, TimeoutError, MemoryError):
@@ -124,10 +125,25 @@ def reading_errors() -> Iterator[None]:
         raise TooDeep("nested too deeply to read") from None
     except ShapeError as exc:
         raise SizeMismatch(str(exc)) from exc
-    except ValueError as exc:
-        raise LoweringError(str(exc)) from exc
     except Exception as exc:  # noqa: BLE001 - the backstop: any other failure of a reading is a LoweringError
+        budget = _budget_cause(exc)
+        if budget is not None:
+            raise budget from None
+        if isinstance(exc, ValueError):
+            raise LoweringError(str(exc)) from exc
         raise LoweringError(f"cannot read this ({type(exc).__name__}: {exc})") from exc
+
+
+def _budget_cause(exc: BaseException) -> BaseException | None:
+    """The budget's own exception behind `exc` (a TimeoutError, or an enclosing budget's BaseException)."""
+    seen: set[int] = set()
+    cause = exc.__cause__ or exc.__context__
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, (TimeoutError, MemoryError)) or not isinstance(cause, Exception):
+            return cause
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 class Lowerer:
@@ -157,8 +173,10 @@ class Lowerer:
                 return fn(self, node)
             with reading_errors():
                 if self.decls.index_ranges:
-                    return lower_top(self, node, lambda n: fn(self, n))   # free indices with integer ranges
-                return fn(self, node)
+                    value = lower_top(self, node, lambda n: fn(self, n))   # free indices with integer ranges
+                else:
+                    value = fn(self, node)
+                return arithmetic.check_number_size(value)
         finally:
             self._depth -= 1
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derive.lower.errors import LoweringError, SizeMismatch, TooDeep
+from derive.lower.errors import LoweringError, SizeMismatch, TooDeep, TooLarge
 from derive.lower.lowerer import Lowerer, reading_errors
 from derive.parse.latex import parse_latex
 from derive.spec.declarations import Declarations, declare_symbols
@@ -56,3 +56,33 @@ def test_an_inner_error_is_not_converted_where_a_construct_handles_it() -> None:
     d = Declarations()
     declare_symbols(d, {"x": "positive"})
     assert lower(r"\max(0, x)", d) == sp.Symbol("x", positive=True, real=True)
+
+
+def test_a_budget_that_ran_out_inside_sympy_is_still_a_timeout() -> None:
+    # SIGPROF landing in SymPy's C code surfaces as "SystemError: ... returned a result with an exception set"
+    # caused by the TimeoutError; that is the budget running out, not a formula that cannot be read.
+    with pytest.raises(TimeoutError):
+        with reading_errors():
+            try:
+                raise TimeoutError
+            except TimeoutError as exc:
+                raise SystemError("Basic.__hash__ returned a result with an exception set") from exc
+    with pytest.raises(LoweringError, match="SystemError"):
+        with reading_errors():
+            raise SystemError("something else")
+
+
+@pytest.mark.parametrize("text", [
+    r"\binom{3.14159}{1000}",                 # a 10,000-digit rational; printing it crashed the comparison
+    r"(10^{1000})^{1000}",                    # computed exactly it would be a million digits
+    r"((10^{1000})^{1000})^{1000}",
+    r"1000! \cdot 1000! \cdot 1000!",
+])
+def test_numbers_too_long_to_print_are_too_large(text: str) -> None:
+    with pytest.raises(TooLarge, match="digits"):
+        lower(text)
+
+
+def test_large_numbers_that_print_are_read() -> None:
+    assert lower(r"2^{1000}") == 2 ** 1000
+    assert lower("1000!") == sp.factorial(1000)
