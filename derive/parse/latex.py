@@ -5,11 +5,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 from lark import Lark
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from derive.parse.abs_bars import AbsBars  # plain |x| pairs into an absolute value
 from derive.parse.macro_args import MacroArgs  # `\frac12`: TeX's one-token arguments
@@ -51,10 +53,23 @@ class _NormBars:
             yield tok
 
 
+@contextmanager
+def lark_unwrapped() -> Iterator[None]:
+    """Lark wraps what its transformers raise in VisitError (also while compiling a grammar); a time budget or
+    memory running out there must stay a TimeoutError / MemoryError, not become a crash."""
+    try:
+        yield
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, (TimeoutError, MemoryError)):
+            raise exc.orig_exc from None
+        raise
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(_GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="basic",
-                propagate_positions=True, maybe_placeholders=False, postlex=AbsBars(MacroArgs(_NormBars())))
+    with lark_unwrapped():   # built on first use, possibly inside a claim's budget
+        return Lark(_GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="basic",
+                    propagate_positions=True, maybe_placeholders=False, postlex=AbsBars(MacroArgs(_NormBars())))
 
 
 def parse_tree(text: str) -> Node:
@@ -65,7 +80,8 @@ def parse_tree(text: str) -> Node:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
         raise _parse_error(text, exc) from None
-    rows = ToAst(text).transform(tree)
+    with lark_unwrapped():
+        rows = ToAst(text).transform(tree)
     deepest = nesting_depth(rows)
     if deepest > MAX_DEPTH:
         raise LatexParseError(f"nested deeper than {MAX_DEPTH} levels ({deepest})", 1, None)

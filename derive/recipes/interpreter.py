@@ -27,7 +27,7 @@ from derive.lower.argmin import RECIPE_OPS as ARGMIN_OPS  # argmin(L, [phi]), ar
 from derive.lower.errors import LoweringError
 from derive.lower.lowerer import Lowerer
 from derive.lower.syntax import depends
-from derive.parse.latex import LatexParseError, parse_latex
+from derive.parse.latex import LatexParseError, lark_unwrapped, parse_latex
 from derive.recipes.activation import RECIPE_OPS as ACTIVATION_OPS  # active_units, active_regions
 from derive.recipes.distributions import RECIPE_OPS as DENSITY_OPS  # poisson_pmf, normal_pdf, ...
 from derive.recipes.errors import DerivationFailed, RecipeError
@@ -40,7 +40,8 @@ MAX_LIST = 64
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(Path(__file__).with_name("recipe.lark").read_text(encoding="utf-8"), parser="lalr")
+    with lark_unwrapped():   # built on first use, possibly inside a claim's budget
+        return Lark(Path(__file__).with_name("recipe.lark").read_text(encoding="utf-8"), parser="lalr")
 
 
 @lru_cache(maxsize=2048)

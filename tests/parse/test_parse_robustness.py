@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import pytest
 import sympy as sp
+from lark.exceptions import VisitError
 
 from derive.lower.lowerer import Lowerer
-from derive.parse.latex import MAX_DEPTH, MAX_FORMULA_CHARS, LatexParseError, nesting_depth, parse_latex
+from derive.parse.latex import (
+    MAX_DEPTH,
+    MAX_FORMULA_CHARS,
+    LatexParseError,
+    lark_unwrapped,
+    nesting_depth,
+    parse_latex,
+    parse_tree,
+)
+from derive.parse.transformer import ToAst
 from derive.spec.declarations import Declarations
+from verify.compare.budget import time_limit
 
 x, a, b = (sp.Symbol(n, real=True) for n in "xab")
 
@@ -94,3 +105,33 @@ def test_nesting_below_the_bound_is_read() -> None:
     depth = MAX_DEPTH - 2
     assert value("(" * depth + "x" + ")" * depth) == x
     assert value(r"\frac{1}{" * depth + "x" + "}" * depth) == x
+
+
+def test_a_budget_running_out_inside_lark_stays_a_timeout() -> None:
+    # Lark wraps what its transformers raise in VisitError: a budget firing while the tree is transformed
+    # (or while a grammar is compiled on first use) crashed `verify --timeout 0.001` with a traceback.
+    with pytest.raises(TimeoutError):
+        with lark_unwrapped():
+            raise VisitError("literal", None, TimeoutError())
+    with pytest.raises(VisitError):
+        with lark_unwrapped():
+            raise VisitError("literal", None, KeyError("a bug stays visible"))
+
+
+def test_a_budget_firing_while_the_tree_is_transformed_is_a_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    def budget_runs_out(self, children):
+        raise TimeoutError   # what verify/compare/budget.py's SIGPROF handler raises, here at a known place
+
+    monkeypatch.setattr(ToAst, "add", budget_runs_out)
+    with pytest.raises(TimeoutError):
+        parse_tree("x + y")
+
+
+def test_a_long_formula_under_short_budgets_times_out_cleanly() -> None:
+    text = "+".join(f"x_{{{k}}}" for k in range(2000))
+    for seconds in (0.02, 0.1, 0.2, 0.25, 0.3):
+        try:
+            with time_limit(seconds):
+                parse_tree(text)
+        except TimeoutError:
+            pass
