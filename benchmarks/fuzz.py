@@ -279,16 +279,10 @@ def input_for(seed: int, index: int) -> tuple[str, object]:
 
 
 def pick_partner(rng: random.Random, f: Formulas, a: str) -> str:
+    """The other side of an `equiv` pair: the same, equal, different, cut off or unrelated."""
     r = rng.random()
-    if r < 0.3:
-        return a
-    if r < 0.5:
-        return f"({a}) + 0"
-    if r < 0.6:
-        return f"2 ({a})"
-    if r < 0.7:
-        return truncated(rng)
-    return f.expr(rng.randint(1, 5))
+    return (a if r < 0.3 else f"({a}) + 0" if r < 0.5 else f"2 ({a})" if r < 0.6
+            else truncated(rng) if r < 0.7 else f.expr(rng.randint(1, 5)))
 
 
 def run_one(seed: int, index: int, budget: float, tmp: Path) -> tuple[str, str, str]:
@@ -319,14 +313,11 @@ def read_formula(text: str, symbols: dict, r: float, *, seed: int) -> str:
     decls = Declarations()
     declare_symbols(decls, symbols)
     values = []
-    for statement in formula.statements:
-        for operand in statement.operands:
-            if operand.kind == "empty":
-                continue
-            try:
-                values.append(Lowerer(decls).expr(operand))
-            except LoweringError:
-                continue
+    for operand in (o for st in formula.statements for o in st.operands if o.kind != "empty"):
+        try:
+            values.append(Lowerer(decls).expr(operand))
+        except LoweringError:
+            continue
     if not values:
         return "unlowered"
     first = values[0]
