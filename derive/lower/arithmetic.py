@@ -16,6 +16,26 @@ if TYPE_CHECKING:
     from derive.lower.lowerer import Lowerer
 
 MAX_FACTORIAL = 1000
+# About 3,900 digits: Python refuses to turn integers past 4,300 digits into text, so SymPy cannot print (or
+# compare by its printed form) a number beyond this; no formula of the notes comes near it.
+MAX_NUMBER_BITS = 13_000
+
+
+def number_bits(value: Any) -> int:
+    """The most bits of a numerator or denominator among the exact numbers inside a value (0 for none)."""
+    entries = value if isinstance(value, sp.MatrixBase) else [value] if isinstance(value, sp.Basic) else []
+    bits = 0
+    for entry in entries:
+        for r in entry.atoms(sp.Rational):
+            bits = max(bits, abs(r.p).bit_length(), r.q.bit_length())
+    return bits
+
+
+def check_number_size(value: Any) -> Any:
+    """`value`, unless it holds an exact number too long to print (TooLarge)."""
+    if number_bits(value) > MAX_NUMBER_BITS:
+        raise TooLarge(f"a number of more than {int(MAX_NUMBER_BITS * 0.30103)} digits")
+    return value
 
 
 def pos(low: Lowerer, node: Node) -> Any:
@@ -27,18 +47,32 @@ def neg(low: Lowerer, node: Node) -> Any:
 
 
 def add(low: Lowerer, node: Node) -> Any:
-    return low.expr(node.args[0]) + low.expr(node.args[1])
-
-
-def minus(low: Lowerer, node: Node) -> Any:
-    return low.expr(node.args[0]) - low.expr(node.args[1])
+    """A flat chain `a + b - c + ...` (derive/parse/transformer.py): terms, a subtracted one as `minus(t)`."""
+    signs = [-1 if t.kind == "minus" else 1 for t in node.args]
+    values = [low.expr(t.args[0] if t.kind == "minus" else t) for t in node.args]
+    if len(values) > 2 and all(isinstance(v, sp.Expr) for v in values):
+        return sp.Add(*(v if s > 0 else -v for v, s in zip(values, signs, strict=True)))   # one flattening
+    total = values[0] if signs[0] > 0 else -values[0]
+    for value, sign in zip(values[1:], signs[1:], strict=True):
+        total = total + value if sign > 0 else total - value
+    return total
 
 
 def mul(low: Lowerer, node: Node) -> Any:
-    a, b = low.expr(node.args[0]), low.expr(node.args[1])
-    if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase) and node.text == "odot":
+    """`a \\cdot b \\cdot ...` of one operator, multiplied left to right."""
+    values = [low.expr(f) for f in node.args]
+    if len(values) > 2 and all(isinstance(v, sp.Expr) for v in values):
+        return sp.Mul(*values)   # numbers and scalars: the product at once, not one flattening per factor
+    product = values[0]
+    for value in values[1:]:
+        product = _times(product, value, node.text)
+    return product
+
+
+def _times(a: Any, b: Any, op: str) -> Any:
+    if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase) and op == "odot":
         return a.multiply_elementwise(b)
-    if (isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase) and node.text == "cdot"
+    if (isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase) and op == "cdot"
             and a.shape == b.shape and 1 in a.shape and a.shape != (1, 1)):
         return sum((x * y for x, y in zip(a, b, strict=True)), sp.Integer(0))  # a · b, the dot product
     return times(a, b)
@@ -69,7 +103,10 @@ def frac(low: Lowerer, node: Node) -> Any:
 
 
 def binom(low: Lowerer, node: Node) -> sp.Expr:
-    return sp.binomial(low.expr(single_expression(node.args[0])), low.expr(single_expression(node.args[1])))
+    n, k = low.expr(single_expression(node.args[0])), low.expr(single_expression(node.args[1]))
+    if isinstance(k, sp.Expr) and k.is_number and k.is_finite and abs(k) > MAX_FACTORIAL:
+        raise TooLarge(f"binomial coefficient with k = {k}")
+    return check_number_size(sp.binomial(n, k))
 
 
 def sqrt(low: Lowerer, node: Node) -> sp.Expr:

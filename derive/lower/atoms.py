@@ -15,7 +15,7 @@ from derive.parse.tree import Node
 if TYPE_CHECKING:
     from derive.lower.lowerer import Lowerer
 
-MAX_DIGITS = 10_000   # a number written with more digits is refused (too large); fewer are exact
+MAX_DIGITS = 3_900   # a number written with more digits is refused (too large; Python prints at most 4,300)
 
 
 def number(low: Lowerer, node: Node) -> sp.Expr:

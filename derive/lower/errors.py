@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sympy.matrices.exceptions import ShapeError
+
 
 class LoweringError(ValueError):
     """The formula parsed but cannot be given a mathematical meaning."""
@@ -17,6 +19,14 @@ class UndefinedQuantity(LoweringError):
 
 class TooLarge(LoweringError):
     kind = "too-large"
+
+
+class TooDeep(TooLarge):
+    """Nested deeper than Python's stack allows to read (the parser bounds the nesting; this is the backstop)."""
+
+
+class SizeMismatch(LoweringError, ShapeError):
+    """SymPy refused an operation on matrices of sizes that do not fit (still a ShapeError: ill-posed)."""
 
 
 class MissingCondition(LoweringError):

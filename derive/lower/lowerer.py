@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import Any
 
 import sympy as sp
+from sympy.matrices.exceptions import ShapeError
 
 from derive.lower import (
     applications,
@@ -38,7 +39,7 @@ from derive.lower import (
     scripts,
     strict,
 )
-from derive.lower.errors import Ambiguous, LoweringError, MissingCondition
+from derive.lower.errors import Ambiguous, LoweringError, MissingCondition, SizeMismatch, TooDeep
 from derive.lower.functions import ALIASES, builtin_for
 from derive.lower.index import lower_top, valued_label
 from derive.lower.settings import DEFAULT, LoweringSettings
@@ -62,7 +63,7 @@ CONSTRUCTS: Mapping[str, Construct] = MappingProxyType({
     "accent": atoms.accent, "style": atoms.style, "paren": atoms.paren, "group": atoms.paren,
     "abs": atoms.absolute, "norm": atoms.norm, "inner": atoms.inner, "floor": atoms.floor, "ceil": atoms.ceil,
     # arithmetic.py: signs, sums, products with an operator, fractions (and derivatives written as one), roots
-    "pos": arithmetic.pos, "neg": arithmetic.neg, "add": arithmetic.add, "minus": arithmetic.minus,
+    "pos": arithmetic.pos, "neg": arithmetic.neg, "add": arithmetic.add,
     "mul": arithmetic.mul, "div": arithmetic.div, "frac": arithmetic.frac, "binom": arithmetic.binom,
     "sqrt": arithmetic.sqrt, "root": arithmetic.root, "factorial": arithmetic.factorial,
     # scripts.py: powers, labels, transposes, components, indices, primes
@@ -77,9 +78,9 @@ CONSTRUCTS: Mapping[str, Construct] = MappingProxyType({
 
 # Node kinds that are parts of a larger construct, read by their parent and never values by themselves:
 # separators and rows, script lists, the pieces of a derivative, elisions, intervals and sets (conditions),
-# a function name without its argument, an empty side.
+# a function name without its argument, an empty side, a subtracted term of a sum.
 PARTS = frozenset({
-    "rows", "row", "rel", "amp", "comma", "semi", "mid", "period", "colon", "scripts", "partial",
+    "rows", "row", "rel", "amp", "comma", "semi", "mid", "period", "colon", "scripts", "partial", "minus",
     "partial_order", "top", "dots", "interval", "set", "func", "underset", "empty",
 })
 
@@ -110,6 +111,41 @@ def _table(strict_reading: bool, literal_decimals: bool, bracket_vectors: bool) 
     return MappingProxyType(table)
 
 
+@contextmanager
+def reading_errors() -> Iterator[None]:
+    """Around the outermost reading: whatever goes wrong inside SymPy or a construct is a LoweringError, so a
+    caller handles one error type for any input (`\\sin(x = 1)` makes SymPy raise AttributeError). A time
+    budget running out and memory running out are not readings that failed; they pass through, also when the
+    budget's signal landed inside SymPy's C code and surfaced as a SystemError caused by it."""
+    try:
+        yield
+    except (LoweringError, TimeoutError, MemoryError):
+        raise
+    except RecursionError:
+        raise TooDeep("nested too deeply to read") from None
+    except ShapeError as exc:
+        raise SizeMismatch(str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - the backstop: any other failure of a reading is a LoweringError
+        budget = _budget_cause(exc)
+        if budget is not None:
+            raise budget from None
+        if isinstance(exc, ValueError):
+            raise LoweringError(str(exc)) from exc
+        raise LoweringError(f"cannot read this ({type(exc).__name__}: {exc})") from exc
+
+
+def _budget_cause(exc: BaseException) -> BaseException | None:
+    """The budget's own exception behind `exc` (a TimeoutError, or an enclosing budget's BaseException)."""
+    seen: set[int] = set()
+    cause = exc.__cause__ or exc.__context__
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, (TimeoutError, MemoryError)) or not isinstance(cause, Exception):
+            return cause
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 class Lowerer:
     """Reads syntax trees under `decls`; holds what one reading accumulates (bound indices, index values)."""
 
@@ -127,14 +163,20 @@ class Lowerer:
 
     # ------------------------------------------------------------ entry points
     def expr(self, node: Node) -> Any:
+        """The value of `node`; raises only LoweringError (or a subclass) when it has none."""
         fn = self.constructs.get(node.kind)
         if fn is None:
             raise LoweringError(f"cannot give a meaning to {node.kind!r} here")
         self._depth += 1
         try:
-            if self._depth == 1 and self.decls.index_ranges:
-                return lower_top(self, node, lambda n: fn(self, n))   # free indices with integer ranges
-            return fn(self, node)
+            if self._depth > 1:
+                return fn(self, node)
+            with reading_errors():
+                if self.decls.index_ranges:
+                    value = lower_top(self, node, lambda n: fn(self, n))   # free indices with integer ranges
+                else:
+                    value = fn(self, node)
+                return arithmetic.check_number_size(value)
         finally:
             self._depth -= 1
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 
 from derive.lower.applications import application, indicator_value
+from derive.lower.arithmetic import MAX_NUMBER_BITS, number_bits
 from derive.lower.components import entry, labelled_component, lower_subscript
 from derive.lower.errors import LoweringError, TooLarge
 from derive.lower.syntax import canonical_script, script_text, times
@@ -51,6 +52,9 @@ def sup(low: Lowerer, node: Node) -> Any:
     if exponent.is_number and exponent.is_finite and abs(exponent) > MAX_EXPONENT:
         raise TooLarge(f"exponent {exponent} is larger than {MAX_EXPONENT}")
     value = applied if applied is not None else low.expr(base)
+    if isinstance(value, sp.Rational) and exponent.is_number and exponent.is_finite \
+            and number_bits(value) * abs(exponent) > MAX_NUMBER_BITS:
+        raise TooLarge("a power with too many digits to compute exactly")   # (10^{1000})^{1000}
     if isinstance(value, sp.MatrixBase):
         return value ** exponent
     if isinstance(value, sp.Abs) and exponent.is_integer and exponent.is_even:

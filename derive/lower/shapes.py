@@ -73,11 +73,16 @@ class ShapeInference:
         if k == "sup" and self.low.is_transpose(node.args[1]):
             r, c = self.of(node.args[0])
             return c, r
-        if k in ("add", "minus"):
-            a, b = self.of(node.args[0]), self.of(node.args[1])
-            if a != b and SCALAR not in (a, b):
-                raise ShapeError(f"adding sizes {fmt(a)} and {fmt(b)}", ill_posed=True)
-            return a if a != SCALAR else b
+        if k == "minus":   # a subtracted term of a sum
+            return self.of(node.args[0])
+        if k == "add":
+            a = self.of(node.args[0])
+            for term in node.args[1:]:
+                b = self.of(term)
+                if a != b and SCALAR not in (a, b):
+                    raise ShapeError(f"adding sizes {fmt(a)} and {fmt(b)}", ill_posed=True)
+                a = a if a != SCALAR else b
+            return a
         if k in ("implicit", "mul"):
             return self._product([self.of(f) for f in node.args])
         if k == "frac" and self._derivative_parts(node) is not None:

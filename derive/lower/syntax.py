@@ -52,10 +52,9 @@ def flatten_text(node: Node | str | None) -> str:
         return flatten_text(node.args[0]) + "^" + flatten_text(node.args[1])
     if k == "rel":
         return node.args[0]
-    if k == "add":
-        return flatten_text(node.args[0]) + "+" + flatten_text(node.args[1])
-    if k == "minus":
-        return flatten_text(node.args[0]) + "-" + flatten_text(node.args[1])
+    if k == "add":   # a flat chain; its first term is never subtracted
+        return flatten_text(node.args[0]) + "".join(
+            "-" + flatten_text(t.args[0]) if t.kind == "minus" else "+" + flatten_text(t) for t in node.args[1:])
     if k == "neg":
         return "-" + flatten_text(node.args[0])
     if k == "top":
@@ -118,14 +117,16 @@ def single_item_or_rows(rows: Node) -> Node:
 
 
 def walk(node: Any) -> Iterator[Node]:
-    """Every node under `node` (a Node, or a tuple/list of them), depth first."""
-    if isinstance(node, Node):
-        yield node
-        for a in node.args:
-            yield from walk(a)
-    elif isinstance(node, (tuple, list)):
-        for a in node:
-            yield from walk(a)
+    """Every node under `node` (a Node, or a tuple/list of them), depth first (no recursion: a tree is as
+    deep as the formula nests, derive/parse/latex.py MAX_DEPTH, and a caller may be deep already)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Node):
+            yield item
+            stack.extend(reversed(item.args))
+        elif isinstance(item, (tuple, list)):
+            stack.extend(reversed(item))
 
 
 def has_derivative(*nodes: Node) -> bool:

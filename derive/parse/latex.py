@@ -5,20 +5,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 from lark import Lark
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from derive.parse.abs_bars import AbsBars  # plain |x| pairs into an absolute value
-from derive.parse.transformer import ToAst
+from derive.parse.macro_args import MacroArgs  # `\frac12`: TeX's one-token arguments
+from derive.parse.transformer import ToAst, sum_of
 from derive.parse.tree import Formula, Node, Statement, is_sep
 
 _GRAMMAR = Path(__file__).with_name("latex.lark")
 _ALIGN_ENVS = {"aligned", "align", "alignat", "alignedat", "split", "gathered", "gather", "equation",
                "multline"}
 MAX_FORMULA_CHARS = 20_000
+# Brackets, fractions, scripts, ... inside one another. Real formulas nest a dozen levels; everything that
+# reads a tree (lowering, SymPy, the linter) recurses once per level, so a bound keeps them far from Python's
+# recursion limit. Flat chains (`a + b + ...`, `a b c ...`, `a \cdot b \cdot ...`) are one level at any length.
+MAX_DEPTH = 100
+# Node kinds that only hold the items of one level (not a level themselves).
+_CONTAINERS = frozenset({"rows", "row", "group", "minus", "scripts"})
 
 
 class LatexParseError(ValueError):
@@ -44,10 +53,23 @@ class _NormBars:
             yield tok
 
 
+@contextmanager
+def lark_unwrapped() -> Iterator[None]:
+    """Lark wraps what its transformers raise in VisitError (also while compiling a grammar); a time budget or
+    memory running out there must stay a TimeoutError / MemoryError, not become a crash."""
+    try:
+        yield
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, (TimeoutError, MemoryError)):
+            raise exc.orig_exc from None
+        raise
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(_GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="basic",
-                propagate_positions=True, maybe_placeholders=False, postlex=AbsBars(_NormBars()))
+    with lark_unwrapped():   # built on first use, possibly inside a claim's budget
+        return Lark(_GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="basic",
+                    propagate_positions=True, maybe_placeholders=False, postlex=AbsBars(MacroArgs(_NormBars())))
 
 
 def parse_tree(text: str) -> Node:
@@ -58,7 +80,25 @@ def parse_tree(text: str) -> Node:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
         raise _parse_error(text, exc) from None
-    return ToAst(text).transform(tree)
+    with lark_unwrapped():
+        rows = ToAst(text).transform(tree)
+    deepest = nesting_depth(rows)
+    if deepest > MAX_DEPTH:
+        raise LatexParseError(f"nested deeper than {MAX_DEPTH} levels ({deepest})", 1, None)
+    return rows
+
+
+def nesting_depth(root: Node) -> int:
+    """The most constructs inside one another on any path from `root` (containers not counted; no recursion)."""
+    deepest = 0
+    stack: list[tuple[Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if node.kind not in _CONTAINERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        stack.extend((a, depth) for a in node.args if isinstance(a, Node))
+    return deepest
 
 
 def _parse_error(text: str, exc: UnexpectedInput) -> LatexParseError:
@@ -96,7 +136,7 @@ def _unwrap_alignment(rows: Node) -> Node:
 
 
 def _starts_with_sign(node: Node) -> bool:
-    while node.kind in ("add", "minus"):
+    if node.kind == "add":
         node = node.args[0]
     return node.kind in ("pos", "neg")
 
@@ -116,7 +156,7 @@ def statements_of(rows: Node) -> list[Statement]:
         elif (not is_sep(first) and current is not None and _starts_with_sign(first)
               and current.operands and len(current.operands) > len(current.relations)):
             # `\\ + \phi_2 a[...]`: a line break inside a sum.
-            current.operands[-1] = Node("add", (current.operands[-1], first))
+            current.operands[-1] = sum_of(current.operands[-1], first)
             items = items[1:]
         else:
             current = None
@@ -142,7 +182,7 @@ def statements_of(rows: Node) -> list[Statement]:
                     statements.append(current)
                 current.operands.append(item)
                 continue
-            if current is not None and current not in statements:
+            if current is not None and not any(s is current for s in statements):
                 statements.append(current)
     for st in statements:
         if len(st.operands) == len(st.relations):

@@ -1,8 +1,14 @@
-"""Lark parse tree -> `derive.latex_ast.Node` tree, one method per grammar rule."""
+"""Lark parse tree -> `derive.parse.tree.Node` tree, one method per grammar rule.
+
+The transformer walks the parse tree without recursion (a sum of thousands of terms is a parse tree
+thousands deep), and it builds flat chains: `a + b - c` is one `add` node whose terms are `a`, `b` and
+`minus(c)`, and `a \\cdot b \\cdot c` is one `mul` node, so the depth of a `Node` tree is the nesting the
+formula writes, never its length (derive/parse/latex.py refuses a nesting deeper than MAX_DEPTH).
+"""
 
 from __future__ import annotations
 
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer_NonRecursive, v_args
 
 from derive.parse.tree import Node
 
@@ -25,11 +31,18 @@ def _cmd(token: str) -> str:
     return token.lstrip("\\").rstrip("*").strip()
 
 
+def sum_of(left: Node, right: Node) -> Node:
+    """`left + right` as one flat `add` chain (a subtracted term is `minus(term)`)."""
+    terms = left.args if left.kind == "add" else (left,)
+    more = right.args if right.kind == "add" else (right,)
+    return Node("add", (*terms, *more))
+
+
 def _text_body(token: str) -> str:
     return token[token.index("{") + 1 : token.rindex("}")]
 
 
-class ToAst(Transformer):
+class ToAst(Transformer_NonRecursive):
     """Builds `Node`s. The source text is kept for subscripts (names are built from it)."""
 
     def __init__(self, source: str) -> None:
@@ -75,10 +88,10 @@ class ToAst(Transformer):
 
     # ------------------------------------------------------------ arithmetic
     def add(self, children):
-        return Node("add", (children[0], children[2]))
+        return sum_of(children[0], children[2])
 
     def sub(self, children):
-        return Node("minus", (children[0], children[2]))
+        return sum_of(children[0], Node("minus", (children[2],)))
 
     def neg(self, children):
         return Node("neg", (children[-1],))
@@ -88,7 +101,10 @@ class ToAst(Transformer):
 
     def binmul(self, children):
         op = _cmd(str(children[1])) if str(children[1]) != "*" else "ast"
-        return Node("mul", (children[0], children[2]), text=op)
+        left = children[0]
+        if left.kind == "mul" and left.text == op:   # `a \cdot b \cdot c`: one chain of one operator
+            return Node("mul", (*left.args, children[2]), text=op)
+        return Node("mul", (left, children[2]), text=op)
 
     def implicit(self, children):
         left, right = children
@@ -131,10 +147,8 @@ class ToAst(Transformer):
     def script_letter(self, children):
         return Node("name", (str(children[0]),), text=str(children[0]))
 
-    def script_digit(self, children):
+    def script_number(self, children):
         return Node("number", (str(children[0]),), text=str(children[0]))
-
-    script_number = script_digit
 
     def script_greek(self, children):
         return self.greek(children)
@@ -189,9 +203,23 @@ class ToAst(Transformer):
     def frac(self, children):
         return Node("frac", (children[1], children[2]))
 
-    def frac_digits(self, children):
-        digits = str(children[1]).strip()
-        return Node("frac", (Node("number", (digits[0],)), Node("number", (digits[1],))))
+    def macro_arg(self, children):
+        """`{...}` is its rows; one token (`\\frac12`, `\\frac ab`, `\\sqrt\\pi`) is rows of that one atom."""
+        arg = children[0]
+        if isinstance(arg, Node):
+            return arg
+        kind = arg.type
+        if kind == "NUMBER":
+            atom = self.number([arg])
+        elif kind == "LETTER":
+            atom = self.letter([arg])
+        elif kind == "GREEK":
+            atom = self.greek([arg])
+        elif kind == "INFTY":
+            atom = self.infty([arg])
+        else:
+            atom = Node("partial", (None, None))
+        return Node("rows", (Node("row", (atom,)),))
 
     def binom(self, children):
         return Node("binom", (children[1], children[2]))

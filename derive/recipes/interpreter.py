@@ -1,13 +1,20 @@
 """Interpreter of the recipe language (`expect:`): a fixed set of derivation operations.
 
 Recipes are parsed by derive/recipe.lark and walked here; nothing is ever passed to eval/sympify.
+
+A name the exercise never mentions is a plain real symbol (recipes may use undeclared scalars, as in
+`subs(diff(y^2, y), y=...)`), except where that silently derives a wrong truth: differentiating by a variable
+that neither the exercise (declared, given, or inside a given's value) nor what is differentiated mentions
+(`diff(L, zz)`: the derivative is 0), and differentiating a bare name the exercise never defines
+(`diff(Q, x)`) are spec errors naming the exercise's closest name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import difflib
+from collections.abc import Callable, Iterable
 from fractions import Fraction
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from math import comb
 from pathlib import Path
 from typing import Any
@@ -19,7 +26,8 @@ from lark.exceptions import UnexpectedInput
 from derive.lower.argmin import RECIPE_OPS as ARGMIN_OPS  # argmin(L, [phi]), argmin_equiv, likelihood_equiv
 from derive.lower.errors import LoweringError
 from derive.lower.lowerer import Lowerer
-from derive.parse.latex import LatexParseError, parse_latex
+from derive.lower.syntax import depends
+from derive.parse.latex import LatexParseError, lark_unwrapped, parse_latex
 from derive.recipes.activation import RECIPE_OPS as ACTIVATION_OPS  # active_units, active_regions
 from derive.recipes.distributions import RECIPE_OPS as DENSITY_OPS  # poisson_pmf, normal_pdf, ...
 from derive.recipes.errors import DerivationFailed, RecipeError
@@ -32,7 +40,8 @@ MAX_LIST = 64
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(Path(__file__).with_name("recipe.lark").read_text(encoding="utf-8"), parser="lalr")
+    with lark_unwrapped():   # built on first use, possibly inside a claim's budget
+        return Lark(Path(__file__).with_name("recipe.lark").read_text(encoding="utf-8"), parser="lalr")
 
 
 @lru_cache(maxsize=2048)
@@ -95,7 +104,10 @@ class RecipeInterpreter:
 
     # ------------------------------------------------------------ walking
     def run(self, text: str) -> Any:
-        return self.eval(parse_recipe(text))
+        try:
+            return self.eval(parse_recipe(text))
+        except RecursionError:   # `1 + 1 + ...` thousands long: eval recurses once per operator
+            raise RecipeError("recipe nested too deeply") from None
 
     def eval(self, node: Tree | Token) -> Any:
         if isinstance(node, Token):
@@ -206,6 +218,42 @@ class RecipeInterpreter:
             return value[k]
         raise RecipeError("cannot index this value")
 
+    # ------------------------------------------------------------ names the exercise knows
+    @cached_property
+    def exercise_names(self) -> frozenset[str]:
+        """Every name the exercise mentions: declared, given (and the names inside given values), constants,
+        functions, data arrays and their index letters."""
+        d = self.decls
+        names = {*d.given, *d.given_functions, *d.constants, *d.assumptions, *d.functions, *d.indexed,
+                 *d.shapes, *d.distributions, *d.labels, *d.index_letters()}
+        values: list[Any] = [*d.given.values(), *d.constants.values()]
+        for params, body in d.given_functions.values():
+            names.update(p.name for p in params)
+            values.append(body)
+        for value in values:
+            names.update(_names_in(value))
+        return frozenset(names)
+
+    def _undefined(self, what: str, name: str, also: Iterable[str] = ()) -> RecipeError:
+        known = sorted(self.exercise_names | set(also))
+        hint = _closest(name, known)
+        return RecipeError(f"{what}{f' (did you mean {hint!r}?)' if hint else ''}")
+
+    def _check_derivative(self, op: str, subject: Any, variables: Iterable[Any]) -> None:
+        """Refuse `diff(Q, x)` of an undefined bare name and `diff(L, zz)` by a variable mentioned nowhere:
+        both silently derive 0."""
+        inside = _names_in(subject)
+        if isinstance(subject, sp.Symbol) and subject.name not in self.exercise_names \
+                and not any(subject == v for v in variables):
+            raise self._undefined(f"{op}: {subject.name} is neither given nor declared in the exercise",
+                                  subject.name)
+        for v in variables:
+            name = v.name if isinstance(v, sp.Symbol) else str(v.base) if isinstance(v, sp.Indexed) else None
+            if name is None or name in self.exercise_names or _mentions(subject, v):
+                continue
+            raise self._undefined(f"{op} by {name}: {name} appears nowhere in the exercise nor in what is "
+                                  "differentiated (its derivative would be 0)", name, inside)
+
     # ------------------------------------------------------------ operations
     def _var(self, v: Any) -> sp.Symbol:
         if not isinstance(v, (sp.Symbol, sp.Indexed)):
@@ -221,22 +269,27 @@ class RecipeInterpreter:
                 spec.extend([spec[-1]] * (int(v) - 1))
             else:
                 spec.append(self._var(v))
+        self._check_derivative("diff", e, spec)
         if isinstance(e, sp.MatrixBase):
             return e.diff(*spec)
         return sp.diff(e, *spec)
 
     def op_grad(self, e: sp.Expr, vs: list) -> sp.Matrix:
+        if isinstance(vs, (list, sp.MatrixBase)):
+            self._check_derivative("grad", e, [self._var(v) for v in vs])
         if isinstance(vs, sp.MatrixBase):   # grad(L, W): shaped like the concrete vector / matrix W
             return sp.ImmutableMatrix(vs.shape[0], vs.shape[1], lambda i, j: sp.diff(e, self._var(vs[i, j])))
         return sp.ImmutableMatrix([sp.diff(e, self._var(v)) for v in vs])
 
     def op_hessian(self, e: sp.Expr, vs: list) -> sp.Matrix:
         vs = [self._var(v) for v in vs]
+        self._check_derivative("hessian", e, vs)
         return sp.ImmutableMatrix([[sp.diff(e, a, b) for b in vs] for a in vs])
 
     def op_jacobian(self, es: list, vs: list) -> sp.Matrix:
         es = list(es) if isinstance(es, sp.MatrixBase) else es   # jacobian(p, z) of concrete vectors
         vs = [self._var(v) for v in (list(vs) if isinstance(vs, sp.MatrixBase) else vs)]
+        self._check_derivative("jacobian", es, vs)
         return sp.ImmutableMatrix([[sp.diff(e, v) for v in vs] for e in es])
 
     def op_solve(self, eqs: Any, vs: Any) -> Solutions:
@@ -311,6 +364,37 @@ class RecipeInterpreter:
     def op_eigenvals(self, m: Any) -> list:
         vals = sp.Matrix(m).eigenvals()
         return [v for v, mult in vals.items() for _ in range(mult)]
+
+
+def _names_in(value: Any) -> set[str]:
+    """Names of the symbols and data arrays inside a value (a SymPy value, or a list / tuple of them)."""
+    if isinstance(value, (list, tuple)):
+        return {n for item in value for n in _names_in(item)}
+    if not isinstance(value, (sp.Basic, sp.MatrixBase)):
+        return set()
+    names = {s.name for s in value.free_symbols if isinstance(s, sp.Symbol)}
+    names.update(str(b.label) for b in value.atoms(sp.IndexedBase))
+    return names
+
+
+def _mentions(subject: Any, v: Any) -> bool:
+    if isinstance(subject, (list, tuple)):
+        return any(_mentions(item, v) for item in subject)
+    if isinstance(subject, sp.MatrixBase):
+        return any(depends(entry, v) for entry in subject)
+    return isinstance(subject, sp.Basic) and depends(subject, v)
+
+
+def _closest(name: str, known: list[str]) -> str | None:
+    """The exercise's name closest to `name` (`zz` -> `z`, `Q` -> `q`, `Loss` -> `L`), else None."""
+    by_lower: dict[str, str] = {}
+    for k in known:
+        by_lower.setdefault(k.lower(), k)
+    close = difflib.get_close_matches(name.lower(), sorted(by_lower), n=1, cutoff=0.5)
+    if close:
+        return by_lower[close[0]]
+    prefixes = [k for k in by_lower if name.lower().startswith(k) or k.startswith(name.lower())]
+    return by_lower[max(prefixes, key=len)] if prefixes else None
 
 
 def expand_sums(e: sp.Expr) -> sp.Expr:

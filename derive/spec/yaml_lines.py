@@ -1,4 +1,10 @@
-"""Safe YAML with the line of every mapping and key kept, for `file:line` errors."""
+"""Safe YAML with the line of every mapping and key kept, for `file:line` errors.
+
+Aliases (`&single` ... `*single`) are expanded into copies, so each place owns its data; the copies are capped
+(MAX_ALIAS_NODES in all) so that a "billion laughs" file (anchors of aliases of aliases, 1 KB growing to
+gigabytes) is refused at once, and an alias inside the node it names (a cycle) is refused too. Nesting is
+bounded (MAX_YAML_DEPTH) so that nothing recurses past Python's limit.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,8 @@ import yaml
 from derive.spec.errors import SpecError
 
 MAX_SPEC_BYTES = 2_000_000
+MAX_ALIAS_NODES = 50_000   # nodes built again through aliases, all aliases of a file together (specs use ~100s)
+MAX_YAML_DEPTH = 100       # mappings and lists inside one another (specs use < 10)
 
 
 class Located(dict):
@@ -22,24 +30,54 @@ class Located(dict):
         return self.key_lines.get(key, self.line)
 
 
-def _to_python(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.MappingNode):
+class _Builder:
+    """Python values of a composed YAML node graph, counting what aliases repeat."""
+
+    def __init__(self, loader: yaml.SafeLoader) -> None:
+        self.loader = loader
+        self.built: set[int] = set()   # ids of nodes built once (meeting one again is an alias)
+        self.open: set[int] = set()    # ids of nodes being built (an alias to one of them is a cycle)
+        self.repeated = 0
+
+    def _error(self, node: yaml.Node, message: str) -> SpecError:
+        return SpecError(self.loader.name, node.start_mark.line + 1, message)
+
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        key = id(node)
+        if key in self.open:
+            raise self._error(node, "an alias refers to the node that contains it (a cycle)")
+        if key in self.built:
+            self.repeated += 1
+            if self.repeated > MAX_ALIAS_NODES:
+                raise self._error(node, f"aliases expand to more than {MAX_ALIAS_NODES} nodes "
+                                        "(aliases of aliases?); write the repeated part out or share less")
+        self.built.add(key)
+        if depth > MAX_YAML_DEPTH:
+            raise self._error(node, f"nested deeper than {MAX_YAML_DEPTH} levels")
+        if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            return self.loader.construct_object(node, deep=True)
+        self.open.add(key)
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, depth + 1) for item in node.value]
+            return self._mapping(node, depth)
+        finally:
+            self.open.discard(key)
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> Located:
         out = Located()
         out.line = node.start_mark.line + 1
         out.key_lines = {}
         for key_node, value_node in node.value:
-            key = _to_python(loader, key_node)
+            key = self.build(key_node, depth + 1)
             if not isinstance(key, (str, int, float)):
-                raise SpecError(loader.name, key_node.start_mark.line + 1, "mapping keys must be plain text")
+                raise SpecError(self.loader.name, key_node.start_mark.line + 1, "mapping keys must be plain text")
             key = str(key)
             if key in out:
-                raise SpecError(loader.name, key_node.start_mark.line + 1, f"duplicate key {key!r}")
-            out[key] = _to_python(loader, value_node)
+                raise SpecError(self.loader.name, key_node.start_mark.line + 1, f"duplicate key {key!r}")
+            out[key] = self.build(value_node, depth + 1)
             out.key_lines[key] = key_node.start_mark.line + 1
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_to_python(loader, item) for item in node.value]
-    return loader.construct_object(node, deep=True)
 
 
 def load_yaml(path: Path) -> Any:
@@ -60,7 +98,9 @@ def load_yaml(path: Path) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        return _to_python(loader, node)
+        return _Builder(loader).build(node)
+    except RecursionError:   # PyYAML composes recursively: thousands of nested brackets
+        raise SpecError(path, None, f"broken YAML: nested deeper than {MAX_YAML_DEPTH} levels") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
