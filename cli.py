@@ -80,6 +80,18 @@ def _unknown_arguments(extra: list[str], parser: argparse.ArgumentParser) -> Usa
     return UsageError(f"unexpected argument {word!r}")
 
 
+def _check_options(argv: list[str], parser: argparse.ArgumentParser) -> None:
+    """A misspelled long option is named, with a suggestion, before argparse complains of anything else (a
+    misspelled required option would otherwise read as a missing one)."""
+    known = _option_strings(parser)
+    for k, word in enumerate(argv):
+        if word == "--":
+            return
+        name = word.split("=")[0]
+        if name.startswith("--") and name not in known and not any(o.startswith(name) for o in known):
+            raise _unknown_arguments(argv[k:], parser)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if not sys.warnoptions:
@@ -95,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
                 parser.parse_args(argv)    # prints help or the version and exits 0
             parser.print_help(sys.stderr)  # bare `derivcheck`: the commands, and exit 2 (nothing was done)
             return EXIT_USAGE
+        assert chosen is not None and name is not None
+        _check_options(argv[argv.index(name) + 1:], chosen)
         args, extra = parser.parse_known_args(argv)
         if extra:
             assert chosen is not None

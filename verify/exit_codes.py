@@ -31,16 +31,20 @@ class UsageError(Exception):
     """Bad input or arguments: the CLI prints one line (`line()`) and exits EXIT_USAGE.
 
     `where` is the place of the problem (`file:line` or `file`), printed first so editors and CI annotations
-    can jump to it; without one the line starts with `derivcheck: `."""
+    can jump to it; `located` says the message already starts with it; otherwise the line starts with
+    `derivcheck: `."""
 
-    def __init__(self, message: str, *, where: str | None = None) -> None:
+    def __init__(self, message: str, *, where: str | None = None, located: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.where = where
+        self.located = located
 
     def line(self) -> str:
-        text = " ".join(self.message.split("\n")[:1]) or "error"
-        return f"{self.where}: {text}" if self.where else f"derivcheck: {text}"
+        text = self.message.split("\n")[0].strip() or "error"
+        if self.where:
+            return f"{self.where}: {text}"
+        return text if self.located else f"derivcheck: {text}"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
