@@ -10,6 +10,7 @@ from derive.spec.errors import SpecError
 from verify.claims.context import derive_expected
 from verify.commands.specs import add_run_options, load_exercises, run_checks, run_options, spec_error
 from verify.exit_codes import EXIT_OK, UsageError
+from verify.result import Verdict
 from verify.write.latex import to_latex
 
 
@@ -40,10 +41,15 @@ def run(args: argparse.Namespace) -> int:
             print(f"\n  claim {claim.id} (notes line {claim.line}): {claim.latex}")
             if claim.expect is not None:
                 print(f"    recipe:  {claim.expect}")
-                try:
-                    print(f"    derived: {to_latex(derive_expected(claim, ex, build_declarations(ex)))}")
-                except Exception as exc:  # noqa: BLE001 - shown, not fatal
-                    print(f"    derived: (failed: {exc})")
+                if r is not None and r.expected_latex:
+                    print(f"    derived: {r.expected_latex}")   # derived in the worker, under the limits
+                elif r is not None and r.verdict is Verdict.UNVERIFIED and r.message.endswith("ran out"):
+                    print(f"    derived: (not derived: {r.message})")
+                else:
+                    try:
+                        print(f"    derived: {to_latex(derive_expected(claim, ex, build_declarations(ex)))}")
+                    except Exception as exc:  # noqa: BLE001 - shown, not fatal
+                        print(f"    derived: (failed: {exc})")
             if r:
                 print(f"    verdict: {r.verdict.value} - {r.message}")
                 for st in r.steps:
