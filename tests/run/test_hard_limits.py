@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import verify.run.runner as runner
+import verify.run.workers as workers
 from derive.spec.errors import SpecError
 from verify.claims.context import result_for
 from verify.claims.registry import load_file
@@ -169,3 +170,14 @@ def test_a_spec_error_in_a_claim_still_stops_the_run(exercises, monkeypatch):
     _plant(monkeypatch, spec_error)
     with pytest.raises(SpecError, match="undefined name Q"):
         run_suite(exercises, RunOptions(timeout=5, jobs=2))
+
+
+def test_without_proc_the_kernel_backstop_still_ends_a_stuck_claim(exercises, monkeypatch):
+    # A system without /proc: the parent cannot read CPU time, RLIMIT_CPU set in the worker ends it (SIGXCPU).
+    monkeypatch.setattr(workers, "_usage", lambda pid: None)
+    _plant(monkeypatch, _stuck_in_c)
+    start = time.monotonic()
+    got = _verdicts(run_suite(exercises, RunOptions(timeout=1)))
+    assert time.monotonic() - start < 30
+    assert got["bad"] == ("unverified", "time budget of 1 s ran out")
+    assert got["after"][0] == got["other"][0] == "correct"

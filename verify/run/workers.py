@@ -98,6 +98,8 @@ def _serve(conn: Connection, work: Job, limits: Limits) -> None:
     """A worker's loop: take (job, first step) from the parent, report each step's start and result."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle; it ends the workers
     warnings.simplefilter("ignore")                # numpy's RuntimeWarnings are no message for the user
+    with contextlib.suppress(ValueError, OSError):     # a worker ended by SIGXCPU leaves no core file
+        resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
     if limits.memory_mb:
         cap = max(2 * limits.memory_mb, limits.memory_mb + 1024) * 2**20
         with contextlib.suppress(ValueError, OSError):
