@@ -1,17 +1,21 @@
 """derivcheck command line: the entry point. Each subcommand is one module of `verify/commands/` with
 `register(subparsers)` and `run(args) -> int`; only the chosen one is imported, so start-up stays quick.
 
-Exit codes (verify/exit_codes.py): 0 all correct / equivalent, 1 a wrong or ill-posed claim / not equivalent,
-2 usage or spec error (one line: file:line: message).
+Exit codes (verify/exit_codes.py): 0 all decided and right, 1 a finding (a claim whose verdict is in
+`--fail-on`, not equivalent, a lint finding, drifted quotes), 2 bad input (one line: `file:line: message` or
+`derivcheck: message`), 3 `equiv` undecided. Bare `derivcheck` lists the commands (exit 2).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
+import warnings
 
-from verify.exit_codes import EXIT_USAGE, UsageError
+from verify.exit_codes import EXIT_USAGE, UsageError, did_you_mean
+from verify.version import VERSION
 
 # Subcommand -> (module, help line), in the order `--help` lists them. The help line is here too so that
 # `derivcheck --help` needs none of the modules; tests/commands check that each module registers the same.
@@ -19,15 +23,23 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("verify.commands.verify", "check every claim of the specs"),
     "equiv": ("verify.commands.equiv", "are two LaTeX expressions equal?"),
     "check-sources": ("verify.commands.check_sources", "every claim's quote is at its stated line of the notes"),
-    "fix": ("verify.commands.fix", "corrected copies of the notes (wrong claims replaced)"),
+    "fix": ("verify.commands.fix", "corrected copies of the notes (wrong claims replaced) and of the specs"),
     "report": ("verify.commands.report", "write an HTML folder, a LaTeX document or a PDF of a run"),
     "lint": ("verify.commands.lint", "check the equality steps of notes without a spec"),
     "show": ("verify.commands.show", "the derivation of one exercise"),
 }
 
+_INVALID_CHOICE = re.compile(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)$")
+
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 too; keep it one line
+    def error(self, message: str) -> None:  # argparse exits 2 too; keep it one line, with a suggestion
+        m = _INVALID_CHOICE.match(message)
+        if m:
+            what, word, choices = m.groups()
+            options = re.findall(r"'([^']*)'", choices)
+            raise UsageError(f"{what}: invalid choice {word!r}{did_you_mean(word, options)} "
+                             f"(choose from {', '.join(options)})")
         raise UsageError(message)
 
 
@@ -36,32 +48,74 @@ def _chosen(argv: list[str]) -> str | None:
     return next((a for a in argv if not a.startswith("-")), None)
 
 
-def build_parser(argv: list[str]) -> tuple[argparse.ArgumentParser, object | None]:
+def build_parser(argv: list[str]) -> tuple[argparse.ArgumentParser, object | None, argparse.ArgumentParser | None]:
     """The parser, with the chosen subcommand's full arguments (its module, imported now) and a bare entry
-    for each other one; and that module, or None when no known subcommand is named."""
-    p = _Parser(prog="derivcheck", description="Check the mathematics of solution notes.")
-    sub = p.add_subparsers(dest="command", required=True)
+    for each other one; that module and its parser, or None when no known subcommand is named."""
+    p = _Parser(prog="derivcheck", description="Check the mathematics of solution notes.",
+                epilog="`derivcheck COMMAND --help` shows the options of one command.")
+    p.add_argument("--version", action="version", version=f"derivcheck {VERSION}", help="print the version")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     name = _chosen(argv)
-    module = None
+    module = chosen = None
     for command, (module_name, help_line) in COMMANDS.items():
         if command == name:
             module = importlib.import_module(module_name)
-            module.register(sub)
+            chosen = module.register(sub)
         else:
             sub.add_parser(command, help=help_line)
-    return p, module
+    return p, module, chosen
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> list[str]:
+    return [s for action in parser._actions for s in action.option_strings]
+
+
+def _unknown_arguments(extra: list[str], parser: argparse.ArgumentParser) -> UsageError:
+    """One line for arguments the chosen command does not take, with the closest option it does take."""
+    word = extra[0]
+    if word.startswith("-"):
+        known = _option_strings(parser)
+        return UsageError(f"unknown option {word.split('=')[0]}{did_you_mean(word.split('=')[0], known)} "
+                          f"(`derivcheck {parser.prog.split()[-1]} --help` lists the options)")
+    return UsageError(f"unexpected argument {word!r}")
+
+
+def _check_options(argv: list[str], parser: argparse.ArgumentParser) -> None:
+    """A misspelled long option is named, with a suggestion, before argparse complains of anything else (a
+    misspelled required option would otherwise read as a missing one)."""
+    known = _option_strings(parser)
+    for k, word in enumerate(argv):
+        if word == "--":
+            return
+        name = word.split("=")[0]
+        if name.startswith("--") and name not in known and not any(o.startswith(name) for o in known):
+            raise _unknown_arguments(argv[k:], parser)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if not sys.warnoptions:
+        warnings.simplefilter("ignore")   # numpy's and SymPy's warnings are no message for the user
     try:
-        parser, module = build_parser(argv)
-        args = parser.parse_args(argv)
-        if module is None:  # argparse has refused an unknown subcommand already; never reached
+        name = _chosen(argv)
+        if name is not None and name not in COMMANDS:
+            raise UsageError(f"unknown command {name!r}{did_you_mean(name, COMMANDS)} "
+                             f"(commands: {', '.join(COMMANDS)})")
+        parser, module, chosen = build_parser(argv)
+        if module is None:
+            if any(a in ("-h", "--help", "--version") for a in argv):
+                parser.parse_args(argv)    # prints help or the version and exits 0
+            parser.print_help(sys.stderr)  # bare `derivcheck`: the commands, and exit 2 (nothing was done)
             return EXIT_USAGE
+        assert chosen is not None and name is not None
+        _check_options(argv[argv.index(name) + 1:], chosen)
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            assert chosen is not None
+            raise _unknown_arguments(extra, chosen)
         return module.run(args)
     except UsageError as exc:
-        print(f"derivcheck: {exc}", file=sys.stderr)
+        print(exc.line(), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

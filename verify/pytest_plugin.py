@@ -1,8 +1,9 @@
 """pytest plugin: `pytest exercises/` collects each spec file as a module and each claim as a test.
 
-A thin adapter over the same engine as `derivcheck verify`; wrong and ill-posed claims fail with the
-claim, the derived answer, the diagnosis and the counterexample; undecided claims are skipped with
-their reason, so they stay visible.
+A thin adapter over the same engine as `derivcheck verify`, run by the same runner (each exercise in a worker
+process under the hard CPU-time and memory limits). Claims whose verdict is in `--derivcheck-fail-on` (default
+as `verify --fail-on`: wrong, ill-posed, unparsed) fail with the claim, the derived answer, the diagnosis and the
+counterexample; the others that are not correct are skipped with their reason, so they stay visible.
 """
 
 from __future__ import annotations
@@ -15,15 +16,18 @@ from derive.spec.errors import SpecError
 from derive.spec.load import SPEC_SUFFIXES
 from derive.spec.model import ExerciseSpec
 from verify.claims.registry import load_file
+from verify.exit_codes import DEFAULT_FAIL_ON, UsageError, parse_fail_on
 from verify.report import detail_lines
 from verify.result import ClaimResult, Verdict
-from verify.run.check import check_exercise
+from verify.run.runner import RunOptions, run_suite
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("derivcheck")
     group.addoption("--derivcheck-seed", type=int, default=0, help="seed for derivcheck's numeric checks")
-    group.addoption("--derivcheck-timeout", type=float, default=10.0, help="seconds per claim")
+    group.addoption("--derivcheck-timeout", type=float, default=10.0, help="CPU seconds per claim")
+    group.addoption("--derivcheck-fail-on", default=",".join(DEFAULT_FAIL_ON),
+                    help="verdicts that fail a claim's test (comma-separated; all, none)")
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
@@ -54,8 +58,8 @@ class SpecFile(pytest.File):
         cache = self.__dict__.setdefault("_results", {})
         if ex.id not in cache:
             cfg = self.config
-            results = check_exercise(ex, seed=cfg.getoption("derivcheck_seed"),
-                                     timeout=cfg.getoption("derivcheck_timeout"))
+            opts = RunOptions(seed=cfg.getoption("derivcheck_seed"), timeout=cfg.getoption("derivcheck_timeout"))
+            results = run_suite([ex], opts).results
             cache[ex.id] = {r.claim: r for r in results}
         return cache[ex.id]
 
@@ -71,7 +75,11 @@ class ClaimItem(pytest.Item):
             result = self.parent.results_for(self.exercise)[self.claim_id]
         except SpecError as exc:
             raise pytest.UsageError(str(exc)) from None
-        if result.verdict.is_failure:
+        try:
+            fail_on = parse_fail_on(self.config.getoption("derivcheck_fail_on"))
+        except UsageError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        if result.verdict.value in fail_on:
             raise ClaimFailed(result)
         if result.verdict is not Verdict.CORRECT:
             pytest.skip(f"{result.verdict.value}: {result.message}")

@@ -72,4 +72,4 @@ def test_usage_errors_are_one_line_with_exit_2(capsys):
     assert cli.main(["equiv", "x"]) == 2
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 3 and all(line.startswith("derivcheck: ") for line in err)
-    assert "invalid choice: 'frobnicate'" in err[0] and "unknown format 'nope'" in err[1]
+    assert "unknown command 'frobnicate'" in err[0] and "unknown format 'nope'" in err[1]

@@ -14,10 +14,10 @@ def test_warm_run_uses_cache_and_changes_miss(tmp_path, monkeypatch):
     opts = RunOptions(seed=1, cache_dir=tmp_path / "cache")
     cold = run_suite(exercises, opts)
 
-    def boom(item):
+    def boom(*args):
         raise AssertionError("symbolic work on a warm run")
 
-    monkeypatch.setattr(runner, "_check", boom)
+    monkeypatch.setattr(runner, "_check_claim", boom)
     warm = run_suite(exercises, opts)
     assert [r.to_dict() for r in warm.results] == [r.to_dict() for r in cold.results]
 
@@ -29,7 +29,7 @@ def test_warm_run_uses_cache_and_changes_miss(tmp_path, monkeypatch):
     else:
         raise AssertionError("a changed claim must miss the cache")
     # A different seed is a different key too.
-    monkeypatch.setattr(runner, "_check", boom)
+    monkeypatch.setattr(runner, "_check_claim", boom)
     try:
         run_suite(exercises[1:], RunOptions(seed=2, cache_dir=tmp_path / "cache"))
     except AssertionError:

@@ -86,7 +86,7 @@ def test_plot_runs_have_their_own_cache_entries(exercises, tmp_path, monkeypatch
     def boom(item):
         raise AssertionError("symbolic work on a warm run")
 
-    monkeypatch.setattr(runner, "_check", boom)
+    monkeypatch.setattr(runner, "_check_claim", boom)
     warm = run_suite(exercises, RunOptions(seed=3, cache_dir=cache, plots=True))
     assert [r.to_dict() for r in warm.results] == [r.to_dict() for r in plotted.results]
 

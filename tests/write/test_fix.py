@@ -52,7 +52,7 @@ def test_dry_run_prints_a_diff_and_writes_nothing(tmp_path):
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "notes.md").write_text(NOTES)
     (tmp_path / "t.yaml").write_text(SPEC)
-    out = cli("fix", "t.yaml", "--notes-dir", "notes", "--dry-run", cwd=tmp_path)
+    out = cli("fix", "t.yaml", "--notes-dir", "notes", "--dry-run", "--no-cache", cwd=tmp_path)
     assert out.returncode == 0 and out.stdout.startswith("--- a/notes.md")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes", "t.yaml"]
 

@@ -1,10 +1,15 @@
-"""`derivcheck equiv A B`: one-off or batch (`--batch PAIRS.jsonl`) equivalence of two LaTeX expressions."""
+"""`derivcheck equiv A B`: one-off or batch (`--batch PAIRS.jsonl`) equivalence of two LaTeX expressions.
+
+Every pair is checked in a worker process under the limits `verify` uses (verify/run/workers.py): a pair that
+outlives its CPU budget or the memory cap is undecided with the reason, and a batch goes on with the next pair.
+Exit codes: 0 equivalent, 1 not equivalent, 2 unreadable input, 3 undecided. A batch exits 0 once every pair
+has its answer line (each line says equivalent true / false / null), 2 when the batch file cannot be read.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import sys
 from typing import Any
 
@@ -17,10 +22,16 @@ from derive.spec.declarations import DeclarationError, Declarations, declare_sym
 from verify.claims.context import claim_seed
 from verify.compare.budget import time_limit
 from verify.compare.equal import compare
-from verify.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
+from verify.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNDECIDED, EXIT_USAGE, UsageError, did_you_mean
 from verify.report import format_counterexample, one_line
 from verify.result import Counterexample
+from verify.run.progress import ProgressLine
+from verify.run.runner import DEFAULT_MEMORY_MB, overrun_message
+from verify.run.workers import Job, Limits, Overrun, run_jobs
 from verify.write.latex import to_latex
+
+FORMATS = ("text", "json")
+BATCH_CHUNK = 8   # pairs per job: a worker takes a few at a time
 
 
 class EquivInputError(ValueError):
@@ -30,14 +41,19 @@ class EquivInputError(ValueError):
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the `equiv` subcommand to `subparsers`."""
     e = subparsers.add_parser("equiv", help="are two LaTeX expressions equal?")
-    e.add_argument("a", nargs="?")
-    e.add_argument("b", nargs="?")
+    e.add_argument("a", nargs="?", help="the first LaTeX expression")
+    e.add_argument("b", nargs="?", help="the second LaTeX expression")
     e.add_argument("--symbols", default=None, help="YAML mapping, e.g. 'x: {indexed: i}, y: positive'")
-    e.add_argument("--format", default="text", choices=["text", "json"])
-    e.add_argument("--batch", default=None, help="JSONL file of {id, a, b, symbols?} pairs ('-' = stdin)")
-    e.add_argument("--seed", type=int, default=0)
-    e.add_argument("--timeout", type=float, default=10.0)
-    e.add_argument("-j", "--jobs", type=int, default=1)
+    e.add_argument("--format", default="text", help="output of a single pair: text or json (default text)")
+    e.add_argument("--batch", default=None, metavar="PAIRS.jsonl",
+                   help="JSONL file of {id, a, b, symbols?} pairs ('-' = stdin): one JSON answer line each")
+    e.add_argument("--seed", type=int, default=0, help="seed of the random points (same seed, same answers)")
+    e.add_argument("--timeout", type=float, default=10.0, metavar="S",
+                   help="CPU seconds per pair (default 10); a pair over it is undecided")
+    e.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
+                   help=f"resident memory per worker process (default {DEFAULT_MEMORY_MB})")
+    e.add_argument("-j", "--jobs", type=int, default=1, help="worker processes for --batch (default 1)")
+    e.add_argument("-q", "--quiet", action="store_true", help="no progress line on stderr for --batch")
     return e
 
 
@@ -100,38 +116,107 @@ def check_pair(a: Any, b: Any, symbols: dict[str, Any] | None, *, seed: int = 0,
     return out
 
 
-def _batch_item(args: tuple[int, str, int, float]) -> str:
-    lineno, line, seed, timeout = args
+def _batch_item(lineno: int, line: str, seed: int, timeout: float) -> dict[str, Any]:
     try:
         item = json.loads(line)
         if not isinstance(item, dict):
             raise ValueError("not an object")
     except ValueError as exc:
-        return json.dumps({"id": None, "equivalent": None, "evidence": "", "counterexample": None,
-                           "error": f"line {lineno}: invalid JSON ({exc})"})
+        return {"id": None, "equivalent": None, "evidence": "", "counterexample": None,
+                "error": f"line {lineno}: invalid JSON ({exc})"}
     pair_id = item.get("id", lineno)
     try:
         result = check_pair(item.get("a"), item.get("b"), item.get("symbols"),
                             seed=claim_seed(seed, "equiv", str(pair_id)), timeout=timeout)
     except Exception as exc:  # noqa: BLE001 - one bad pair never stops the batch
         result = {"equivalent": None, "evidence": "", "counterexample": None, "error": f"internal: {exc}"}
-    result.pop("unparsable", None)
-    return json.dumps({"id": pair_id, **{k: result.get(k) for k in
-                                          ("equivalent", "evidence", "counterexample", "error")}})
+    return {"id": pair_id, **{k: result.get(k) for k in ("equivalent", "evidence", "counterexample", "error")}}
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    if args.jobs < 1:
+        raise UsageError(f"-j needs at least 1 worker, not {args.jobs}")
+    if not args.timeout > 0:
+        raise UsageError(f"--timeout needs a positive number of seconds, not {args.timeout:g}")
+    if args.memory < 64:
+        raise UsageError(f"--memory needs at least 64 MB, not {args.memory}")
+    return Limits(args.timeout, args.memory)
+
+
+def _undecided(reason: str, limits: Limits, detail: str) -> dict[str, Any]:
+    return {"equivalent": None, "evidence": "", "counterexample": None,
+            "error": overrun_message(reason, limits, detail)}
 
 
 def _batch(args: argparse.Namespace) -> int:
+    limits = _limits(args)
     stream = sys.stdin if args.batch == "-" else _open(args.batch)
     with stream:
-        work = [(n, line, args.seed, args.timeout) for n, line in enumerate(stream, 1) if line.strip()]
-    if args.jobs > 1:
-        with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
-            for out in pool.imap(_batch_item, work, chunksize=4):
-                print(out, flush=False)
-    else:
-        for item in work:
-            print(_batch_item(item))
+        try:
+            work = [(n, line) for n, line in enumerate(stream, 1) if line.strip()]
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=args.batch) from None
+    chunks = [work[k:k + BATCH_CHUNK] for k in range(0, len(work), BATCH_CHUNK)]
+    answers: dict[tuple[int, int], dict[str, Any]] = {}
+    printed = [0, 0]   # the next (chunk, pair) to print: answers go out in input order as soon as they can
+    progress = ProgressLine("pairs", enabled=not args.quiet)
+
+    def flush() -> None:
+        while printed[0] < len(chunks) and tuple(printed) in answers:
+            print(json.dumps(answers.pop((printed[0], printed[1]))), flush=True)
+            printed[1] += 1
+            if printed[1] == len(chunks[printed[0]]):
+                printed[0], printed[1] = printed[0] + 1, 0
+        progress(sum(len(c) for c in chunks[:printed[0]]) + printed[1], len(work))
+
+    def on_done(job: int, k: int, answer: dict[str, Any]) -> None:
+        answers[(job, k)] = answer
+
+    def on_overrun(o: Overrun) -> None:
+        last = len(chunks[o.job]) if o.preparing else o.step + 1
+        for k in range(o.step, last):
+            lineno, line = chunks[o.job][k]
+            pair_id = _pair_id(line, lineno)
+            answers[(o.job, k)] = {"id": pair_id, **_undecided(o.reason, limits, o.detail)}
+
+    def on_error(job: int, exc: Exception) -> None:
+        raise UsageError(f"internal error in a batch worker: {exc}")
+
+    job = Job([len(c) for c in chunks], lambda n: None,
+              lambda _state, n, k: _batch_item(*chunks[n][k], args.seed, args.timeout))
+    try:
+        run_jobs(job, range(len(chunks)), workers=min(args.jobs, max(1, len(chunks))), limits=limits,
+                 on_done=on_done, on_overrun=on_overrun, on_error=on_error, tick=flush)
+        flush()
+    finally:
+        progress.close()
     return EXIT_OK
+
+
+def _pair_id(line: str, lineno: int) -> Any:
+    try:
+        item = json.loads(line)
+    except ValueError:
+        return None
+    return item.get("id", lineno) if isinstance(item, dict) else None
+
+
+def _single(args: argparse.Namespace, symbols: dict[str, Any]) -> dict[str, Any]:
+    """One pair, checked in a worker process under the limits."""
+    limits = _limits(args)
+    found: list[dict[str, Any]] = []
+
+    def on_overrun(o: Overrun) -> None:
+        found.append(_undecided(o.reason, limits, o.detail))
+
+    def on_error(_job: int, exc: Exception) -> None:
+        found.append({"equivalent": None, "evidence": "", "counterexample": None, "error": f"internal: {exc}"})
+
+    job = Job([1], lambda n: None,
+              lambda _s, n, k: check_pair(args.a, args.b, symbols, seed=args.seed, timeout=args.timeout))
+    run_jobs(job, [0], workers=1, limits=limits, on_done=lambda n, k, result: found.append(result),
+             on_overrun=on_overrun, on_error=on_error)
+    return found[0]
 
 
 def text_lines(result: dict[str, Any]) -> list[str]:
@@ -149,16 +234,19 @@ def text_lines(result: dict[str, Any]) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Exit 0 equivalent, 1 not equivalent, 2 unreadable input or undecided."""
+    """Exit 0 equivalent, 1 not equivalent, 2 unreadable input, 3 undecided."""
+    if args.format not in FORMATS:
+        raise UsageError(f"unknown format {args.format!r}{did_you_mean(args.format, FORMATS)} "
+                         f"(choose from {', '.join(FORMATS)})")
     if args.batch:
         return _batch(args)
     if args.a is None or args.b is None:
         raise UsageError("equiv needs two LaTeX expressions (or --batch FILE)")
-    result = check_pair(args.a, args.b, parse_symbols_option(args.symbols), seed=args.seed, timeout=args.timeout)
+    result = _single(args, parse_symbols_option(args.symbols))
     if args.format == "json":
         print(json.dumps(result, indent=2))
     elif result.get("unparsable"):
-        print(f"derivcheck: {result['error']}", file=sys.stderr)
+        print(UsageError(result["error"]).line(), file=sys.stderr)
     else:
         for line in text_lines(result):
             print(line)
@@ -168,11 +256,11 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if result["equivalent"] is False:
         return EXIT_FINDINGS
-    return EXIT_USAGE
+    return EXIT_UNDECIDED
 
 
 def _open(path: str):
     try:
         return open(path, encoding="utf-8")  # noqa: SIM115 - closed by the caller's with
     except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror}") from None
+        raise UsageError(exc.strerror or str(exc), where=path) from None

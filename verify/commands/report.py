@@ -12,14 +12,13 @@ import os
 import sys
 from pathlib import Path
 
-from derive.spec.errors import SpecError
-from verify.claims.registry import load_suite
-from verify.exit_codes import EXIT_OK, EXIT_USAGE
+from verify.commands.specs import add_run_options, load_exercises, notes_folder, run_checks, run_options
+from verify.exit_codes import EXIT_OK, EXIT_USAGE, UsageError
 from verify.report.html.builder import HtmlReportError, write_html_report
 from verify.report.latex import PdfError, compile_pdf, latex_document
 from verify.report.saved import ReportFileError, load_report
 from verify.result import Report
-from verify.run.runner import TOOL_VERSION, RunOptions, run_suite
+from verify.run.runner import TOOL_VERSION
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -34,54 +33,45 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--from", dest="from_json", default=None, metavar="REPORT_JSON",
                    help="render a saved `verify --format json` report instead of checking now "
                         "(plots need `verify --plots`)")
-    p.add_argument("--notes-dir", default=None, help="folder holding the notes files named by the specs")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds per claim (default 10)")
-    p.add_argument("-j", "--jobs", type=int, default=1, help="worker processes")
-    p.add_argument("--cache-dir", default=".derivcheck_cache",
-                   help="results and plots cache (default .derivcheck_cache)")
-    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    p.add_argument("--notes-dir", default=None, help="folder of the notes files the specs name (must exist)")
+    add_run_options(p)   # the cache (results and plots) is shared with `verify --plots`
     return p
 
 
 def _check_now(args: argparse.Namespace) -> Report:
-    if args.jobs < 1 or args.timeout <= 0:
-        raise HtmlReportError("-j needs at least 1 and --timeout a positive number of seconds")
-    try:
-        exercises = load_suite([Path(p) for p in args.paths or ["exercises"]])
-        cache = None if args.no_cache else Path(args.cache_dir)  # shared with `verify --plots`
-        # Plot data only for the HTML report, which draws it; LaTeX and PDF show none.
-        opts = RunOptions(seed=args.seed, timeout=args.timeout, jobs=args.jobs, cache_dir=cache,
-                          plots=bool(args.html))
-        return run_suite(exercises, opts)
-    except (SpecError, OSError) as exc:
-        raise HtmlReportError(str(exc).splitlines()[0]) from None
+    # Plot data only for the HTML report, which draws it; LaTeX and PDF show none.
+    opts = run_options(args, plots=bool(args.html))
+    return run_checks(load_exercises(args.paths or ["exercises"]), opts, quiet=args.quiet)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run `report`: exit 0 when every requested output was written, 2 (one line on stderr) when not."""
-    if not (args.html or args.latex or args.pdf):
-        print("derivcheck: report needs at least one of --html DIR, --latex FILE.tex, --pdf FILE.pdf",
-              file=sys.stderr)
-        return EXIT_USAGE
     try:
-        notes_dir = Path(args.notes_dir) if args.notes_dir else None
-        if notes_dir is not None and not notes_dir.is_dir():
-            raise HtmlReportError(f"--notes-dir {notes_dir}: no such folder")
+        return _run(args)
+    except UsageError as exc:
+        print(exc.line(), file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _run(args: argparse.Namespace) -> int:
+    if not (args.html or args.latex or args.pdf):
+        raise UsageError("report needs at least one of --html DIR, --latex FILE.tex, --pdf FILE.pdf")
+    notes_dir = notes_folder(args.notes_dir)
+    try:
         if args.from_json:
             report = load_report(Path(args.from_json), tool_version=TOOL_VERSION)
         else:
             report = _check_now(args)
         written = _write_outputs(args, report, notes_dir)
-    except (HtmlReportError, PdfError, ReportFileError) as exc:
-        print(f"derivcheck: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    except ReportFileError as exc:
+        raise UsageError(str(exc), located=True) from None   # "REPORT.json: why"
+    except (HtmlReportError, PdfError) as exc:
+        raise UsageError(str(exc)) from None
     except OSError as exc:
-        print(f"derivcheck: cannot write {exc.filename or 'the report'}: {exc.strerror or exc}",
-              file=sys.stderr)
-        return EXIT_USAGE
-    for path in written:
-        print(f"wrote {path}", file=sys.stderr)
+        raise UsageError(f"cannot write {exc.filename or 'the report'}: {exc.strerror or exc}") from None
+    if not args.quiet:
+        for path in written:
+            print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -23,6 +23,7 @@ class QuoteMatch:
     end_line: int  # line of its last character (a quote may run over several lines)
     start: int  # text[start:end] is the quote as the notes write it
     end: int
+    first: int = -1  # index of its first character in the notes' skeleton (-1: an empty quote)
 
     def covers(self, line: int) -> bool:
         return self.line <= line <= self.end_line
@@ -80,7 +81,7 @@ class NotesText:
     def _match(self, first: int, length: int) -> QuoteMatch:
         start, last = self._offsets[first], self._offsets[first + length - 1]
         line = self._line_of(start)
-        return QuoteMatch(line, start - self._line_starts[line - 1] + 1, self._line_of(last), start, last + 1)
+        return QuoteMatch(line, start - self._line_starts[line - 1] + 1, self._line_of(last), start, last + 1, first)
 
     def occurrences(self, latex: str) -> list[QuoteMatch]:
         """Every place the quote occurs, in reading order (none for a quote with nothing to match)."""
@@ -92,6 +93,23 @@ class NotesText:
             found.append(self._match(k, len(quote)))
             k = self._chars.find(quote, k + 1)
         return found
+
+    def part(self, match: QuoteMatch, latex: str, start: int, end: int) -> tuple[int, int] | None:
+        """Where `latex[start:end]`, a piece of the quote found at `match`, is in the text: (start, end) offsets
+        from its first to its last matched character; None when the piece has nothing to match."""
+        before = len(skeleton(latex[:start])[0])
+        upto = len(skeleton(latex[:end])[0])
+        if match.first < 0 or upto <= before or match.first + upto > len(self._offsets):
+            return None
+        return self._offsets[match.first + before], self._offsets[match.first + upto - 1] + 1
+
+    def line_start(self, line: int) -> int:
+        """Offset of the first character of a 1-based line."""
+        return self._line_starts[line - 1]
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based line of an offset."""
+        return self._line_of(offset)
 
     def at_line(self, latex: str, line: int | None) -> QuoteMatch | None:
         """The occurrence of the quote at its stated line: one starting there, else one running over it.

@@ -1,5 +1,8 @@
 """`derivcheck check-sources`: every claim's quoted LaTeX is found at its stated line of the notes.
 
+A notes file that cannot be read (missing, outside the notes folder, not UTF-8) is bad input, not drift:
+NotesReadError, one line.
+
 Matching is the quote matcher's (`quotes.py`: whitespace, `\\boxed{...}`, `&` and trailing punctuation are
 ignored, since specs drop them when quoting). Drift is reported with the lines where the quote actually is.
 """
@@ -10,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from derive.spec.model import ExerciseSpec
-from verify.notes.files import NotesPathError, read_notes
+from verify.notes.files import read_notes_or_explain
 from verify.notes.quotes import NotesText
 
 
@@ -26,19 +29,9 @@ class SourceProblem:
         return f"{self.spec_file}:{self.spec_line}: {self.exercise} {self.claim}: {self.message}"
 
 
-def _load(notes_dir: Path, name: str) -> NotesText | str:
-    """The notes prepared for matching, or why they cannot be read."""
-    try:
-        return NotesText(read_notes(notes_dir, name))
-    except NotesPathError as exc:
-        return f"notes file {exc}"
-    except (OSError, UnicodeDecodeError):
-        return f"notes file {notes_dir / name} not found"
-
-
 def check_sources(exercises: list[ExerciseSpec], notes_dir: Path) -> tuple[int, list[SourceProblem]]:
-    """(number of claims checked, problems found)."""
-    cache: dict[str, NotesText | str] = {}
+    """(number of claims checked, problems found); NotesReadError for notes that cannot be read."""
+    cache: dict[str, NotesText] = {}
     problems: list[SourceProblem] = []
     checked = 0
     for ex in exercises:
@@ -49,12 +42,9 @@ def check_sources(exercises: list[ExerciseSpec], notes_dir: Path) -> tuple[int, 
                                               "no notes file or line given"))
                 continue
             if notes not in cache:
-                cache[notes] = _load(notes_dir, notes)
+                cache[notes] = NotesText(read_notes_or_explain(notes_dir, notes))
             text = cache[notes]
             checked += 1
-            if isinstance(text, str):
-                problems.append(SourceProblem(ex.id, claim.id, ex.spec_file, claim.spec_line, text))
-                continue
             if text.at_line(claim.latex, claim.line) is not None:
                 continue
             found = list(dict.fromkeys(m.line for m in text.occurrences(claim.latex)))

@@ -1,7 +1,7 @@
 """Result cache: an exercise's results keyed by a content hash of everything they depend on.
 
 The key covers the exercise spec (claims, definitions, recipes), the checker's own source code,
-the seed, the time budget and whether plot data was asked for, so an unchanged suite re-runs without symbolic work and any change
+the seed, the time and memory budgets and whether plot data was asked for, so an unchanged suite re-runs without symbolic work and any change
 to a spec or to the tool misses the cache.
 """
 
@@ -32,9 +32,10 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def cache_key(ex: ExerciseSpec, *, seed: int, timeout: float, plots: bool = False) -> str:
-    payload = json.dumps([dataclasses.asdict(ex), seed, timeout, plots, code_fingerprint()], sort_keys=True,
-                         default=str)
+def cache_key(ex: ExerciseSpec, *, seed: int, timeout: float, plots: bool = False,
+              memory_mb: int | None = None) -> str:
+    payload = json.dumps([dataclasses.asdict(ex), seed, timeout, plots, memory_mb, code_fingerprint()],
+                         sort_keys=True, default=str)
     return hashlib.blake2b(payload.encode(), digest_size=20).hexdigest()
 
 
