@@ -54,6 +54,8 @@ def expectation(expr: sp.Expr, decls: Declarations, *, variance: bool = False) -
         if exact is None:
             exact = stats.variance(target) if variance else stats.E(target)
         exact = sp.simplify(exact)
+    except TimeoutError:
+        raise   # a budget (this claim's or an inner one) ran out: never "could not be computed"
     except Exception as exc:  # noqa: BLE001 - sympy.stats raises many kinds
         raise ExpectationUndecided(f"the expectation could not be computed exactly ({type(exc).__name__})") from None
     if exact.has(sp.Integral) or exact.has(stats.rv.RandomSymbol):

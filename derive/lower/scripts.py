@@ -17,7 +17,9 @@ from derive.parse.tree import Node
 if TYPE_CHECKING:
     from derive.lower.lowerer import Lowerer
 
-MAX_EXPONENT = 1000
+# A power of a symbol is harmless at any size ((x - a)^{6000} is evaluated by mpmath); a power of a number is
+# capped by the size of the exact result instead (arithmetic.MAX_NUMBER_BITS).
+MAX_EXPONENT = 10**6
 
 
 def sup(low: Lowerer, node: Node) -> Any:

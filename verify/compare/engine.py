@@ -255,7 +255,7 @@ def _exact_agreement(claimed: sp.Expr, expected: sp.Expr, tally: _Tally) -> Comp
             ve = exact_value(expected, pts, k, point, digits=AGREE_DIGITS + 10)
         except (NumericError, TypeError, ValueError, ZeroDivisionError):
             continue
-        if vc is None or ve is None or not (vc.is_finite and ve.is_finite):
+        if not _decided_numbers(vc, ve):
             continue
         if vc.is_Rational and ve.is_Rational:
             if vc != ve:
@@ -263,7 +263,11 @@ def _exact_agreement(claimed: sp.Expr, expected: sp.Expr, tally: _Tally) -> Comp
                                   evidence=f"differs exactly at a point (by {sp.nsimplify(vc - ve)})")
             exact += 1
             continue
-        if abs(vc - ve) > rel * max(1, abs(vc), abs(ve)):
+        try:
+            differs = bool(abs(vc - ve) > rel * max(1, abs(vc), abs(ve)))
+        except TypeError:   # a value whose size cannot be compared at this point: no evidence either way
+            continue
+        if differs:
             return Comparison(False, counterexample=Counterexample(dict(sorted(point.items())), _num(vc), _num(ve)),
                               evidence=f"differs at a point by {sp.N(abs(vc - ve), 3)} "
                                        f"(confirmed to {AGREE_DIGITS} digits)")
@@ -336,15 +340,19 @@ def _confirm(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, k: int) -> 
         ve = exact_value(expected, pts, k, point)
     except (NumericError, TypeError, ValueError, ZeroDivisionError):
         return None
-    if vc is None or ve is None:
+    if not _decided_numbers(vc, ve):
         return None
-    if not (vc.is_finite and ve.is_finite):
-        return None
-    diff = abs(vc - ve)
-    scale = max(1, abs(vc), abs(ve))
-    if diff <= sp.Float(10) ** (-20) * scale:
+    try:
+        if abs(vc - ve) <= sp.Float(10) ** (-20) * max(1, abs(vc), abs(ve)):
+            return None
+    except TypeError:   # a condition that cannot be decided at this point (an indicator of a complex value)
         return None
     return Counterexample(point=dict(sorted(point.items())), claimed=_num(vc), expected=_num(ve))
+
+
+def _decided_numbers(*values: sp.Expr | None) -> bool:
+    """Finite numbers (not an undecided condition such as an indicator of a complex value, not infinite)."""
+    return all(v is not None and v.is_number and v.is_finite for v in values)
 
 
 def _num(v: sp.Expr) -> float | str:
