@@ -27,6 +27,8 @@ _UNARY = {
     sp.acos: mpmath.acos, sp.atan: mpmath.atan, sp.erf: mpmath.erf, sp.floor: mpmath.floor,
     sp.ceiling: mpmath.ceil,
 }
+_PERIODIC = frozenset({sp.sin, sp.cos, sp.tan})
+MAX_PERIODIC_DIGITS = 200
 _RELATIONS = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
               ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
 
@@ -97,7 +99,12 @@ class PointEvaluator:
             return self._power(e)
         fn = _UNARY.get(e.func)
         if fn is not None:
-            return fn(self._ev(e.args[0]))
+            arg = self._ev(e.args[0])
+            if e.func in _PERIODIC and mpmath.isfinite(arg) and abs(arg) > mpmath.mpf(10) ** MAX_PERIODIC_DIGITS:
+                # sin(e^{e^{10}}): reducing the argument modulo 2 pi needs pi to as many digits as the argument
+                # has, which takes minutes; such a point is no evidence either way
+                raise NumericError("a periodic function of an argument too large to reduce")
+            return fn(arg)
         if isinstance(e, sp.Abs):
             return abs(self._ev(e.args[0]))
         if isinstance(e, sp.sign):

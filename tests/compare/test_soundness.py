@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from derive.lower.lowerer import Lowerer
 from derive.parse.latex import parse_latex
 from derive.spec.declarations import Declarations, declare_symbols
+from verify.compare.budget import time_limit
 from verify.compare.equal import compare
 
 PAIRS = [json.loads(line) for line in Path(__file__).with_name("tricky_pairs.jsonl").read_text().splitlines()
@@ -57,21 +58,26 @@ def _expressions() -> st.SearchStrategy[sp.Expr]:
     return st.recursive(_leaves, extend, max_leaves=6)
 
 
-FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized: the same examples on every run (CI never meets a new one by chance); each example runs under a
+# CPU budget so that a comparison that would hang fails with the example instead of stalling the suite.
+FAST = settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+BUDGET = 30.0
 
 
 @FAST
 @given(_expressions())
 def test_an_expression_equals_itself_and_its_expansion(e: sp.Expr) -> None:
-    assert compare(e, e, seed=1, proof_seconds=0.5).equal is True
-    assert compare(sp.expand(e), e, seed=2, proof_seconds=0.5).equal is True
+    with time_limit(BUDGET):
+        assert compare(e, e, seed=1, proof_seconds=0.5).equal is True
+        assert compare(sp.expand(e), e, seed=2, proof_seconds=0.5).equal is True
 
 
 @FAST
 @given(_expressions(), st.sampled_from([sp.Integer(1), sp.Rational(-3, 7), sp.Rational(1, 10**20),
                                          sp.Rational(-1, 10**25), sp.Integer(10) ** 30]))
 def test_adding_a_nonzero_constant_is_never_equal(e: sp.Expr, r: sp.Rational) -> None:
-    comp = compare(e + r, e, seed=3, proof_seconds=0.5)
+    with time_limit(BUDGET):
+        comp = compare(e + r, e, seed=3, proof_seconds=0.5)
     assert comp.equal is not True
     if comp.equal is False:
         assert comp.counterexample is not None
