@@ -45,7 +45,7 @@ def implicit(low: Lowerer, node: Node) -> Any:
 def application(low: Lowerer, node: Node) -> Any:
     """The value of `head(args)` when head is a function (or an operator); None when it is a product."""
     head, rows = node.args
-    if head.kind == "sub" and head.args[0].kind == "func" and head.args[0].args[0] == "lim":
+    if is_limit(head):
         return limit(low, head.args[1], [Node("paren", (rows,), text="(")])   # \lim_{n \to \infty}(...)
     name = low.name_of(head)
     if head.kind == "style" and head.args[0] in ("mathbb", "mathbbm") and name in ("bb_1", "bb_I"):
@@ -70,6 +70,9 @@ def application(low: Lowerer, node: Node) -> Any:
         fn = opaque_function(name)
     if fn is not None:
         args = [low.argument(a) for a in split_arguments(rows)]
+        if any(isinstance(a, (sp.core.relational.Relational, sp.logic.boolalg.BooleanFunction)) for a in args):
+            raise LoweringError(f"a condition or equation is not an argument of {name or 'a function'} "
+                                f"(write the value it applies to)")
         try:
             if args and isinstance(args[0], sp.MatrixBase) and not getattr(fn, "vector_argument", False):
                 return elementwise(fn, args[0], args[1:])   # activations act elementwise
@@ -193,6 +196,11 @@ def index_operator(low: Lowerer, factor: Node, rest: list[Node]) -> tuple[Any, i
     if head.kind == "func" and head.args[0] == "lim":
         return limit(low, script, rest), len(rest)
     return None
+
+
+def is_limit(head: Node) -> bool:
+    """`\\lim_{...}`: the head of a limit."""
+    return head.kind == "sub" and head.args[0].kind == "func" and head.args[0].args[0] == "lim"
 
 
 def limit(low: Lowerer, script: Node, rest: list[Node]) -> Any:

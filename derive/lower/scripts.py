@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from derive.lower.applications import application, indicator_value
+from derive.lower.applications import application, indicator_value, is_limit, limit
 from derive.lower.arithmetic import MAX_NUMBER_BITS, number_bits
 from derive.lower.components import entry, labelled_component, lower_subscript
 from derive.lower.errors import LoweringError, TooLarge
@@ -26,6 +26,9 @@ def sup(low: Lowerer, node: Node) -> Any:
     base, script = node.args
     applied = None   # the value of base when it is an application head(...), computed once
     if base.kind == "call" and not low.is_label(script):
+        head, rows = base.args
+        if is_limit(head):   # \lim_{n \to \infty}(1 + 1/n)^n: the limit of the power
+            return limit(low, head.args[1], [Node("sup", (Node("paren", (rows,), text="("), script))])
         # x(1-x)^2 is x * (1-x)^2 and \delta (\mathbf{a})^\top is \delta * (\mathbf{a})^\top: the script
         # binds to the last group unless head(...) is an application
         applied = application(low, base)

@@ -57,6 +57,8 @@ def compare(claimed: sp.Expr, expected: sp.Expr, *, seed: int, proof_seconds: fl
     if numeric is not None and numeric.equal is False:
         numeric.diagnosis = diagnose(claimed, expected, numeric)
         return numeric
+    if (exact := _exact_difference(claimed, expected)) is not None:
+        return exact   # a difference too small for any sampled point to show, relative to the values
     proven = prove(claimed, expected, proof_seconds)
     if numeric is None:
         if proven:
@@ -348,6 +350,28 @@ def _confirm(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, k: int) -> 
     except TypeError:   # a condition that cannot be decided at this point (an indicator of a complex value)
         return None
     return Counterexample(point=dict(sorted(point.items())), claimed=_num(vc), expected=_num(ve))
+
+
+def _exact_difference(claimed: sp.Expr, expected: sp.Expr) -> Comparison | None:
+    """Two sides whose difference SymPy reduces to a nonzero rational (`e^{e^5} + 10^{-20}` against `e^{e^5}`):
+    different everywhere, whatever their size, with the difference as the evidence."""
+    try:
+        difference = claimed - expected
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(difference, sp.Rational) or difference == 0:
+        return None
+    # any point will do: the difference is the same everywhere (1 for each symbol, -1 for a negative one)
+    point = {s: sp.Integer(-1 if s.is_negative else 1) for e in (claimed, expected) for s in e.free_symbols
+             if isinstance(s, sp.Symbol)}
+    try:
+        values = [_num(sp.N(v.xreplace(point), 30)) for v in (claimed, expected)]
+    except (TypeError, ValueError):
+        return None
+    return Comparison(False, counterexample=Counterexample({str(k): int(v) for k, v in sorted(point.items(),
+                                                                                              key=str)}, *values),
+                      diagnosis=f"differs by {format_expr(difference)}",
+                      evidence=f"differs exactly by {sp.sstr(difference)} everywhere")
 
 
 def _decided_numbers(*values: sp.Expr | None) -> bool:
