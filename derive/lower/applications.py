@@ -8,6 +8,7 @@ or a bare function name acts on what follows it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import sympy as sp
@@ -67,7 +68,11 @@ def application(low: Lowerer, node: Node) -> Any:
             and name not in low.decls.assumptions:
         # `\operatorname{name}(x)` marks name as a function: one the tool does not know is an unspecified
         # function of its arguments (an opaque head), never the symbol `name` times x.
-        fn = opaque_function(name)
+        fn = opaque_function(name, unknown=f"\\operatorname{{{name}}}")
+    if fn is None and not low.decls.distributions and _is_expectation_head(low, head):
+        # \mathbb{E}_{x \sim p}[f(x)] with no declared distribution: an expectation whose law nobody gave,
+        # kept as an application (never the symbol E times f), so only what holds for any law is decided
+        fn = opaque_function(name or "E", unknown="\\mathbb{E} (no distribution declared)")
     if fn is not None:
         args = [low.argument(a) for a in split_arguments(rows)]
         if any(isinstance(a, (sp.core.relational.Relational, sp.logic.boolalg.BooleanFunction)) for a in args):
@@ -79,11 +84,27 @@ def application(low: Lowerer, node: Node) -> Any:
             return fn(args)
         except (TypeError, ValueError) as exc:
             raise LoweringError(str(exc)) from None
-    if head.kind == "frac":  # `\frac{\partial}{\partial f} (\log[...])`: the operator acts on the group
-        op = operator(low, head)
-        if isinstance(op, DerivativeOperator):
-            return op.apply(low.expr(single_expression(rows)))
+    if (act := acting_operator(low, head)) is not None:
+        return act(low.expr(single_expression(rows)))
     return None
+
+
+def acting_operator(low: Lowerer, head: Node) -> Callable[[Any], Any] | None:
+    """The derivative written before a group, as a map from the group's value to the result:
+    `\\frac{\\partial}{\\partial w}(...)`, `\\frac{d}{dx}[...]`, `\\nabla_{w}(...)`; None for any other head."""
+    if head.kind == "frac":   # `\frac{\partial}{\partial f} (\log[...])`: the operator acts on the group
+        op = operator(low, head)
+        return op.apply if isinstance(op, DerivativeOperator) else None
+    if head.kind == "sub" and head.args[0].kind == "name" and head.args[0].args[0] == "nabla":
+        var = low.script_value(head.args[1])
+        return lambda value: gradient(value, var)
+    return None
+
+
+def _is_expectation_head(low: Lowerer, head: Node) -> bool:
+    base = head.args[0] if head.kind == "sub" else head
+    return base.kind == "style" and base.args[0] in ("mathbb", "mathbf", "mathrm", "operatorname") \
+        and low.name_of(base) in ("bb_E", "bf_E", "rm_E")
 
 
 def _items(rows: Node) -> list[Node]:

@@ -21,7 +21,7 @@ from derive.spec.model import ExerciseSpec
 def build_declarations(ex: ExerciseSpec) -> Declarations:
     decls = Declarations(labels=frozenset(ex.labels), layout=getattr(ex, "layout", None))
     try:
-        declare_symbols(decls, ex.symbols)
+        declare_symbols(decls, {written_name(decls, str(k)) or k: v for k, v in ex.symbols.items()})
     except DeclarationError as exc:
         raise SpecError(ex.spec_file, ex.spec_line, str(exc)) from None
     if decls.shapes:
@@ -67,7 +67,24 @@ def given_value(decls: Declarations, value: Any) -> sp.Basic:
     raise ValueError(f"cannot use {type(value).__name__} as a value")
 
 
+def written_name(decls: Declarations, key: str) -> str | None:
+    """The name a spec key stands for, spelt as in the notes or as the name itself: `\\hat{y}` and `hat_y`
+    are hat_y, `w^*` and `w^star` are w^star, `x'` is x_prime (one naming rule for keys and claims).
+    None when the key is not a name (a function head like `f[x]`, or not LaTeX at all)."""
+    if NAME_RE.match(key):
+        return key
+    try:
+        formula = parse_latex(key)
+    except LatexParseError:
+        return None
+    if len(formula.statements) != 1 or len(formula.statements[0].operands) != 1:
+        return None
+    name = Lowerer(decls).name_of(formula.statements[0].operands[0])
+    return name if name is not None and NAME_RE.match(name) else None
+
+
 def _define(decls: Declarations, key: str, value: Any) -> None:
+    key = written_name(decls, key) or key
     if NAME_RE.match(key):
         problem = ragged_rows(value)  # malformed data: claims using it are ill-posed, not a spec error
         decls.given[key] = IllPosedValue(key, problem) if problem else given_value(decls, value)

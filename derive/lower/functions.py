@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 Builder = Callable[[Sequence[sp.Expr]], sp.Expr]
 
@@ -46,9 +48,13 @@ def indicator(condition: sp.Basic) -> sp.Expr:
     return sp.Piecewise((1, condition), (0, True))
 
 
-def opaque_function(name: str) -> Builder:
-    """An unspecified function (`functions: {f: opaque}`): f[x, theta] stays an application f(x, theta)."""
-    head = sp.Function(name, real=True)
+def opaque_function(name: str, *, unknown: str = "") -> Builder:
+    """An unspecified function (`functions: {f: opaque}`): f[x, theta] stays an application f(x, theta).
+
+    `unknown`: how to name, to a reader, a function the notes apply (`\\operatorname{Var}[X]`) that nobody
+    declared: it may have a meaning derivcheck does not know, so a difference that depends on it decides
+    nothing (see `has_unknown_function`)."""
+    head = sp.Function(name, real=True, unknown_meaning=unknown) if unknown else sp.Function(name, real=True)
 
     def build(args: Sequence[sp.Expr]) -> sp.Expr:
         if not args:
@@ -60,6 +66,16 @@ def opaque_function(name: str) -> Builder:
     build.vector_argument = True  # type: ignore[attr-defined]
     build.opaque_head = head  # type: ignore[attr-defined]  # f_{1,d}[x] -> f(1, d, x) (heads.py)
     return build
+
+
+def has_unknown_function(expr: Any) -> str | None:
+    """The name of an undeclared function applied in expr (see `opaque_function(unknown=True)`), else None."""
+    if not isinstance(expr, sp.Basic):
+        return None
+    for app in expr.atoms(AppliedUndef):
+        if getattr(app.func, "unknown_meaning", ""):
+            return str(app.func.unknown_meaning)
+    return None
 
 
 def _leaky(args: Sequence[sp.Expr]) -> sp.Expr:
@@ -180,6 +196,19 @@ BUILTINS.update({
     "det": _matrix_function("det", determinant),
 })
 
+
+
+def normal_density(args: Sequence[sp.Expr]) -> sp.Expr:
+    """`\\mathcal{N}(x; \\mu, \\sigma^2)`: the Gaussian density at x, with the variance (not the standard
+    deviation) second, as that notation writes it."""
+    if len(args) != 3 or any(isinstance(a, sp.MatrixBase) for a in args):
+        raise ValueError("a normal density reads \\mathcal{N}(x; mean, variance) with scalar arguments")
+    x, mean, variance = args
+    return sp.exp(-(x - mean) ** 2 / (2 * variance)) / sp.sqrt(2 * sp.pi * variance)
+
+
+BUILTINS["normal_pdf"] = normal_density
+
 # How notes spell the built-ins (lower-cased, backslash and \text{} removed).
 ALIASES: dict[str, str] = {
     "relu": "relu", "sig": "sigmoid", "sigmoid": "sigmoid", "logistic": "sigmoid", "tanh": "tanh",
@@ -189,7 +218,8 @@ ALIASES: dict[str, str] = {
     "bessel0": "bessel0", "i_0": "bessel0", "erf": "erf", "softplus": "softplus", "identity": "identity",
     "id": "identity", "leaky_relu": "leaky_relu", "leakyrelu": "leaky_relu", "lrelu": "leaky_relu",
 }
-ALIASES.update({"softmax": "softmax", "logsumexp": "logsumexp", "lse": "logsumexp", "diag": "diag",
+ALIASES.update({"cal_n": "normal_pdf", "normal_pdf": "normal_pdf", "gaussian": "normal_pdf",
+                "softmax": "softmax", "logsumexp": "logsumexp", "lse": "logsumexp", "diag": "diag",
                 "trace": "trace", "tr": "trace", "det": "det",
                 "arcsin": "asin", "asin": "asin", "arccos": "acos", "acos": "acos", "arctan": "atan", "atan": "atan",
                 "arsinh": "asinh", "arcsinh": "asinh", "asinh": "asinh", "arcosh": "acosh", "arccosh": "acosh",

@@ -79,6 +79,9 @@ CONSTRUCTS: Mapping[str, Construct] = MappingProxyType({
 # Node kinds that are parts of a larger construct, read by their parent and never values by themselves:
 # separators and rows, script lists, the pieces of a derivative, elisions, intervals and sets (conditions),
 # a function name without its argument, an empty side, a subtracted term of a sum.
+# Superscript marks of a distinguished value (an optimum, an adjoint): a name, never a power.
+STAR_MARKS = frozenset({"*", "star", "ast"})
+
 PARTS = frozenset({
     "rows", "row", "rel", "amp", "comma", "semi", "mid", "period", "colon", "scripts", "partial", "minus",
     "partial_order", "top", "dots", "interval", "set", "func", "underset", "empty",
@@ -294,9 +297,14 @@ class Lowerer:
         if k == "sub":
             base = self.name_of(node.args[0])
             return f"{base}_{canonical_script(node.args[1])}" if base else None
+        if k == "prime":   # y'' is the name y_prime_prime, as y' is y_prime
+            base = self.name_of(node.args[0])
+            return f"{base}_prime" if base else None
         if k == "sup" and self.is_label(node.args[1]):
             base = self.name_of(node.args[0])
             label = script_text(node.args[1]).strip('()')
+            if label in STAR_MARKS:
+                label = "star"   # w^*, w^{\ast} and w^\star are one name, w^star (as a spec may spell it)
             if self.index_values:
                 label = valued_label(self, label)   # h^{(t-1)} at t = 2 is h^1
             return f"{base}^{label}" if base else None
@@ -310,6 +318,8 @@ class Lowerer:
         if inner.kind == "paren" and inner.text == "(":
             return True
         if inner.kind in ("text", "style"):
+            return True
+        if inner.kind == "name" and inner.args[0] in STAR_MARKS:   # w^*, \theta^\star: an optimum, no power
             return True
         if inner.kind == "name" and inner.args[0] in self.decls.labels:
             return True

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from derive.lower.applications import application, indicator_value, is_limit, limit
+from derive.lower.applications import acting_operator, application, indicator_value, is_limit, limit
 from derive.lower.arithmetic import MAX_NUMBER_BITS, number_bits
 from derive.lower.components import entry, labelled_component, lower_subscript
 from derive.lower.errors import LoweringError, TooLarge
@@ -29,6 +29,9 @@ def sup(low: Lowerer, node: Node) -> Any:
         head, rows = base.args
         if is_limit(head):   # \lim_{n \to \infty}(1 + 1/n)^n: the limit of the power
             return limit(low, head.args[1], [Node("sup", (Node("paren", (rows,), text="("), script))])
+        if not low.is_label(script) and (act := acting_operator(low, head)) is not None:
+            # \frac{\partial}{\partial w}(wx - y)^2 differentiates the square, as it does in print
+            return act(low.expr(Node("sup", (Node("paren", (rows,), text="("), script))))
         # x(1-x)^2 is x * (1-x)^2 and \delta (\mathbf{a})^\top is \delta * (\mathbf{a})^\top: the script
         # binds to the last group unless head(...) is an application
         applied = application(low, base)
@@ -101,7 +104,7 @@ def uses_bound_index(low: Lowerer, script: Node) -> bool:
 
 
 def prime(low: Lowerer, node: Node) -> Any:
-    name = low.name_of(node.args[0])
+    name = low.name_of(node)
     if name is None:
         raise LoweringError("prime on an expression")
-    return low.symbol(name + "_prime")
+    return low.symbol(name)

@@ -123,6 +123,10 @@ class ToAst(Transformer_NonRecursive):
     @v_args(meta=True)
     def superscript(self, meta, children):
         base, _, script = children
+        if script.kind == "top" and script.args and script.args[0] == "prime":
+            for _ in script.args:   # x^{\prime\prime} is x''
+                base = Node("prime", (base,))
+            return base
         return Node("sup", (base, script), text=self._span(meta))
 
     def prime(self, children):
@@ -158,6 +162,10 @@ class ToAst(Transformer_NonRecursive):
 
     def script_prime(self, _):
         return Node("top", ("prime",))
+
+    def script_primes(self, children):
+        # `^{\prime\prime}` is x'': a prime mark per \prime (one node, as `x^\prime` gives for one)
+        return Node("top", ("prime",) * len(children))
 
     def script_star(self, children):
         return Node("name", (str(children[0]).lstrip("\\"),), text=str(children[0]))
@@ -198,6 +206,10 @@ class ToAst(Transformer_NonRecursive):
 
     def accent_letter(self, children):
         letter = Node("name", (str(children[1]),))
+        return Node("accent", (_cmd(str(children[0])), Node("rows", (Node("row", (letter,)),))))
+
+    def accent_greek(self, children):   # \hat\theta, as TeX reads a one-token argument
+        letter = self.greek([children[1]])
         return Node("accent", (_cmd(str(children[0])), Node("rows", (Node("row", (letter,)),))))
 
     def frac(self, children):

@@ -1,0 +1,160 @@
+"""The notation of papers and textbooks: each spelling read as its author means it, a right claim correct and
+a wrong one wrong (never a symbol named `star` raised to a power, never an operator read as a product)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from derive.lower.lowerer import Lowerer
+from derive.parse.latex import parse_latex
+from derive.spec.declarations import Declarations
+from verify.claims.registry import load_file
+from verify.compare.equal import compare
+from verify.result import Verdict
+from verify.run.check import check_exercise
+
+# Written for these tests in the style of optimisation and statistics papers (not taken from any notes).
+SPEC = r"""
+notes: paper.md
+exercises:
+  - id: t/ridge
+    symbols: {lambda: positive, x: real, y: real, w: real}
+    given:
+      'w^\star': '\frac{x y}{x^2 + \lambda}'
+      '\hat{y}': 'w x'
+      L: '(w x - y)^2'
+    claims:
+      - id: star-right
+        latex: 'w^* = \frac{x y}{x^2 + \lambda}'
+        expect: 'w^*'
+      - id: star-wrong
+        latex: 'w^* = \frac{x y}{x^2}'
+        expect: 'w^*'
+      - id: operator-derivative-right
+        latex: '\frac{\partial}{\partial w}(w x - y)^2 = 2(wx - y) x'
+        expect: 'diff(L, w)'
+      - id: operator-derivative-wrong
+        latex: '\frac{\partial}{\partial w}(w x - y)^2 = 2(wx - y)'
+        expect: 'diff(L, w)'
+      - id: nabla-right
+        latex: '\nabla_{w} \left(w x - y\right)^2 = 2 x (\hat{y} - y)'
+        expect: 'diff(L, w)'
+      - id: nabla-wrong
+        latex: '\nabla_{w} \left(w x - y\right)^2 = 2 x (y - \hat{y})'
+        expect: 'diff(L, w)'
+      - id: bracket-derivative-right
+        latex: '\frac{d}{dw}\left[w^3 x\right] = 3 w^2 x'
+        expect: 'diff(w**3*x, w)'
+      - id: bracket-derivative-wrong
+        latex: '\frac{d}{dw}\left[w^3 x\right] = 3 w x'
+        expect: 'diff(w**3*x, w)'
+  - id: t/logit
+    functions: {sigma: sigmoid}
+    given:
+      L: '-\log \sigma(z)'
+    claims:
+      - {id: log-sigma-right, latex: '\frac{d}{dz}\left[-\log\sigma(z)\right] = \sigma(z) - 1', expect: 'diff(L, z)'}
+      - {id: log-sigma-wrong, latex: '\frac{d}{dz}\left[-\log\sigma(z)\right] = 1 - \sigma(z)', expect: 'diff(L, z)'}
+  - id: t/iterates
+    symbols: {eta: positive}
+    given:
+      '\theta^{(t)}': '3'
+    claims:
+      - id: label-right
+        latex: '\theta^{(t+1)} = \theta^{(t)} - \eta \cdot 2\theta^{(t)}'
+        expect: '(1 - 2 \eta) \theta^{(t)}'
+      - id: label-wrong
+        latex: '\theta^{(t+1)} = \theta^{(t)} + \eta \cdot 2\theta^{(t)}'
+        expect: '(1 - 2 \eta) \theta^{(t)}'
+"""
+
+
+def _results(tmp_path: Path) -> dict:
+    path = tmp_path / "spec.yaml"
+    path.write_text(textwrap.dedent(SPEC), encoding="utf-8")
+    return {r.claim: r for ex in load_file(path) for r in check_exercise(ex)}
+
+
+def test_claims_in_paper_notation_get_the_right_verdicts(tmp_path: Path) -> None:
+    results = _results(tmp_path)
+    for claim, result in results.items():
+        expected = Verdict.CORRECT if claim.endswith("-right") else Verdict.WRONG
+        assert result.verdict == expected, (claim, result.verdict, result.message)
+        if expected == Verdict.WRONG:
+            assert result.counterexample is not None or result.message, claim
+
+
+def _value(latex: str):
+    (statement,) = parse_latex(latex).statements
+    (operand,) = statement.operands
+    return Lowerer(Declarations()).expr(operand)
+
+
+def _equal(a: str, b: str) -> bool | None:
+    return compare(_value(a), _value(b), seed=0).equal
+
+
+@pytest.mark.parametrize(("a", "b", "equal"), [
+    # starred, hatted, tilded, primed names: names, never powers or products
+    (r"w^\star + 1", r"1 + w^{*}", True),
+    (r"\theta^\ast x", r"x \theta^*", True),
+    (r"w^* x", r"w x", False),
+    (r"\hat\theta + \tilde x", r"\hat{\theta} + \tilde{x}", True),
+    (r"\hat\theta", r"\theta", False),
+    (r"x' + y_1''", r"x^{\prime} + y_1^{\prime\prime}", True),
+    (r"x''", r"x'", False),
+    # operator-form derivatives act on the whole group, its power included
+    (r"\frac{\partial}{\partial w}(w x - y)^2", r"2(wx - y) x", True),
+    (r"\frac{\partial}{\partial w}(w x - y)^2", r"x^2", False),
+    (r"\frac{d}{dx}\left[x^3 + x\right]^2", r"2(x^3 + x)(3x^2 + 1)", True),
+    (r"\frac{\partial^2}{\partial x \partial y} x^2 y^3", r"6 x y^2", True),
+    (r"\nabla_w (w^2)", r"2 w", True),
+    (r"\nabla_{w} (w x - y)^2", r"2(wx - y)", False),
+    # the Gaussian density as papers write it: variance second
+    (r"\mathcal{N}(x; \mu, \sigma^2)", r"\frac{1}{\sqrt{2\pi\sigma^2}} e^{-\frac{(x-\mu)^2}{2\sigma^2}}", True),
+    (r"\mathcal{N}(x; \mu, \sigma^2)", r"\frac{1}{\sqrt{2\pi\sigma^2}} e^{-\frac{(x-\mu)^2}{\sigma^2}}", False),
+    (r"\tfrac{1}{2} x", r"\dfrac{x}{2}", True),
+    (r"\|x\|_2^2", r"x^2", True),
+    (r"\max(0, z)", r"\frac{z + |z|}{2}", True),
+])
+def test_paper_notation_pairs(a: str, b: str, equal: bool) -> None:
+    assert _equal(a, b) is equal
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    (r"\operatorname{Var}[2X]", r"4 \operatorname{Var}[X]"),   # true of a variance, not of any function
+    (r"\mathbb{E}[c]", "c"),                                  # true of an expectation of a constant
+    (r"\mathbb{E}_{x \sim p}[x^2]", r"\mathbb{E}_{x \sim p}[x]^2"),
+])
+def test_a_difference_that_depends_on_an_undeclared_operator_decides_nothing(a: str, b: str) -> None:
+    result = compare(_value(a), _value(b), seed=0)
+    assert result.equal is None
+    assert "does not know" in result.reason
+
+
+def test_an_undeclared_operator_still_proves_what_holds_for_any_meaning() -> None:
+    assert _equal(r"\operatorname{Var}[X] + 1", r"1 + \operatorname{Var}[X]") is True
+    assert _equal(r"\mathbb{E}_{x \sim p}[x]^2", r"\mathbb{E}_{x \sim p}[x] \mathbb{E}_{x \sim p}[x]") is True
+
+
+def test_given_keys_are_written_as_in_the_notes(tmp_path: Path) -> None:
+    """`\\hat{y}` and `hat_y`, `w^*` and `w^star` name the same quantity in `given:` and `symbols:`."""
+    spec = textwrap.dedent(r"""
+        notes: paper.md
+        exercises:
+          - id: t/names
+            symbols: {'\bar{x}': positive}
+            given: {'\hat{y}': '2 \bar{x}', "x'": '3'}
+            claims:
+              - {id: hat, latex: '\hat{y} = 2 \bar{x}', expect: '\hat{y}'}
+              - {id: prime, latex: "x' = 3", expect: "x'"}
+              - {id: sqrt, latex: '\sqrt{\bar{x}^2} = \bar{x}', expect: 'bar_x'}
+        """)
+    path = tmp_path / "spec.yaml"
+    path.write_text(spec, encoding="utf-8")
+    (ex,) = load_file(path)
+    results = {r.claim: r for r in check_exercise(ex)}
+    assert {c: r.verdict for c, r in results.items()} == {c: Verdict.CORRECT for c in ("hat", "prime", "sqrt")}
