@@ -4,6 +4,7 @@ from pathlib import Path
 
 import verify.run.runner as runner
 from verify.claims.registry import load_suite
+from verify.run.cache import fingerprinted_files
 from verify.run.runner import RunOptions, run_suite
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,3 +37,11 @@ def test_warm_run_uses_cache_and_changes_miss(tmp_path, monkeypatch):
         pass
     else:
         raise AssertionError("a different seed must miss the cache")
+
+
+def test_the_key_covers_the_code_of_every_stage() -> None:
+    """A change to any module or grammar invalidates cached results (the code lives in stage folders)."""
+    names = {f.relative_to(ROOT).as_posix() for f in fingerprinted_files()}
+    for expected in ("derive/parse/latex.lark", "derive/lower/lowerer.py", "verify/compare/engine.py",
+                     "verify/claims/registry.py", "derive/recipes/interpreter.py"):
+        assert expected in names

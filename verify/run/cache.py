@@ -18,17 +18,21 @@ from pathlib import Path
 from derive.spec.model import ExerciseSpec
 from verify.result import ClaimResult
 
-_PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]   # verify/run/cache.py -> the project
+
+
+def fingerprinted_files() -> list[Path]:
+    """The code a cached result depends on: every module and grammar of derive/ and verify/."""
+    return [f for pkg in ("derive", "verify") for f in sorted((_PACKAGE_ROOT / pkg).rglob("*"))
+            if f.suffix in (".py", ".lark") and f.is_file()]
 
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     h = hashlib.blake2b(digest_size=16)
-    for pkg in ("derive", "verify"):
-        for f in sorted((_PACKAGE_ROOT / pkg).rglob("*")):
-            if f.suffix in (".py", ".lark") and f.is_file():
-                h.update(f.relative_to(_PACKAGE_ROOT).as_posix().encode())
-                h.update(f.read_bytes())
+    for f in fingerprinted_files():
+        h.update(f.relative_to(_PACKAGE_ROOT).as_posix().encode())
+        h.update(f.read_bytes())
     return h.hexdigest()
 
 
