@@ -33,6 +33,7 @@ from derive.recipes.distributions import RECIPE_OPS as DENSITY_OPS  # poisson_pm
 from derive.recipes.errors import DerivationFailed, RecipeError
 from derive.recipes.kernels import register_kernel_ops  # numeric pipelines: mlp(...).z1, sgd, ...
 from derive.recipes.parameters import RECIPE_OPS as PARAMETER_OPS  # solves(model, [params], target, domain)
+from derive.recipes.properties import RECIPE_OPS as PROPERTY_OPS  # convex(f, [x]), maximum, overflows
 from derive.spec.declarations import Declarations
 
 MAX_LIST = 64
@@ -100,6 +101,7 @@ class RecipeInterpreter:
         self.ops.update(DENSITY_OPS)
         self.ops.update(ACTIVATION_OPS)
         self.ops.update(PARAMETER_OPS)
+        self.ops.update(PROPERTY_OPS)
         register_kernel_ops(self.ops)
 
     # ------------------------------------------------------------ walking

@@ -22,7 +22,19 @@ from derive.recipes.interpreter import DerivationFailed
 from derive.recipes.parameters import ParameterCheck
 from derive.spec.load import load_specs, parse_spec_file
 from derive.spec.model import ExerciseSpec
-from verify.claims import bound, equation, formula, numeric, order, parameters, regions, sandbox, sets, shape
+from verify.claims import (
+    bound,
+    equation,
+    formula,
+    numeric,
+    order,
+    parameters,
+    property,
+    regions,
+    sandbox,
+    sets,
+    shape,
+)
 from verify.claims.context import ClaimContext
 from verify.claims.index import check as index
 from verify.result import ClaimResult, Verdict
@@ -51,6 +63,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in map(Kind.of, (
     regions,      # threshold networks, region by region
     index,        # index notation on concrete sizes
     sandbox,      # a NumPy snippet against a kernel (--allow-code)
+    property,     # a sentence asserting a property (convexity, an extremum, overflow), decided with evidence
 ))}
 
 

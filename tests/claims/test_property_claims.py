@@ -1,0 +1,167 @@
+"""`kind: property`: a sentence asserting a property is decided from the definitions, with a witness when false."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from derive.recipes.properties import RECIPE_OPS, format_limits
+from verify.claims.registry import load_file
+from verify.result import Verdict
+from verify.run.check import check_exercise
+
+# Sentences in the style of an optimisation course (written for this test, not quoted from any notes).
+SPEC = r"""
+notes: course.md
+exercises:
+  - id: t/properties
+    symbols: {c: positive}
+    given:
+      R: '(w_1 + w_2 u - v)^2'
+      Q: 'a^2 + 3 a b + b^2'
+      g: '\tanh(t)'
+      h: 't e^{-t}'
+      k: '\cosh(t) + c t^2'
+    claims:
+      - id: ridge-convex-not-strict
+        kind: property
+        latex: 'the one-sample loss is convex in (w_1, w_2), but not strictly'
+        expect: 'all_of(convex(R, [w_1, w_2]), not_(strictly_convex(R, [w_1, w_2])))'
+      - id: ridge-strict
+        kind: property
+        latex: 'the one-sample loss is strictly convex'
+        expect: 'strictly_convex(R, [w_1, w_2])'
+      - id: q-convex
+        kind: property
+        latex: 'Q is convex'
+        expect: 'convex(Q, [a, b])'
+      - id: cosh-convex
+        kind: property
+        latex: 'cosh is convex'
+        expect: 'convex(k, [t])'
+      - id: h-max
+        kind: property
+        latex: 'h peaks at t = 1 with value 1/e'
+        expect: 'all_of(equals(maximum(h, t, [0, oo]).at, 1), equals(maximum(h, t, [0, oo]).value, exp(-1)))'
+      - id: h-max-wrong-place
+        kind: property
+        latex: 'h peaks at t = 2'
+        expect: 'equals(maximum(h, t, [0, oo]).at, 2)'
+      - id: tanh-increasing
+        kind: property
+        latex: 'tanh is increasing'
+        expect: 'increasing(g, t)'
+      - id: tanh-decreasing
+        kind: property
+        latex: 'tanh is decreasing on [0, 1]'
+        expect: 'decreasing(g, t, [0, 1])'
+      - id: geometric
+        kind: property
+        latex: 'for |q| < 1 the powers q^n vanish'
+        expect: 'tends_to(q^n, n, 0, where=[q, 0, 1])'
+      - id: geometric-wrong
+        kind: property
+        latex: 'for 0 < q < 3 the powers q^n vanish'
+        expect: 'tends_to(q^n, n, 0, where=[q, 0, 3])'
+      - id: bf16-overflow
+        kind: property
+        latex: 'e^{100} overflows bfloat16'
+        expect: 'overflows(exp(100), bfloat16)'
+      - id: fp32-overflow
+        kind: property
+        latex: 'e^{100} overflows float32'
+        expect: 'overflows(exp(100), float32)'
+      - id: fp32-underflow
+        kind: property
+        latex: 'e^{-120} underflows to zero in float32'
+        expect: 'underflows(exp(-120), float32)'
+      - id: gram-psd
+        kind: property
+        latex: 'the Gram matrix is PSD'
+        expect: 'psd(matrix([[1, 2], [2, 4]]))'
+      - id: gram-pd
+        kind: property
+        latex: 'the Gram matrix is positive definite'
+        expect: 'pd(matrix([[1, 2], [2, 4]]))'
+      - id: not-a-property
+        kind: property
+        latex: 'the loss is small'
+        expect: 'R'
+"""
+
+EXPECTED = {
+    "ridge-convex-not-strict": Verdict.CORRECT, "ridge-strict": Verdict.WRONG, "q-convex": Verdict.WRONG,
+    "cosh-convex": Verdict.CORRECT, "h-max": Verdict.CORRECT, "h-max-wrong-place": Verdict.WRONG,
+    "tanh-increasing": Verdict.CORRECT, "tanh-decreasing": Verdict.WRONG, "geometric": Verdict.CORRECT,
+    "geometric-wrong": Verdict.WRONG, "bf16-overflow": Verdict.CORRECT, "fp32-overflow": Verdict.CORRECT,
+    "fp32-underflow": Verdict.CORRECT, "gram-psd": Verdict.CORRECT, "gram-pd": Verdict.WRONG,
+    "not-a-property": Verdict.UNVERIFIED,
+}
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    path = tmp_path_factory.mktemp("property") / "spec.yaml"
+    path.write_text(textwrap.dedent(SPEC), encoding="utf-8")
+    return {r.claim: r for ex in load_file(path) for r in check_exercise(ex)}
+
+
+def test_each_property_gets_its_verdict(results: dict) -> None:
+    assert {c: r.verdict for c, r in results.items()} == EXPECTED
+
+
+def test_a_false_property_names_its_witness(results: dict) -> None:
+    assert "direction" in results["q-convex"].counterexample.point
+    assert "singular for every value" in results["ridge-strict"].message
+    assert "t = " in results["tanh-decreasing"].counterexample.point["point"]
+    assert "q = " in results["geometric-wrong"].counterexample.point["point"]
+    assert "\\infty" in results["geometric-wrong"].message
+    assert "differ by" in results["h-max-wrong-place"].message
+
+
+def test_prose_is_never_parsed_as_a_formula(results: dict) -> None:
+    assert results["tanh-increasing"].claimed_latex == "tanh is increasing"
+    assert "states a property" in results["not-a-property"].message
+
+
+def test_a_negative_direction_is_checked_exactly() -> None:
+    a, b = sp.symbols("a b", real=True)
+    prop = RECIPE_OPS["convex"](a ** 2 + 3 * a * b + b ** 2, [a, b])
+    assert prop.holds is False
+    assert "= -2 < 0" in prop.evidence   # v = (1, -1): 2 - 6 + 2, in exact arithmetic
+    assert RECIPE_OPS["psd"](sp.Matrix([[2, -1], [-1, 2]])).holds is True
+    assert RECIPE_OPS["pd"](sp.Matrix([[2, 0], [0, 0]])).holds is False
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_float_limits_agree_with_numpy(dtype: str) -> None:
+    limits = format_limits(dtype)
+    info = np.finfo(getattr(np, dtype))
+    assert float(limits["max"]) == float(info.max)
+    assert float(limits["eps"]) == float(info.eps)
+    assert float(limits["tiny"]) == float(info.smallest_normal)
+    assert float(limits["subnormal"]) == float(info.smallest_subnormal)
+
+
+def test_bfloat16_has_float32_range_and_a_short_mantissa() -> None:
+    limits = format_limits("bfloat16")
+    assert float(limits["eps"]) == 2.0 ** -7
+    assert float(limits["max"]) == pytest.approx(3.3895313892515355e38)
+    assert float(limits["tiny"]) == float(np.finfo(np.float32).smallest_normal)
+
+
+def test_property_claims_are_registered_and_validated(tmp_path: Path) -> None:
+    spec = tmp_path / "s.yaml"
+    spec.write_text(textwrap.dedent("""
+        notes: n.md
+        exercises:
+          - id: t/x
+            claims:
+              - {id: a, kind: proprety, latex: 'x is convex', expect: 'convex(x^2, [x])'}
+        """), encoding="utf-8")
+    with pytest.raises(Exception, match="did you mean 'property'"):
+        load_file(spec)
