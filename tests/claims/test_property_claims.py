@@ -91,6 +91,18 @@ exercises:
         kind: property
         latex: 'the loss is small'
         expect: 'R'
+  - id: t/data
+    symbols:
+      t: {indexed: n}
+      s: {indexed: n}
+      N: {integer: true, positive: true}
+    given:
+      E: '\sum_{n=1}^{N} (a t_n + b - s_n)^2'
+      F: '\sum_{n=1}^{N} (a - s_n)^2 + 3 b'
+    claims:
+      - {id: data-convex, kind: property, latex: 'E is convex', expect: 'convex(E, [a, b])'}
+      - {id: data-strict, kind: property, latex: 'E is strictly convex', expect: 'strictly_convex(E, [a, b])'}
+      - {id: flat-strict, kind: property, latex: 'F is strictly convex', expect: 'strictly_convex(F, [a, b])'}
 """
 
 EXPECTED = {
@@ -100,6 +112,7 @@ EXPECTED = {
     "geometric-wrong": Verdict.WRONG, "bf16-overflow": Verdict.CORRECT, "fp32-overflow": Verdict.CORRECT,
     "fp32-underflow": Verdict.CORRECT, "gram-psd": Verdict.CORRECT, "gram-pd": Verdict.WRONG,
     "not-a-property": Verdict.UNVERIFIED,
+    "data-convex": Verdict.CORRECT, "data-strict": Verdict.CORRECT, "flat-strict": Verdict.WRONG,
 }
 
 
@@ -121,6 +134,12 @@ def test_a_false_property_names_its_witness(results: dict) -> None:
     assert "q = " in results["geometric-wrong"].counterexample.point["point"]
     assert "\\infty" in results["geometric-wrong"].message
     assert "differ by" in results["h-max-wrong-place"].message
+
+
+def test_a_loss_over_data_is_judged_for_every_data_set_or_on_random_ones(results: dict) -> None:
+    assert "proven by structure" in results["data-convex"].message
+    assert "random data sets" in results["data-strict"].message
+    assert "data" in results["flat-strict"].counterexample.point or "singular" in results["flat-strict"].message
 
 
 def test_prose_is_never_parsed_as_a_formula(results: dict) -> None:
