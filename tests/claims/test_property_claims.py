@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derive.recipes.properties import RECIPE_OPS, format_limits
+from derive.recipes.floats import format_limits
+from derive.recipes.properties import RECIPE_OPS
 from verify.claims.registry import load_file
 from verify.result import Verdict
 from verify.run.check import check_exercise

@@ -272,5 +272,28 @@ def _bind_free_index(value, ref, free: set[str], seed: int) -> str:
     except Exception:  # noqa: BLE001 - an extra hint only
         return ""
     if comp.equal is False:
+        if _per_example(value, ref, free, seed):
+            return (f"it is right for the {'/'.join(sorted(free))}-th term (one data point's loss); the loss of "
+                    f"the data set needs the sum over {', '.join(sorted(free))}")
         return "and it is not the derived value even with the index fixed to 1"
     return ""
+
+
+def _per_example(value, ref, free: set[str], seed: int) -> bool:
+    """Whether the claim equals the derived value with each sum over a free index replaced by its i-th term
+    (the derivative of one data point's loss: `2x_i` where `2 \\sum_i x_i` is derived)."""
+    if not isinstance(ref, sp.Expr) or not ref.atoms(sp.Sum):
+        return False
+    names = {s.name: s for s in value.free_symbols if isinstance(s, sp.Symbol) and s.name in free}
+
+    def term(*args):
+        body, *limits = args
+        if len(limits) == 1 and limits[0][0].name in names:
+            return body.xreplace({limits[0][0]: names[limits[0][0].name]})
+        return sp.Sum(body, *limits)
+
+    try:
+        one_term = ref.replace(lambda e: isinstance(e, sp.Sum), lambda e: term(e.function, *e.limits))
+        return compare(value, one_term, seed=seed + 101, proof_seconds=0.5).equal is True
+    except Exception:  # noqa: BLE001 - an extra hint only
+        return False

@@ -9,7 +9,7 @@ cannot be decided.
 
 from __future__ import annotations
 
-from derive.recipes.properties import Property
+from derive.recipes.verdicts import Property
 from verify.claims.context import ClaimContext
 from verify.claims.statements import truth_or_result
 from verify.result import ClaimResult, Counterexample, Verdict
