@@ -84,3 +84,16 @@ def test_an_arrow_after_a_definition_differentiates_that_definition():
     assert by_line(outcome, 8) == []                                      # g_k = k u: "dg/du" means g_k
     assert outcome.skipped["implied-subject"] == 1
     assert [(r.location.line, r.verdict) for r in outcome.findings] == [(10, Verdict.WRONG)]   # u^3 -> 3u
+
+
+def test_an_equation_solved_after_an_arrow_is_not_an_identity():
+    # each row solves for u-bar: the second row must not be read with the first row's answer
+    outcome = lint_file(FIXTURES / "solved.md")
+    assert [(r.location.line, r.exercise) for r in outcome.findings] == [(17, "Arithmetic is still checked")]
+    assert outcome.skipped["equation"] >= 2
+
+
+def test_a_step_assigning_e_does_not_read_it_as_eulers_number():
+    outcome = lint_file(FIXTURES / "solved.md")
+    assert outcome.skipped["reserved-name"] == 1
+    assert [r.verdict for r in outcome.report.results if r.location.line == 13] == [Verdict.CORRECT, Verdict.CORRECT]

@@ -271,9 +271,19 @@ class _Run:
         self.carry_arrow = False
         for r, (run, n_def) in enumerate(zip(runs, n_defs, strict=True)):
             implied = implied_subject(low, [ops[k] for k in run], defined_before)
+            solved = self._solved_for(low, ops, runs, n_defs, r)
+            reserved = assigns_reserved(low, ops[run[0]]) if len(run) > 1 else None
             if found is None:
                 for j in run[n_def:-1]:
                     if rels[j] != "=":
+                        continue
+                    if solved or (reserved and j == run[0]):
+                        # `2.09 = \frac{\bar x - 60}{8/\sqrt{20}} \rightarrow \bar x = 63.74`: an equation solved for
+                        # the name the next run assigns; `e = 120 - 120.58`: e is a residual here, not Euler's e
+                        out.steps += 1
+                        out.skipped["equation" if solved else "reserved-name"] += 1
+                        self._explain(f"L{self._position(span, offs[j] if offs else None)[0]} skipped "
+                                      f"({'equation: solved for ' + ', '.join(sorted(solved)) if solved else 'reserved-name: ' + reserved + ' is assigned'})")
                         continue
                     if implied:
                         # `f_a(x) = ax \rightarrow \frac{df}{dx} = a`: the derivative of f means f_a here
@@ -285,7 +295,6 @@ class _Run:
                         continue
                     unit = unit_after and j + 1 == len(ops) - 1
                     self._step(span, st, offs, texts, chain_no, j, value, low, variables, unit, scope)
-            reserved = assigns_reserved(low, ops[run[0]]) if len(run) > 1 else None
             if reserved:
                 scope.poisoned.add(reserved)   # `e = ...`: from here on, e is not Euler's number
             defined_before = set()
@@ -374,6 +383,15 @@ class _Run:
             self._explain(f"{where} finding withheld ({doubt})")
             return
         self.pending.append(_Pending(result, names, self.order))
+
+    @staticmethod
+    def _solved_for(low: Lowerer, ops: list[Node], runs: list[list[int]], n_defs: list[int], r: int) -> set[str]:
+        """Names the run after run r assigns (after an arrow) that run r itself uses: run r is an equation solved
+        for them, not an identity."""
+        if r + 1 >= len(runs) or not n_defs[r + 1]:
+            return set()
+        assigned = defined_names(low, [ops[k] for k in runs[r + 1][:n_defs[r + 1]]])
+        return assigned & used_names(low, *[ops[k] for k in runs[r]])
 
     def _identity(self, step: Step) -> judge.Judgement:
         return judge.judge_identity(step.a, step.b, self.seed, readings(step))
