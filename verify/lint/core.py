@@ -47,6 +47,7 @@ from verify.lint.syntax import (
     plain_names,
     printed_decimals,
     relation_reason,
+    solved_for,
     split_at_prose,
     superscript_labels,
     unbox,
@@ -271,7 +272,7 @@ class _Run:
         self.carry_arrow = False
         for r, (run, n_def) in enumerate(zip(runs, n_defs, strict=True)):
             implied = implied_subject(low, [ops[k] for k in run], defined_before)
-            solved = self._solved_for(low, ops, runs, n_defs, r)
+            solved = solved_for(low, ops, runs, n_defs, r)
             reserved = assigns_reserved(low, ops[run[0]]) if len(run) > 1 else None
             if found is None:
                 for j in run[n_def:-1]:
@@ -383,15 +384,6 @@ class _Run:
             self._explain(f"{where} finding withheld ({doubt})")
             return
         self.pending.append(_Pending(result, names, self.order))
-
-    @staticmethod
-    def _solved_for(low: Lowerer, ops: list[Node], runs: list[list[int]], n_defs: list[int], r: int) -> set[str]:
-        """Names the run after run r assigns (after an arrow) that run r itself uses: run r is an equation solved
-        for them, not an identity."""
-        if r + 1 >= len(runs) or not n_defs[r + 1]:
-            return set()
-        assigned = defined_names(low, [ops[k] for k in runs[r + 1][:n_defs[r + 1]]])
-        return assigned & used_names(low, *[ops[k] for k in runs[r]])
 
     def _identity(self, step: Step) -> judge.Judgement:
         return judge.judge_identity(step.a, step.b, self.seed, readings(step))

@@ -127,8 +127,11 @@ class Scope:
     def match_index(self, node: Node) -> tuple[IndexPattern, dict[sp.Symbol, sp.Expr]] | None | bool:
         """The definition that fits an indexed use and the index values, None if the base has no indexed
         definition, False if it has some but none fits (`p_{i,j}` after `p_{i,2j}`: j may be odd)."""
+        if not self.patterns or node.kind != "sub" or node.args[0].kind != "name" \
+                or node.args[0].args[0] not in self.patterns:
+            return None   # the common case, decided without reading the indices
         parsed = index_parts(node)
-        if parsed is None or parsed[0] not in self.patterns:
+        if parsed is None:
             return None
         base, parts = parsed
         for pattern in reversed(self.patterns[base]):   # the latest definition first
@@ -146,6 +149,8 @@ class Scope:
         """Values of the indexed uses in a chain, from the indexed definitions in scope (by pattern)."""
         out: dict[str, sp.Expr] = {}
         self.unusable = set()
+        if not self.patterns:
+            return out
         low = self.lowerer()
         for n in walk(nodes):
             if n.kind != "sub":

@@ -113,6 +113,15 @@ def implied_subject(low: Lowerer, nodes: list[Node], defined: set[str]) -> bool:
     return bool(names) and not names & defined
 
 
+def solved_for(low: Lowerer, ops: list[Node], runs: list[list[int]], n_defs: list[int], r: int) -> set[str]:
+    """Names the run after run r assigns (after an arrow) that run r itself uses: run r is an equation solved
+    for them (`2.09 = \\frac{\\bar x - 60}{2} \\rightarrow \\bar x = 64.18`), not an identity."""
+    if r + 1 >= len(runs) or not n_defs[r + 1]:
+        return set()
+    assigned = defined_names(low, [ops[k] for k in runs[r + 1][:n_defs[r + 1]]])
+    return assigned & used_names(low, *[ops[k] for k in runs[r]])
+
+
 def assigns_reserved(low: Lowerer, node: Node) -> str | None:
     """`e = ...`, `i = 1`: the reserved name being assigned, else None."""
     if node.kind in ("name", "sub"):
