@@ -97,3 +97,12 @@ def test_a_step_assigning_e_does_not_read_it_as_eulers_number():
     outcome = lint_file(FIXTURES / "solved.md")
     assert outcome.skipped["reserved-name"] == 1
     assert [r.verdict for r in outcome.report.results if r.location.line == 13] == [Verdict.CORRECT, Verdict.CORRECT]
+
+
+def test_an_indexed_definition_reads_names_defined_after_it_and_refuses_hidden_indices():
+    outcome = lint_file(FIXTURES / "indexed_late.md")
+    # q_{t+1,2k} = sin((t+1) lambda_k) with lambda_k = 3^k given after the definition of q
+    assert [r.verdict for r in by_line(outcome, 5)] == [Verdict.CORRECT, Verdict.CORRECT]
+    # h_a = M_ab v_b: a new value of a would not reach the a inside M_ab, so h_{a+1} has no usable definition
+    assert outcome.skipped["indexed-undefined"] == 1
+    assert outcome.findings == []

@@ -112,16 +112,14 @@ class Scope:
     def _note_pattern(self, head: Node, body: sp.Expr | sp.MatrixBase) -> None:
         """`p_{i,2j} = \\sin(i/10000^{2j/d})`: keep the definition for every index value (`p_{i+\\delta,2j}`)."""
         parsed = index_parts(head)
-        if parsed is None or not isinstance(body, sp.Expr):
+        if parsed is None:
             return
         base, parts = parsed
         letters = {s for part in parts for s in part.free_symbols}
         if not letters or any(str(s) in self.decls.given for s in letters):
             return   # `x_1 = 3` is one entry; an index letter with a value of its own is no index
-        if not letters <= body.free_symbols or _hidden_indices(body, letters):
-            # `x_i = 3` (an example value) or `y_i = W_{ij} x_j` (i inside the name W_ij, which a new index
-            # value would not reach): the body cannot be moved to other index values
-            return
+        if not isinstance(body, sp.Expr):
+            body = sp.nan   # a matrix per index: the base is indexed, but no use can be read from it
         self.patterns.setdefault(base, []).append(IndexPattern(tuple(parts), frozenset(letters), body, self.span))
 
     def match_index(self, node: Node) -> tuple[IndexPattern, dict[sp.Symbol, sp.Expr]] | None | bool:
@@ -137,8 +135,24 @@ class Scope:
         for pattern in reversed(self.patterns[base]):   # the latest definition first
             values = pattern.match(parts)
             if values is not None:
-                return pattern, values
+                return (pattern, values) if self._instance(pattern, values) is not None else False
         return False
+
+    def _instance(self, pattern: IndexPattern, values: dict[sp.Symbol, sp.Expr]) -> sp.Expr | None:
+        """The definition's body at these index values, with the definitions now in scope put in (`\\gamma_m`
+        defined after `c_{n,2m} = \\sin(n \\gamma_m)` in the same sentence); None when the body cannot be moved
+        to other index values: it does not use its indices (`x_i = 3`, an example value) or hides one inside a
+        name a new index would not reach (`y_i = W_{ij} x_j`)."""
+        body = pattern.body
+        if body.has(sp.nan):
+            return None
+        known = {s: self.decls.given[s.name] for s in body.free_symbols
+                 if isinstance(s, sp.Symbol) and s not in pattern.letters
+                 and isinstance(self.decls.given.get(s.name), sp.Expr)}
+        body = body.xreplace(known)
+        if not pattern.letters <= body.free_symbols or _hidden_indices(body, set(pattern.letters)):
+            return None
+        return body.xreplace(values)
 
     def is_indexed_use(self, low: Lowerer, node: Node) -> bool:
         """`p_{t+1,2k}` where `p_{t,2k}` is defined: a use at other index values, not a definition."""
@@ -146,7 +160,8 @@ class Scope:
         return bool(found) and any(k != v for k, v in found[1].items())
 
     def instantiate(self, nodes: list[Node]) -> dict[str, sp.Expr]:
-        """Values of the indexed uses in a chain, from the indexed definitions in scope (by pattern)."""
+        """Values of the indexed uses in a chain, from the indexed definitions in scope (by pattern); indexed
+        uses that no definition fits are collected in `unusable`."""
         out: dict[str, sp.Expr] = {}
         self.unusable = set()
         if not self.patterns:
@@ -164,9 +179,8 @@ class Scope:
                     self.unusable.add(name)
                 continue
             pattern, values = found
-            if name not in self.decls.given or any(k != v for k, v in values.items()):
-                out[name] = pattern.body.xreplace(values)
-                self.defined_in.setdefault(name, pattern.span)
+            out[name] = self._instance(pattern, values)
+            self.defined_in.setdefault(name, pattern.span)
         return out
 
     def _poison(self, name: str) -> None:
