@@ -1,7 +1,13 @@
-"""Measure `derivcheck lint` honestly: coverage, false alarms on the d2l chapters, recall against the specs, speed.
+"""Measure `derivcheck lint` honestly: coverage, false alarms on documents it was not written for, recall
+against the specs, speed.
 
 Usage:
-    .venv/bin/python benchmarks/lint_eval.py [--findings] [--verify-json FILE] [--no-recall] [--no-timing]
+    .venv/bin/python benchmarks/lint_eval.py [--findings] [--markdown] [--verify-json FILE] [--no-recall]
+                                             [--no-timing]
+
+The development corpus is the d2l chapters in ../shared/corpus/d2l and the openly licensed documents stored
+verbatim under benchmarks/corpus/<source>/ (each with its licence and a README naming source, licence and
+commit). `--markdown` prints the per-document table of the README (judged steps, findings, confirmed errata).
 
 * per file: math spans, spans holding an '=' step, spans with a step checked, '=' steps (definitions
   excluded), closed steps (both sides readable), checked steps, findings, seconds;
@@ -18,6 +24,7 @@ import json
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,19 +36,31 @@ from verify.notes.math import find_math_in_file  # noqa: E402
 SHARED = ROOT.parent / "shared"
 NOTES = SHARED / "notes"
 D2L = SHARED / "corpus" / "d2l"
+CORPUS = ROOT / "benchmarks" / "corpus"
 
-# Findings on d2l confirmed by hand as errors of the book: (file name, line) -> evidence.
+# Findings on the development corpus confirmed by hand as errors of the document: (file name, line) -> evidence.
 ERRATA = {
     ("single-variable-calculus.md", 212): "epsilon = 0.0000001 = 1e-7, so epsilon^2 = 1e-14; the text prints "
                                           "0.0000000000001 = 1e-13 (one zero short)",
+    ("eoceSolutions.tex", 285): "lower fence Q1 - 1.5 x IQR with Q1 = 17.5, IQR = 20 is 17.5 - 30 = -12.5; the text "
+                                "writes $17.5 + 1.5 \\times 20 = -12.5$ (plus for minus: 17.5 + 30 = 47.5)",
+    ("eoceSolutions.tex", 1993): "0.05 / 3 = 0.0167 (the same solution writes 0.0167 eight lines above); the text "
+                                 "prints $0.05 / 3 = 1.67$ (a factor 100 off)",
 }
+
+
+def corpus_documents() -> list[Path]:
+    """The documents of benchmarks/corpus (Markdown and TeX; the READMEs and licences beside them are not)."""
+    return sorted(p for p in CORPUS.rglob("*") if p.suffix in (".md", ".tex")
+                  and not p.name.startswith(("README", "LICENSE")))
 
 
 def main() -> None:
     show = "--findings" in sys.argv
     notes = sorted(NOTES.glob("*.md"))
-    d2l = sorted(D2L.rglob("*.md"))
-    if not notes and not d2l:
+    d2l = sorted(p for p in D2L.rglob("*.md") if p.name != "README.md")
+    corpus = corpus_documents()
+    if not notes and not d2l and not corpus:
         print(f"no notes under {SHARED} (expected ../shared/notes and ../shared/corpus/d2l beside the project)")
         return
     outcomes = {}
@@ -49,14 +68,14 @@ def main() -> None:
               f"{'found':>5} {'sec':>5}")
     print(header)
     totals: dict[str, list[float]] = {}
-    for f in notes + d2l:
+    for f in notes + d2l + corpus:
         o = lint_file(f)
         outcomes[f] = o
-        group = "d2l" if f.is_relative_to(D2L) else "notes"
+        group = "notes" if f.is_relative_to(NOTES) else "corpus"
         row = [o.spans, o.spans_with_steps, o.spans_checked, o.steps, o.closed, o.checked, len(o.findings),
                o.seconds]
         totals[group] = [a + b for a, b in zip(totals.get(group, [0] * len(row)), row, strict=True)]
-        name = str(f.relative_to(SHARED))
+        name = str(f.relative_to(SHARED if f.is_relative_to(SHARED) else ROOT))
         print(f"{name[-58:]:58} {row[0]:6d} {row[1]:6d} {row[2]:6d} {row[3]:6d} {row[4]:6d} {row[5]:7d} "
               f"{row[6]:5d} {row[7]:5.1f}")
         if show:
@@ -71,18 +90,37 @@ def main() -> None:
               f"step checked: {_pct(spans_checked, with_steps)}); {steps:.0f} '=' steps, {closed:.0f} closed, "
               f"{checked:.0f} checked ({_pct(checked, closed)} of closed, {_pct(checked, steps)} of all); "
               f"{found:.0f} findings in {secs:.1f}s")
-    if "d2l" in totals:
-        found_d2l = [(f, r) for f, o in outcomes.items() if f.is_relative_to(D2L) for r in o.findings]
-        false = [(f, r) for f, r in found_d2l if (f.name, r.location.line) not in ERRATA]
-        checked = totals["d2l"][5]
-        print(f"d2l: {len(found_d2l)} findings, {len(found_d2l) - len(false)} confirmed errata, {len(false)} false "
-              f"alarms = {_per_k(len(false), checked)} per 1000 checked steps ({checked:.0f} checked)")
-        skipped = sum((o.skipped for f, o in outcomes.items() if f.is_relative_to(D2L)), start=type(o.skipped)())
-        print("d2l skipped by reason: " + ", ".join(f"{k} {v}" for k, v in skipped.most_common()))
+    if "corpus" in totals:
+        dev = [f for f in outcomes if not f.is_relative_to(NOTES)]
+        found = [(f, r) for f in dev for r in outcomes[f].findings]
+        false = [(f, r) for f, r in found if (f.name, r.location.line) not in ERRATA]
+        checked = totals["corpus"][5]
+        print(f"development corpus (d2l + benchmarks/corpus): {len(found)} findings, {len(found) - len(false)} "
+              f"confirmed errata, {len(false)} false alarms = {_per_k(len(false), checked)} per 1000 judged steps "
+              f"({checked:.0f} judged)")
+        skipped = sum((outcomes[f].skipped for f in dev), start=Counter())
+        print("corpus skipped by reason: " + ", ".join(f"{k} {v}" for k, v in skipped.most_common()))
+        if "--markdown" in sys.argv:
+            markdown_table(dev, outcomes)
     if "--no-recall" not in sys.argv and notes:
         recall(outcomes, notes)
     if "--no-timing" not in sys.argv and notes:
         timing(notes)
+
+
+def markdown_table(docs: list[Path], outcomes: dict) -> None:
+    """The README's table: per document, judged '=' steps, findings, confirmed errata."""
+    print("\n| document | source | judged `=` steps | findings | confirmed errata |")
+    print("| --- | --- | --- | --- | --- |")
+    total = [0, 0, 0]
+    for f in docs:
+        o = outcomes[f]
+        errata = sum((f.name, r.location.line) in ERRATA for r in o.findings)
+        source = "d2l" if f.is_relative_to(D2L) else f.relative_to(CORPUS).parts[0]
+        row = [o.checked, len(o.findings), errata]
+        total = [a + b for a, b in zip(total, row, strict=True)]
+        print(f"| {f.name} | {source} | {row[0]} | {row[1]} | {row[2]} |")
+    print(f"| **total ({len(docs)} documents)** | | **{total[0]}** | **{total[1]}** | **{total[2]}** |")
 
 
 def recall(outcomes: dict, notes: list[Path]) -> None:

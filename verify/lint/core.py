@@ -40,11 +40,14 @@ from verify.lint.sums import free_index, note_sum_facts
 from verify.lint.syntax import (
     assigns_reserved,
     definable,
+    defined_names,
     derivative_variables,
     existential_names,
+    implied_subject,
     plain_names,
     printed_decimals,
     relation_reason,
+    solved_for,
     split_at_prose,
     superscript_labels,
     unbox,
@@ -129,6 +132,8 @@ class _Run:
         self.pending: list[_Pending] = []
         self.order = 0   # chains read so far
         self.ill_posed_spans: set[int] = set()
+        self.carried: set[str] = set()
+        self.carry_arrow = False
 
     # ------------------------------------------------------------ walking
     def walk(self) -> None:
@@ -209,6 +214,7 @@ class _Run:
             k += len(st.relations)
             pieces.extend(p for p in split_at_prose(st, rel_offsets, partial(is_prose, reader)) if p[0].relations)
         steps_before, checked_before = self.outcome.steps, self.outcome.checked
+        self.carried, self.carry_arrow = set(), False   # names a formula defined, for one after an arrow
         for n, (piece, piece_offsets, cuts) in enumerate(pieces):
             unit = unit_after and n == len(pieces) - 1 and not cuts[1]
             self._statement(number, span, piece, piece_offsets, cuts, unit, scope, facts)
@@ -231,6 +237,7 @@ class _Run:
         if cuts[-1]:
             texts[-1] = before_prose(texts[-1])
         variables = derivative_variables(ops, scope.lowerer())
+        scope.instances = scope.instantiate(ops)
         low = scope.lowerer(variables)
         values: dict[int, sp.Expr | LoweringError] = {}
 
@@ -247,28 +254,64 @@ class _Run:
             else:
                 out.skipped[relation_reason(rel)] += 1
                 runs.append([j + 1])
-        n_defs = [_leading_definienda(low, ops, run) for run in runs]
+        n_defs = [_leading_definienda(low, ops, run, scope) for run in runs]
         note_sum_facts(low, ops, value, facts)
         found = free_index(low, ops, value, facts)
         if found is not None:
             self._free_index_finding(number, span, offs, chain_no, found)
-        else:
-            for run, n_def in zip(runs, n_defs, strict=True):
-                for j in run[n_def:-1]:
-                    if rels[j] == "=":
-                        unit = unit_after and j + 1 == len(ops) - 1
-                        self._step(span, st, offs, texts, chain_no, j, value, low, variables, unit, scope)
-        # Definitions take effect after the chain's own steps: `\theta_{10} + \theta_{11} x = 0
-        # \Longrightarrow x = -\theta_{10}/\theta_{11}` must not check the equation with its own solution.
-        for run, n_def in zip(runs, n_defs, strict=True):
+        # Runs are read in order, and a run's definitions take effect after its own steps and before the
+        # next run's: `\theta_{10} + \theta_{11} x = 0 \Longrightarrow x = -\theta_{10}/\theta_{11}` must not
+        # check the equation with its own solution, and `f(x) = e^x \rightarrow \frac{df}{dx} = e^x` differentiates
+        # the f just defined, not an earlier one.
+        if all(op.kind == "empty" for op in ops):
+            # `g_k(u) = k u \quad \Rightarrow \quad \frac{dg}{du} = k`: the arrow stands alone between two
+            # formulas; what the first defined carries over to the second
+            self.carry_arrow = True
+            return
+        defined_before = self.carried if self.carry_arrow else set()
+        self.carry_arrow = False
+        for r, (run, n_def) in enumerate(zip(runs, n_defs, strict=True)):
+            implied = implied_subject(low, [ops[k] for k in run], defined_before)
+            solved = solved_for(low, ops, runs, n_defs, r)
             reserved = assigns_reserved(low, ops[run[0]]) if len(run) > 1 else None
+            if found is None:
+                for j in run[n_def:-1]:
+                    if rels[j] != "=":
+                        continue
+                    if solved or (reserved and j == run[0]):
+                        # `2.09 = \frac{\bar x - 60}{8/\sqrt{20}} \rightarrow \bar x = 63.74`: an equation solved for
+                        # the name the next run assigns; `e = 120 - 120.58`: e is a residual here, not Euler's e
+                        out.steps += 1
+                        out.skipped["equation" if solved else "reserved-name"] += 1
+                        self._explain(f"L{self._position(span, offs[j] if offs else None)[0]} skipped "
+                                      f"({'equation: solved for ' + ', '.join(sorted(solved)) if solved else 'reserved-name: ' + reserved + ' is assigned'})")
+                        continue
+                    if implied:
+                        # `f_a(x) = ax \rightarrow \frac{df}{dx} = a`: the derivative of f means f_a here
+                        out.steps += 1
+                        out.skipped["implied-subject"] += 1
+                        self._explain(f"L{self._position(span, offs[j] if offs else None)[0]} skipped "
+                                      f"(implied-subject: the derivative names another function than the one "
+                                      f"just defined: {', '.join(sorted(defined_before))})")
+                        continue
+                    unit = unit_after and j + 1 == len(ops) - 1
+                    self._step(span, st, offs, texts, chain_no, j, value, low, variables, unit, scope)
             if reserved:
                 scope.poisoned.add(reserved)   # `e = ...`: from here on, e is not Euler's number
+            defined_before = set()
             if n_def:
                 out.definitions += n_def
                 ambiguous = scope.define(low, ops, run[n_def], run[0], value, texts, self.order)
                 if ambiguous:
                     out.skipped["ambiguous-definition"] += ambiguous
+                defined_before = defined_names(low, [ops[k] for k in run[:n_def]])
+                if r + 1 < len(runs):
+                    # later runs read the new definitions
+                    low = scope.lowerer(variables)
+                    scope.note_seen([v for v in values.values() if isinstance(v, (sp.Expr, sp.MatrixBase))])
+                    values = {k: v for k, v in values.items() if k <= run[-1]}
+        scope.instances = {}
+        self.carried = defined_before
         scope.note_seen([v for v in values.values() if isinstance(v, (sp.Expr, sp.MatrixBase))])
 
     # ------------------------------------------------------------ one '=' step
@@ -279,6 +322,12 @@ class _Run:
         out.steps += 1
         line, col = self._position(span, offs[j] if offs else None)
         where = f"L{line}:{col}"
+        unusable = used_names(low, ops[j], ops[j + 1]) & scope.unusable
+        if unusable:
+            # `p_{i,j}` after `p_{i,2j} = ...`: the definition says nothing about odd second indices
+            out.skipped["indexed-undefined"] += 1
+            self._explain(f"{where} skipped (indexed-undefined: no definition fits {', '.join(sorted(unusable))})")
+            return
         a, b = value(j), value(j + 1)
         bad = a if isinstance(a, LoweringError) else b if isinstance(b, LoweringError) else None
         if bad is not None:
@@ -381,7 +430,9 @@ class _Run:
                                counterexample=Counterexample(point={}, claimed=float(vb), expected=float(va)),
                                **base)
         if verdict.equal:
-            return ClaimResult(verdict=Verdict.CORRECT, message="holds", evidence=comp.evidence,
+            # information: right as written, or only under a condition the text states or implies
+            message = comp.evidence if verdict.reason.partition(":")[0] in judge.CONDITIONS else "holds"
+            return ClaimResult(verdict=Verdict.CORRECT, message=message, evidence=comp.evidence,
                                proven=comp.proven, **base)
         message = f"this step does not hold: {format_expr(a)} is not {format_expr(b)}"
         if comp.diagnosis:
@@ -423,10 +474,11 @@ class _Run:
         return span.line + newlines, offset - before.rfind("\n")
 
 
-def _leading_definienda(low, ops: list[Node], run: list[int]) -> int:
-    """How many operands at the start of a run are names being defined (`y = f[x, \\phi] = ...`)."""
+def _leading_definienda(low, ops: list[Node], run: list[int], scope: Scope) -> int:
+    """How many operands at the start of a run are names being defined (`y = f[x, \\phi] = ...`).
+    `p_{t+1,2k} = ...` after a definition of `p_{t,2k}` is a use of that definition, not a new one."""
     n = 0
-    while n < len(run) - 1 and definable(low, ops[run[n]]):
+    while n < len(run) - 1 and definable(low, ops[run[n]]) and not scope.is_indexed_use(low, ops[run[n]]):
         n += 1
     return n
 

@@ -71,6 +71,7 @@ def readings(step: Step) -> Iterator[judge.Reading]:
         yield "explicit-entries", judge.ALWAYS   # `x_1^2 + x_2^2 = \sum_i x_i^2`: the range is implied
         return
     yield "domain", lambda: judge.positive_reading(a, b)
+    yield from judge.sum_to_one_readings(a, b)
     for pair in judge.log_base_readings(a, b):
         yield "log-base", lambda pair=pair: pair
     yield "shallow-reading", lambda: (operand_value(step.shallow, left), operand_value(step.shallow, right))

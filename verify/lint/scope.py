@@ -12,7 +12,7 @@ import sympy as sp
 from derive.lower.errors import LoweringError
 from derive.lower.lowerer import Lowerer
 from derive.lower.settings import LoweringSettings
-from derive.lower.syntax import split_arguments
+from derive.lower.syntax import split_arguments, walk
 from derive.parse.tree import Node
 from derive.spec.declarations import Declarations
 from verify.lint.syntax import printed_decimals
@@ -44,6 +44,10 @@ class Scope:
     seen: set[str] = field(default_factory=set)                      # symbol names met so far
     indexed: dict[str, str] = field(default_factory=dict)            # x -> i for x_i inside a sum over i
     claims: list[dict[str, Any]] = field(default_factory=list)
+    # `p_{i,2j} = \\sin(...)`: base -> [(index expressions, their letters, body, span)], used by pattern
+    patterns: dict[str, list[IndexPattern]] = field(default_factory=dict)
+    instances: dict[str, sp.Expr] = field(default_factory=dict)      # `p_{i+1,2j}` -> its value, this chain
+    unusable: set[str] = field(default_factory=set)                  # indexed uses no definition fits, this chain
 
     def lowerer(self, variables: set[str] = frozenset(), *, shallow: bool = False,
                 powers: bool = False) -> Lowerer:
@@ -61,6 +65,9 @@ class Scope:
             decls = decls.copy() if decls is self.decls else decls
             for v in variables:
                 decls.given.pop(v, None)
+        if self.instances:
+            decls = decls.copy() if decls is self.decls else decls
+            decls.given.update({k: v for k, v in self.instances.items() if k not in variables})
         poisoned = frozenset((self.poisoned | self.transient) - set(variables))
         return Lowerer(decls, LoweringSettings(strict=True, poisoned=poisoned, expand=not shallow, plain=self.plain))
 
@@ -90,6 +97,7 @@ class Scope:
                 continue
             self.poisoned.discard(name)
             self.decls.given[name] = body
+            self._note_pattern(head, body)
             self.shallow[name] = self._shallow_value(ops[body_index], body)
             literal = printed_decimals(ops[body_index]) if isinstance(body, sp.Expr) else None
             if literal is not None and "." in literal:
@@ -99,6 +107,81 @@ class Scope:
             else:
                 self.given_latex.pop(name, None)
         return ambiguous
+
+    # ------------------------------------------------------------ indexed definitions
+    def _note_pattern(self, head: Node, body: sp.Expr | sp.MatrixBase) -> None:
+        """`p_{i,2j} = \\sin(i/10000^{2j/d})`: keep the definition for every index value (`p_{i+\\delta,2j}`)."""
+        parsed = index_parts(head)
+        if parsed is None:
+            return
+        base, parts = parsed
+        letters = {s for part in parts for s in part.free_symbols}
+        if not letters or any(str(s) in self.decls.given for s in letters):
+            return   # `x_1 = 3` is one entry; an index letter with a value of its own is no index
+        if not isinstance(body, sp.Expr):
+            body = sp.nan   # a matrix per index: the base is indexed, but no use can be read from it
+        self.patterns.setdefault(base, []).append(IndexPattern(tuple(parts), frozenset(letters), body, self.span))
+
+    def match_index(self, node: Node) -> tuple[IndexPattern, dict[sp.Symbol, sp.Expr]] | None | bool:
+        """The definition that fits an indexed use and the index values, None if the base has no indexed
+        definition, False if it has some but none fits (`p_{i,j}` after `p_{i,2j}`: j may be odd)."""
+        if not self.patterns or node.kind != "sub" or node.args[0].kind != "name" \
+                or node.args[0].args[0] not in self.patterns:
+            return None   # the common case, decided without reading the indices
+        parsed = index_parts(node)
+        if parsed is None:
+            return None
+        base, parts = parsed
+        for pattern in reversed(self.patterns[base]):   # the latest definition first
+            values = pattern.match(parts)
+            if values is not None:
+                return (pattern, values) if self._instance(pattern, values) is not None else False
+        return False
+
+    def _instance(self, pattern: IndexPattern, values: dict[sp.Symbol, sp.Expr]) -> sp.Expr | None:
+        """The definition's body at these index values, with the definitions now in scope put in (`\\gamma_m`
+        defined after `c_{n,2m} = \\sin(n \\gamma_m)` in the same sentence); None when the body cannot be moved
+        to other index values: it does not use its indices (`x_i = 3`, an example value) or hides one inside a
+        name a new index would not reach (`y_i = W_{ij} x_j`)."""
+        body = pattern.body
+        if body.has(sp.nan):
+            return None
+        known = {s: self.decls.given[s.name] for s in body.free_symbols
+                 if isinstance(s, sp.Symbol) and s not in pattern.letters
+                 and isinstance(self.decls.given.get(s.name), sp.Expr)}
+        body = body.xreplace(known)
+        if not pattern.letters <= body.free_symbols or _hidden_indices(body, set(pattern.letters)):
+            return None
+        return body.xreplace(values)
+
+    def is_indexed_use(self, low: Lowerer, node: Node) -> bool:
+        """`p_{t+1,2k}` where `p_{t,2k}` is defined: a use at other index values, not a definition."""
+        found = self.match_index(node)
+        return bool(found) and any(k != v for k, v in found[1].items())
+
+    def instantiate(self, nodes: list[Node]) -> dict[str, sp.Expr]:
+        """Values of the indexed uses in a chain, from the indexed definitions in scope (by pattern); indexed
+        uses that no definition fits are collected in `unusable`."""
+        out: dict[str, sp.Expr] = {}
+        self.unusable = set()
+        if not self.patterns:
+            return out
+        low = self.lowerer()
+        for n in walk(nodes):
+            if n.kind != "sub":
+                continue
+            found = self.match_index(n)
+            name = low.name_of(n)
+            if found is None or name is None:
+                continue
+            if found is False:
+                if name not in self.decls.given:
+                    self.unusable.add(name)
+                continue
+            pattern, values = found
+            out[name] = self._instance(pattern, values)
+            self.defined_in.setdefault(name, pattern.span)
+        return out
 
     def _poison(self, name: str) -> None:
         self.poisoned.add(name)
@@ -159,6 +242,80 @@ class Scope:
                     used = [str(i) for i in atom.indices if str(i) in letters]
                     if len(atom.indices) == 1 and used:
                         self.indexed.setdefault(str(atom.base.label), used[0])
+
+
+@dataclass(frozen=True)
+class IndexPattern:
+    """One indexed definition: `p_{i,2j} = body` as index expressions (i, 2j) in the letters {i, j}."""
+
+    parts: tuple[sp.Expr, ...]
+    letters: frozenset[sp.Symbol]
+    body: sp.Expr
+    span: int
+
+    def match(self, parts: list[sp.Expr]) -> dict[sp.Symbol, sp.Expr] | None:
+        """Index values that make this definition's indices equal to `parts`, or None. A value must be a
+        whole-number combination of the use's letters (`2j = 2k + 1` has none)."""
+        if len(parts) != len(self.parts):
+            return None
+        dummies = {s: sp.Dummy(s.name) for s in self.letters}
+        equations = [p.xreplace(dummies) - u for p, u in zip(self.parts, parts, strict=True)]
+        try:
+            solutions = sp.solve(equations, list(dummies.values()), dict=True)
+        except (NotImplementedError, ValueError, TypeError):
+            return None
+        if len(solutions) != 1 or set(solutions[0]) != set(dummies.values()):
+            return None
+        values = {s: solutions[0][d] for s, d in dummies.items()}
+        if not all(_whole_combination(v) for v in values.values()):
+            return None
+        return values
+
+
+def _hidden_indices(body: sp.Expr, letters: set[sp.Symbol]) -> bool:
+    """Does a letter occur inside the subscript of a plain symbol's name (`W_ij` for i)?"""
+    names = {s.name for s in letters}
+    for sym in body.free_symbols:
+        _, _, script = getattr(sym, "name", "").partition("_")
+        tokens = {t for t in "".join(c if c.isalpha() else " " for c in script).split()}
+        if tokens & names or any(len(n) == 1 and n in script for n in names):
+            return True
+    return False
+
+
+def _whole_combination(v: sp.Expr) -> bool:
+    return all(c.is_Integer for c in sp.expand(v).as_coefficients_dict().values())
+
+
+def index_parts(node: Node) -> tuple[str, list[sp.Expr]] | None:
+    """`p_{i+1,2j}` -> ('p', [i + 1, 2j]); `a_{ij}` -> ('a', [i, j]); None if not an indexed name."""
+    if node.kind != "sub" or node.args[0].kind != "name":
+        return None
+    base, script = node.args[0].args[0], node.args[1]
+    while script.kind in ("group", "rows", "row") and len(script.args) == 1:
+        script = script.args[0]
+    if script.kind == "row":
+        items = list(script.args)
+    elif script.kind == "implicit" and all(a.kind == "name" and len(a.args[0]) == 1 for a in script.args):
+        items = [a for x in script.args for a in (x, Node("comma", ()))][:-1]   # a_{ij}: two indices
+    else:
+        items = [script]
+    parts: list[list[Node]] = [[]]
+    for item in items:
+        if item.kind == "comma":
+            parts.append([])
+        else:
+            parts[-1].append(item)
+    if any(len(p) != 1 for p in parts):
+        return None
+    reader = Lowerer(Declarations(), LoweringSettings(strict=True))
+    try:
+        values = [reader.expr(p[0]) for p in parts]
+    except Exception:  # noqa: BLE001 - an index lint cannot read makes no indexed name
+        return None
+    if not all(isinstance(v, sp.Expr) and not v.atoms(sp.Indexed, sp.Function) for v in values):
+        return None
+    return base, values
 
 
 def symbol_names(value: sp.Basic) -> set[str]:

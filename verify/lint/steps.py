@@ -26,7 +26,18 @@ READINGS = {
     "rounding": "within the rounding of the printed inputs",
     "substituted": "with the defined names replaced by their definitions",
     "powers": "with its superscript letters read as powers",
+    "sum-to-one": "if {0} = 1 (a probability vector, or one-hot labels)",
 }
+# Readings that add a condition the document states or implies: a step holding only under one is reported
+# as information ("holds if ..."), never as a finding.
+CONDITIONS = frozenset({"domain", "sum-to-one"})
+
+
+def reading_text(reason: str) -> str:
+    """`sum-to-one:\\sum_{j} y_{j}` -> 'if \\sum_{j} y_{j} = 1 (...)'; a plain reason -> its READINGS text."""
+    key, _, arg = reason.partition(":")
+    return READINGS[key].format(arg)
+
 Reading = tuple[str, Callable[[], "tuple[sp.Expr, sp.Expr] | bool | None"]]
 
 
@@ -83,10 +94,10 @@ def judge_identity(a: sp.Expr, b: sp.Expr, seed: int, readings: Iterable[Reading
         if outcome is None:
             return Judgement(None, "undecided", comp)
         if outcome:
-            if reading is ALWAYS or reason not in READINGS:
+            if reading is ALWAYS or reason.partition(":")[0] not in READINGS:
                 return Judgement(None, reason, comp)
             # right in a reading the notes may well intend: checked, and said how
-            return Judgement(True, reason, Comparison(True, evidence=f"holds {READINGS[reason]}"))
+            return Judgement(True, reason, Comparison(True, evidence=f"holds {reading_text(reason)}"))
     return Judgement(False, comparison=comp)
 
 
@@ -112,6 +123,48 @@ def positive_reading(a: sp.Expr, b: sp.Expr) -> tuple[sp.Expr, sp.Expr] | None:
     pos = {s: sp.Symbol(s.name, positive=True) for s in (a.free_symbols | b.free_symbols)
            if isinstance(s, sp.Symbol) and not s.is_integer and not s.is_positive}
     return (a.xreplace(pos), b.xreplace(pos)) if pos else None
+
+
+def sum_to_one_readings(a: sp.Expr, b: sp.Expr) -> list[tuple[str, Callable[[], bool]]]:
+    """For each quantity summed over an index (`\\sum_j y_j`): does the step hold when its entries add up to 1?
+
+    Cross-entropy steps use it without saying so (`\\sum_j y_j \\log Z = \\log Z` for one-hot labels). The
+    symbolic bounds are set to 3 and then 4 (as in `compare_step`); the last entry becomes 1 minus the
+    others, and the step must hold for both sizes.
+    """
+    bases: dict[sp.IndexedBase, sp.Symbol] = {}
+    for e in (a, b):
+        for su in e.atoms(sp.Sum):
+            letters = {lim[0] for lim in su.limits}
+            for atom in su.function.atoms(sp.Indexed):
+                if len(atom.indices) == 1 and atom.indices[0] in letters:
+                    bases.setdefault(atom.base, atom.indices[0])
+    return [(f"sum-to-one:\\sum_{{{letter}}} {sp.latex(base.label)}_{{{letter}}}",
+             lambda base=base: _holds_if_normalised(a, b, base)) for base, letter in sorted(bases.items(), key=str)]
+
+
+def _holds_if_normalised(a: sp.Expr, b: sp.Expr, base: sp.IndexedBase) -> bool:
+    bounds = {s for expr in (a, b) for su in expr.atoms(sp.Sum, sp.Product)
+              for lim in su.limits for s in sp.Tuple(*lim[1:]).free_symbols}
+    for n in (3, 4):
+        fixed = {s: sp.Integer(n) for s in bounds}
+        ranges = set()
+        for expr in (a, b):
+            for su in expr.xreplace(fixed).atoms(sp.Sum):
+                for lim in su.limits:
+                    if any(x.base == base and lim[0] in x.indices for x in su.function.atoms(sp.Indexed)):
+                        ranges.add((lim[1], lim[2]))
+        if len(ranges) != 1:
+            return False   # summed over different ranges: which entries add up to 1 is not clear
+        lo, hi = ranges.pop()
+        if not (lo.is_Integer and hi.is_Integer and hi > lo):
+            return False
+        last = {base[hi]: 1 - sum(base[k] for k in range(int(lo), int(hi)))}
+        pa, pb = (e.xreplace(fixed).doit().xreplace(last) for e in (a, b))
+        with time_limit(STEP_SECONDS):
+            if compare(pb, pa, seed=1, proof_seconds=0.5).equal is not True:
+                return False
+    return True
 
 
 def log_base_readings(a: sp.Expr, b: sp.Expr) -> list[tuple[sp.Expr, sp.Expr]]:

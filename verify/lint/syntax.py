@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from derive.lower.lowerer import Lowerer
-from derive.lower.syntax import split_arguments, walk
+from derive.lower.syntax import has_derivative, split_arguments, walk
 from derive.parse.latex import statements_of
 from derive.parse.tree import Formula, Node, Statement
 
@@ -74,6 +74,52 @@ def definable(low: Lowerer, node: Node) -> bool:
         return bool(args) and all(len(a) == 1 and a[0].kind in ("name", "sub", "bold", "accent")
                                   and low.name_of(a[0]) is not None for a in args)
     return False
+
+
+def defined_names(low: Lowerer, heads: list[Node]) -> set[str]:
+    """The names a run's leading definienda define (`f_a(x)` -> f_a, `L` -> L)."""
+    out = set()
+    for head in heads:
+        name = low.name_of(head.args[0]) if head.kind == "call" else low.name_of(head)
+        if name is not None:
+            out.add(name)
+    return out
+
+
+def differentiated_names(low: Lowerer, nodes: list[Node]) -> set[str]:
+    """Names of the quantities differentiated in `nodes`: f in `\\frac{df}{dx}`, L in `\\frac{\\partial L}{\\partial w}`
+    (the operator form `\\frac{d}{dx}(...)` names none: its argument is written out)."""
+    out: set[str] = set()
+    for n in walk(nodes):
+        if n.kind != "frac" or not has_derivative(n):
+            continue
+        numerator = [i for r in n.args[0].args for i in r.args] if n.args[0].kind == "rows" else [n.args[0]]
+        for item in numerator:
+            parts = item.args if item.kind == "implicit" else (item,)
+            for part in parts:
+                if part.kind == "partial" and part.args[1] is not None:
+                    out |= used_names(low, part.args[1])
+                elif part.kind != "name" or part.args[0] != "d":
+                    out |= used_names(low, part) - {"d"}
+    return out
+
+
+def implied_subject(low: Lowerer, nodes: list[Node], defined: set[str]) -> bool:
+    """A run after `f_a(x) = ax \\rightarrow` that differentiates another name (`\\frac{df}{dx} = a`): the
+    text means the function just defined, so the derivative of the f lint knows is not what is claimed."""
+    if not defined:
+        return False
+    names = differentiated_names(low, nodes)
+    return bool(names) and not names & defined
+
+
+def solved_for(low: Lowerer, ops: list[Node], runs: list[list[int]], n_defs: list[int], r: int) -> set[str]:
+    """Names the run after run r assigns (after an arrow) that run r itself uses: run r is an equation solved
+    for them (`2.09 = \\frac{\\bar x - 60}{2} \\rightarrow \\bar x = 64.18`), not an identity."""
+    if r + 1 >= len(runs) or not n_defs[r + 1]:
+        return set()
+    assigned = defined_names(low, [ops[k] for k in runs[r + 1][:n_defs[r + 1]]])
+    return assigned & used_names(low, *[ops[k] for k in runs[r]])
 
 
 def assigns_reserved(low: Lowerer, node: Node) -> str | None:
