@@ -37,12 +37,14 @@ def items_of(rows: Node) -> list[Node]:
 
 
 def strip_trailing(items: list[Node]) -> list[Node]:
+    """Without the punctuation that ends a displayed formula (`... ,` / `... .`)."""
     while items and (is_sep(items[-1], "period") or is_sep(items[-1], "comma")):
         items = items[:-1]
     return items
 
 
 def split_at(items: list[Node], kind: str) -> list[list[Node]]:
+    """The items between separators of one kind (`comma`, `amp`)."""
     out: list[list[Node]] = [[]]
     for item in items:
         if is_sep(item, kind):
@@ -159,11 +161,13 @@ def index_atoms(script: Node, reading: Reading, owner: str = "") -> tuple[str, .
 
 
 def multi_of_text(atom: str) -> tuple[str, str] | None:
+    """`i_1` -> ('i', '1') for an index atom already read as text."""
     letter, _, sub = atom.partition("_")
     return (letter, sub) if len(letter) == 1 and sub else None
 
 
 def swapped(order: str, owner: str, reading: Reading) -> str:
+    """The order letter the order-swap hint reads in place of `order` in `owner`'s index lists."""
     if reading.swap is None or owner not in reading.swap[0]:
         return order
     _, a, b = reading.swap
@@ -171,6 +175,7 @@ def swapped(order: str, owner: str, reading: Reading) -> str:
 
 
 def expand_order(letter: str, order: str, reading: Reading) -> list[str]:
+    """`i_1, ..., i_r` -> [i_1, ..., i_n] for the size n declared for the order letter r."""
     if order not in reading.sizes:
         raise IndexError_(f"the order {order} of {letter}_1, ..., {letter}_{order} is not declared")
     return [f"{letter}_{k}" for k in range(1, reading.sizes[order] + 1)]
