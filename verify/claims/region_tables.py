@@ -9,7 +9,7 @@ values ("says x - 2, values are x - 4") is reported with a point where it fails.
 Without `$`, the claim is a statement checked only at the `at:` inputs (`\\hat{y}_i = y_i` with the claim's
 `data: {y: [0, 0, 1, 0]}`) or only inside `where: 'x_1 \\ge 0, x_2 \\ge 0, x_1 + x_2 < 1'`.
 
-Names are read with the index reader (verify/claims/index/parse.py) and come from the network's
+Names are read with the index reader (the one grammar, verify/claims/index/parse.py) and come from the network's
 declaration: its input (`x`, or `x_1`, `x_2`), each layer's `pre`/`post` quantity (unit k by the one
 numeral among its subscripts, `z_{i2}^{H}`), each layer's activation `function`, the declared `aliases`
 (other spellings in the notes) and the claim's `data` names.
@@ -21,8 +21,19 @@ import re
 
 import sympy as sp
 
+from derive.parse.tree import Node
 from derive.spec.networks import Network, RegionClaim
-from verify.claims.index.parse import IndexError_, Parser, clean, parse_claim, substitute, tokens
+from verify.claims.index.from_tree import Translator
+from verify.claims.index.indices import Reading, items_of
+from verify.claims.index.parse import (
+    Alias,
+    IndexError_,
+    alias,
+    one_expression,
+    parse_claim,
+    substitute,
+    tree_of,
+)
 from verify.claims.network_values import NetworkValues, RegionVerdict, boundaries, point_text, points, rat
 
 
@@ -30,23 +41,24 @@ def reader_name(spelling: str) -> str | None:
     """The index reader's name for a declared spelling (`z^{\\mathrm{H}}` -> `z^H`, `\\hat{y}` -> `yhat`),
     None when the reader cannot read it as one name without subscripts."""
     try:
-        p = Parser(tokens(clean(spelling)))
-        node = p.ref()
+        sides, cond = parse_claim(tree_of(spelling), Reading())
     except IndexError_:
         return None
-    return node[1] if p.peek() is None and not node[2] else None
+    node = sides[0]
+    return node[1] if len(sides) == 1 and cond is None and node[0] == "ref" and not node[2] else None
 
 
 class _Vocabulary:
-    """How the notes write this network: token substitutions and the reader's names of its quantities."""
+    """How the notes write this network: spellings replaced in the tree and the reader's names of its
+    quantities."""
 
     def __init__(self, net: Network, values: NetworkValues, data: dict) -> None:
-        self.subs = [(tokens(clean(a)), tokens(clean(b))) for a, b in net.aliases]
+        self.subs = [alias(a, b) for a, b in net.aliases]
         self.functions: dict[str, object] = {}
-        # an activation function may be spelled in several tokens (g_{act}): it becomes one token
-        for spelling in sorted(values.functions, key=lambda s: -len(tokens(clean(s)))):
+        # an activation function may be spelled as a compound (g_{act}): it becomes one function name
+        for spelling in sorted(values.functions, key=lambda s: -len(s)):
             token = f"fn:{spelling}"
-            self.subs.append((tokens(clean(spelling)), [token]))
+            self.subs.append(Alias(one_expression(spelling), Node("name", (token,))))
             self.functions[token] = values.functions[spelling]
         self.quantities, self.unreadable = {}, []
         for spelling, value in values.values.items():
@@ -60,11 +72,14 @@ class _Vocabulary:
         self.input, self.xs = net.input, values.inputs
         self.data = {reader_name(k) or k: v for k, v in data.items()}
 
-    def tokens(self, latex: str) -> list[str]:
-        toks = tokens(clean(latex))
-        for old, new in self.subs:
-            toks = substitute(toks, old, new)
-        return toks
+    def tree(self, latex: str) -> Node:
+        tree = tree_of(latex)
+        for a in self.subs:
+            tree = substitute(tree, a)
+        return tree
+
+    def reading(self) -> Reading:
+        return Reading(funcs=frozenset(self.functions))
 
 
 class _Reader:
@@ -113,7 +128,7 @@ class _Reader:
 
 
 def _condition(text: str, reader: _Reader):
-    cond = Parser(reader.v.tokens(text), frozenset(reader.v.functions)).condition()
+    cond = Translator(reader.v.reading()).condition(items_of(reader.v.tree(text)))
     rels = cond[1] if cond[0] == "and" else [cond]
     ops = {"<": sp.StrictLessThan, ">": sp.StrictGreaterThan, "<=": sp.LessThan, ">=": sp.GreaterThan}
     return [ops[op](reader.ev(a), reader.ev(b)) for _, op, a, b in rels]
@@ -136,10 +151,9 @@ def check_row(latex: str, region: RegionClaim, values: NetworkValues) -> RegionV
     label, cells = (m.group("label"), m.group("cells").split()) if m else (latex, [])
     parts = [p.strip() for p in re.split(r"(?<![<>\\])=", label)]
     sides, unread = [], []
-    funcs = frozenset(vocabulary.functions)
     for k, part in enumerate(parts):
         try:
-            node = parse_claim(vocabulary.tokens(part), funcs)[0][0]
+            node = parse_claim(vocabulary.tree(part), vocabulary.reading())[0][0]
             sides.append((part, reader.ev(node)))
         except (IndexError_, ValueError, TypeError) as exc:
             if k == 0:

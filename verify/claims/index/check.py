@@ -11,7 +11,7 @@ Claim key `kind: index`; `expect:` is a list of lines (a model, never code)::
     - 'z_{i} = \\sum_{j} W_{ij} x_{j} + b_{i}'   # definitions in index notation
 
 Every undefined tensor gets random values.  A claim `LHS = R_1 = R_2 [\\text{ for } cond]` is read by the
-small reader of verify/index_parse.py; the left side is evaluated through the definitions (a derivative
+one grammar (verify/claims/index/parse.py); the left side is evaluated through the definitions (a derivative
 `\\frac{\\partial A}{\\partial B}` holds B fixed as an independent quantity), each right side is evaluated
 for every value of the free indices (bold names without indices are whole tensors: products are matrix
 products, `\\cdot` between derivatives a tensor dot product) and compared component by component; a
@@ -32,8 +32,10 @@ import sympy as sp
 from derive.safe import as_expr, number_list
 from verify.claims.context import ClaimContext
 from verify.claims.index import hints
+from verify.claims.index import parse as reader
+from verify.claims.index.errors import IndexError_
 from verify.claims.index.hints import IndexVerdict
-from verify.claims.index.parse import IndexError_, clean, expand_orders, parse_claim, substitute, tokens
+from verify.claims.index.indices import index_lists
 from verify.claims.index.patterns import elementwise as _elementwise
 from verify.claims.index.patterns import expand
 from verify.claims.index.patterns import mul as _mul
@@ -61,8 +63,8 @@ class Model:
     funcs: dict[str, str] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
     data: dict[str, np.ndarray] = field(default_factory=dict)
-    aliases: list[tuple[list[str], list[str]]] = field(default_factory=list)
-    equals_before: list[list[str]] = field(default_factory=list)
+    aliases: list[reader.Alias] = field(default_factory=list)
+    equals_before: list[tuple[str, object]] = field(default_factory=list)   # (spelling, its tree)
     syms: dict[tuple, sp.Symbol] = field(default_factory=dict)
     valuation: dict[sp.Symbol, sp.Float] = field(default_factory=dict)
     seed: int = 0
@@ -87,17 +89,21 @@ class Model:
             self.valuation[sym] = sp.Float(rng.normal() * 0.8, 15)
         return self.syms[key]
 
-    def prepare(self, latex: str) -> list[str]:
-        toks = tokens(expand_orders(clean(latex), self.sizes))
-        for old, new in self.aliases:
-            toks = substitute(toks, old, new)
-        return toks
+    def prepare(self, latex: str):
+        """The grammar's tree of a formula with the notes' spellings (`alias` lines) replaced."""
+        tree = reader.tree_of(latex)
+        for a in self.aliases:
+            tree = reader.substitute(tree, a)
+        return tree
+
+    def reading(self, swap: tuple[frozenset[str], str, str] | None = None) -> reader.Reading:
+        return reader.Reading(self.sizes, frozenset(self.funcs) | {"f"}, swap)
 
 
 def parse(text: str, model: Model | None = None):
     """The sides of a claim `A = B = ...` (tuple AST)."""
     model = model or Model()
-    sides, _ = parse_claim(model.prepare(text), frozenset(model.funcs) | {"f"})
+    sides, _ = reader.parse_claim(model.prepare(text), model.reading())
     return sides
 
 
@@ -117,11 +123,11 @@ def build_model(lines: list[str], seed: int = 0) -> Model:
             except (ValueError, SyntaxError):
                 raise IndexError_(f"value {mm.group(1)}: not a literal list of numbers") from None
         elif mm := re.fullmatch(r"alias\s+(.+?)\s*->\s*(.+)", line):
-            m.aliases.append((tokens(clean(mm.group(1))), tokens(clean(mm.group(2)))))
+            m.aliases.append(reader.alias(mm.group(1), mm.group(2)))
         elif mm := re.fullmatch(r"equals before:\s*(.+)", line):
-            m.equals_before.append(tokens(clean(mm.group(1))))
+            m.equals_before.append((mm.group(1).strip(), reader.tree_of(mm.group(1))))
         else:
-            sides, _ = parse_claim(m.prepare(line), frozenset(m.funcs) | {"f"})
+            sides, _ = reader.parse_claim(m.prepare(line), m.reading())
             if len(sides) != 2 or sides[0][0] != "ref":
                 raise IndexError_(f"definition must be `name_{{indices}} = ...`: {line!r}")
             m.defs[sides[0][1]] = (sides[0][2], sides[1])
@@ -331,21 +337,24 @@ def _unhold(expr: sp.Expr, model: Model, name: str) -> sp.Expr:
     return expr.xreplace(reps)
 
 
-def check_index_claim(latex: str, expect, seed: int = 0, hint: bool = True) -> IndexVerdict:
+def check_index_claim(latex: str, expect, seed: int = 0, hint: bool = True,
+                      swap: tuple[frozenset[str], str, str] | None = None) -> IndexVerdict:
+    """The verdict on one claim; `swap` exchanges two order letters in the index lists of some tensors
+    (the order-swap hint reads the claim again with it)."""
     lines = []
     for item in expect if isinstance(expect, list) else [expect]:
         lines.extend(item if isinstance(item, list) else [item])  # a YAML alias inside a list nests
     try:
         model = build_model(lines, seed)
-        toks = model.prepare(latex)
+        tree = model.prepare(latex)
         note = ""
-        for marker in model.equals_before:
-            k = _find(toks, marker)
-            if k is None:
-                return IndexVerdict("unparsed", f"equals before: {' '.join(marker)!r} is not in the claim")
-            toks = toks[:k] + ["="] + toks[k:]
+        for text, marker in model.equals_before:
+            cut = reader.insert_equals(tree, marker, model.aliases)
+            if cut is None:
+                return IndexVerdict("unparsed", f"equals before: {text!r} is not at the end of the claim")
+            tree = cut
             note = "read with the '=' the notes leave out before the last side; "
-        sides, cond = parse_claim(toks, frozenset(model.funcs) | {"f"})
+        sides, cond = reader.parse_claim(tree, model.reading(swap))
     except IndexError_ as exc:
         return IndexVerdict("unparsed", str(exc))
     if len(sides) < 2:
@@ -356,17 +365,10 @@ def check_index_claim(latex: str, expect, seed: int = 0, hint: bool = True) -> I
     else:
         v = check_sides(sides, cond, model, hint=hint)
     if v.verdict == "ill-posed" and hint:
-        v.message += hints.order_swap(latex, model.sizes,
-                                      lambda text: check_index_claim(text, lines, seed, hint=False).verdict)
+        v.message += hints.order_swap(list(index_lists(reader.tree_of(latex))), model.sizes,
+                                      lambda swap: check_index_claim(latex, lines, seed, False, swap).verdict)
     v.message = note + v.message
     return v
-
-
-def _find(toks: list[str], run: list[str]) -> int | None:
-    for k in range(len(toks) - len(run) + 1):
-        if toks[k:k + len(run)] == run:
-            return k
-    return None
 
 
 def ranges(lhs, model: Model) -> dict[str, int]:

@@ -9,10 +9,9 @@ hint never guesses: "with a sum over i it would be right", "indices i and k of z
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass
 
-from verify.claims.index.parse import IndexError_, clean
+from verify.claims.index.errors import IndexError_
 
 
 @dataclass
@@ -220,25 +219,17 @@ def undefined_top(sides: list, cond, model, check):
     return verdict
 
 
-_LIST = re.compile(r"([A-Za-z\]])_\{([^{}]*\\dots[^{}]*)\}")
-
-
-def order_swap(latex: str, orders: dict[str, int], run) -> str:
+def order_swap(lists: list[tuple[str, list[str]]], orders: dict[str, int], run) -> str:
     """Index lists `i_1, ..., i_r` whose order letters look exchanged: try swapping two order letters in
-    the lists of some tensors; `run(text)` gives the verdict of a rewritten claim."""
-    text = clean(latex)
-    groups = list(_LIST.finditer(text))
-    used = sorted({o for g in groups for o in re.findall(r"\\dots\s*,\s*[a-z]_([a-z])", g.group(2))} & set(orders))
-    names = sorted({g.group(1) for g in groups})
+    the lists of some tensors. `lists` are (owner, order letters) of the claim's elided index lists (the
+    owner is the tensor's letter, `]` for a bracket); `run((owners, a, b))` gives the verdict of the claim
+    read with a and b exchanged in the lists of those owners."""
+    used = sorted({o for _, letters in lists for o in letters} & set(orders))
+    names = sorted({owner for owner, _ in lists})
     for a, b in itertools.combinations(used, 2):
         for size in range(1, len(names) + 1):
             for subset in itertools.combinations(names, size):
-                def swap(m, subset=subset, a=a, b=b):
-                    if m.group(1) not in subset:
-                        return m.group(0)
-                    body = re.sub(rf"_({a}|{b})(?![A-Za-z])", lambda t: "_" + {a: b, b: a}[t.group(1)], m.group(2))
-                    return f"{m.group(1)}_{{{body}}}"
-                if run(_LIST.sub(swap, text)) == "correct":
+                if run((frozenset(subset), a, b)) == "correct":
                     which = ", ".join("the bracket" if n == "]" else n for n in subset)
                     return f"; with {a} and {b} exchanged in the index lists of {which} it would be right"
     return ""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from verify.claims.index.parse import IndexError_
+from verify.claims.index.errors import IndexError_
 
 ROW, COL = "§r", "§c"
 
