@@ -1,5 +1,11 @@
 """Big operators: `\\sum_{i=1}^{N}`, `\\sum_i`, `\\prod_{k \\in K}` (symbolic, or unrolled on concrete sizes by
-index.py), and definite integrals `\\int_a^b f(x) \\, dx` (integrals.py)."""
+index.py), and integrals `\\int_a^b f(x) \\, dx`, `\\int x \\, dx` (integrals.py).
+
+The letters of a symbolic bound (`T` in `\\sum_{t=0}^{T-1}`) are counts: read for the first time there, they
+are positive integers, so the sum can be evaluated at sample points. A bound whose letter was already read as a
+real number (`\\frac{1-\\gamma^T}{1-\\gamma} = \\sum_{t=0}^{T-1}\\gamma^t`) cannot be sampled term by term: that sum is
+replaced by SymPy's closed form when it has one.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,8 @@ import sympy as sp
 
 from derive.lower.errors import LoweringError
 from derive.lower.index import sum_over
-from derive.lower.integrals import definite_integral
+from derive.lower.integrals import integral
+from derive.lower.syntax import walk
 from derive.parse.tree import Node, is_sep
 
 if TYPE_CHECKING:
@@ -19,7 +26,7 @@ if TYPE_CHECKING:
 def bigop(low: Lowerer, node: Node) -> Any:
     op, lower, upper, body = node.args
     if op == "int":
-        return definite_integral(low, node)
+        return integral(low, node)
     if op not in ("sum", "prod"):
         raise LoweringError(f"\\{op} is not supported")
     var, start, end = bounds(low, lower, upper)
@@ -32,7 +39,29 @@ def bigop(low: Lowerer, node: Node) -> Any:
     finally:
         low.bound.pop()
     cls = sp.Sum if op == "sum" else sp.Product
-    return cls(value, (var, start, end))
+    loop = cls(value, (var, start, end))
+    if _real_bound(start) or _real_bound(end):
+        closed = loop.doit()
+        if not closed.has(sp.Sum, sp.Product):
+            return closed
+    return loop
+
+
+def _real_bound(bound: Any) -> bool:
+    """A bound with a letter that may take non-integer values (it was read as a real number before)."""
+    return isinstance(bound, sp.Expr) and any(not s.is_integer for s in bound.free_symbols)
+
+
+def _declare_counts(low: Lowerer, node: Node) -> None:
+    """Letters first read in a bound (`T` in `T - 1`, `n` in `2n`) are positive integers."""
+    decls = low.decls
+    for part in walk(node):
+        if part.kind != "name":
+            continue
+        name = part.args[0]
+        if name in ("e", "pi") or decls.has_symbol(name) or name in decls.given or name in decls.constants:
+            continue
+        decls.assumptions.setdefault(name, {"integer": True, "positive": True})
 
 
 def bounds(low: Lowerer, lower: Node | None, upper: Node | None) -> tuple[sp.Symbol, Any, Any]:
@@ -59,6 +88,8 @@ def bounds(low: Lowerer, lower: Node | None, upper: Node | None) -> tuple[sp.Sym
                 len(upper.args[0].args) == 1 and len(upper.args[0].args[0].args) == 1 else low.name_of(upper)
             if bound_name and not decls.has_symbol(bound_name):
                 decls.assumptions.setdefault(bound_name, {"integer": True, "positive": True})
+            elif bound_name is None:
+                _declare_counts(low, upper)
             end = low.script_value(upper)
     elif len(items) == 3 and is_sep(items[1], "rel") and items[1].args[0] == "in":
         name = low.name_of(items[0])

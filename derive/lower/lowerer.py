@@ -78,10 +78,11 @@ CONSTRUCTS: Mapping[str, Construct] = MappingProxyType({
 
 # Node kinds that are parts of a larger construct, read by their parent and never values by themselves:
 # separators and rows, script lists, the pieces of a derivative, elisions, intervals and sets (conditions),
-# a function name without its argument, an empty side, a subtracted term of a sum.
+# a function name without its argument, an empty side, a subtracted term of a sum, the side `0^+` a limit
+# approaches from.
 PARTS = frozenset({
     "rows", "row", "rel", "amp", "comma", "semi", "mid", "period", "colon", "scripts", "partial", "minus",
-    "partial_order", "top", "dots", "interval", "set", "func", "underset", "empty",
+    "partial_order", "top", "dots", "interval", "set", "func", "underset", "empty", "side",
 })
 
 # strict.py: lint's reading, which refuses where the default one guesses.

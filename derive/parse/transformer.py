@@ -23,6 +23,7 @@ _REL_NAMES = {
     "\\Leftrightarrow": "<=>", "\\leftarrow": "<-", "\\Leftarrow": "<-", "\\gets": "<-",
     "\\in": "in", "\\notin": "notin", "\\subset": "subset", "\\subseteq": "subset",
     "\\ll": "<", "\\gg": ">", "\\coloneqq": ":=", ":=": ":=",
+    "\\gt": ">", "\\lt": "<", "\\geqslant": ">=", "\\leqslant": "<=",
 }
 
 
@@ -137,6 +138,16 @@ class ToAst(Transformer_NonRecursive):
     def call_bracket(self, children):
         return Node("call", (children[0], children[1]), text="[")
 
+    def call_group(self, children):
+        """`\\log{\\left(x \\right)}`, `\\operatorname{acot}{(x)}` (SymPy's printer): the braced group is the
+        argument; a group holding one parenthesis is that parenthesis, so `{\\left(y, x\\right)}` is two."""
+        token, rows = children
+        head = self.func_name([token]) if token.type == "FUNC" else self.text([token])
+        items = [i for r in rows.args for i in r.args]
+        if len(items) == 1 and items[0].kind == "paren" and items[0].text == "(":
+            return Node("call", (head, items[0].args[0]), text="(")
+        return Node("call", (head, rows), text="(")
+
     def call_brace(self, children):
         return Node("call", (children[0], children[2]), text="{")
 
@@ -158,6 +169,10 @@ class ToAst(Transformer_NonRecursive):
 
     def script_prime(self, _):
         return Node("top", ("prime",))
+
+    def script_sign(self, children):
+        """`0^+`, `3^{-}`: the side a one-sided limit approaches from (no value by itself)."""
+        return Node("side", (str(children[-1]),))
 
     def script_star(self, children):
         return Node("name", (str(children[0]).lstrip("\\"),), text=str(children[0]))
