@@ -9,6 +9,7 @@ replaced by SymPy's closed form when it has one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import sympy as sp
@@ -18,6 +19,7 @@ from derive.lower.index import sum_over
 from derive.lower.integrals import integral
 from derive.lower.syntax import walk
 from derive.parse.tree import Node, is_sep
+from derive.spec.declarations import Declarations
 
 if TYPE_CHECKING:
     from derive.lower.lowerer import Lowerer
@@ -52,9 +54,17 @@ def _real_bound(bound: Any) -> bool:
     return isinstance(bound, sp.Expr) and any(not s.is_integer for s in bound.free_symbols)
 
 
-def _declare_counts(low: Lowerer, node: Node) -> None:
+def declare_bound_counts(decls: Declarations, nodes: Iterable[Node]) -> None:
+    """Before reading formulas that are compared with each other (`derivcheck equiv`): the letters of the upper
+    bounds of their sums and products are counts on every side, whichever side is read first."""
+    for node in nodes:
+        for part in walk(node):
+            if part.kind == "bigop" and part.args[0] in ("sum", "prod") and part.args[2] is not None:
+                _declare_counts(decls, part.args[2])
+
+
+def _declare_counts(decls: Declarations, node: Node) -> None:
     """Letters first read in a bound (`T` in `T - 1`, `n` in `2n`) are positive integers."""
-    decls = low.decls
     for part in walk(node):
         if part.kind != "name":
             continue
@@ -89,7 +99,7 @@ def bounds(low: Lowerer, lower: Node | None, upper: Node | None) -> tuple[sp.Sym
             if bound_name and not decls.has_symbol(bound_name):
                 decls.assumptions.setdefault(bound_name, {"integer": True, "positive": True})
             elif bound_name is None:
-                _declare_counts(low, upper)
+                _declare_counts(decls, upper)
             end = low.script_value(upper)
     elif len(items) == 3 and is_sep(items[1], "rel") and items[1].args[0] == "in":
         name = low.name_of(items[0])
