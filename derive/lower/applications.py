@@ -255,16 +255,17 @@ def special_call(low: Lowerer, node: Node) -> Any:
         if isinstance(args[0], sp.MatrixBase):
             return args[0].applyfunc(lambda a: slope.xreplace({u: a}))
         return slope.xreplace({u: args[0]})
-    if head.kind == "sup" and head.args[0].kind == "func" and not low.is_transpose(head.args[1]) \
-            and not low.is_label(head.args[1]):
-        fn = low.function(head.args[0].args[0])    # \tanh^2(z) = (\tanh z)^2
+    if head.kind == "sup" and (head.args[0].kind == "func" or head.args[0].kind == "text" and builtin_for(
+            head.args[0].args[0].strip())) and not low.is_transpose(head.args[1]) and not low.is_label(head.args[1]):
+        spelling = head.args[0].args[0].strip()
+        fn = low.function(spelling)    # \tanh^2(z) = (\tanh z)^2; SymPy's \operatorname{acoth}^{2}{\left(z \right)}
         if fn is None:
             return None
         arg = low.argument(split_arguments(rows)[0]) if len(split_arguments(rows)) == 1 else None
         if arg is None:
             return None
         power = low.script_value(head.args[1])
-        if power == -1 and (inverse := inverse_for(head.args[0].args[0])) is not None:
+        if power == -1 and (inverse := inverse_for(spelling)) is not None:
             fn, power = inverse, sp.Integer(1)   # \sin^{-1}(x) is arcsin(x)
         value = fn([arg]) if not isinstance(arg, sp.MatrixBase) else arg.applyfunc(lambda a: fn([a]))
         return value.applyfunc(lambda v: v ** power) if isinstance(value, sp.MatrixBase) else value ** power

@@ -208,7 +208,8 @@ CASED_ALIASES: dict[str, str] = {"Gamma": "gamma"}
 
 # `\sin^{-1}` is the inverse function, not 1/sin (the usual reading of a superscript -1 on a function name).
 INVERSES: dict[str, str] = {"sin": "asin", "cos": "acos", "tan": "atan", "cot": "acot", "sinh": "asinh",
-                            "cosh": "acosh", "tanh": "atanh", "asin": "sin", "acos": "cos", "atan": "tan"}
+                            "cosh": "acosh", "tanh": "atanh", "asin": "sin", "acos": "cos", "atan": "tan",
+                            "sec": "asec", "csc": "acsc", "coth": "acoth", "sech": "asech", "csch": "acsch"}
 
 
 def inverse_for(spelling: str) -> Builder | None:

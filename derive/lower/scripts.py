@@ -10,6 +10,7 @@ import sympy as sp
 from derive.lower.applications import application, indicator_value, is_limit, limit
 from derive.lower.arithmetic import MAX_NUMBER_BITS, number_bits
 from derive.lower.components import entry, labelled_component, lower_subscript
+from derive.lower.derivatives import DerivativeOperator
 from derive.lower.errors import LoweringError, TooLarge
 from derive.lower.syntax import canonical_script, script_text, times
 from derive.parse.tree import Node
@@ -29,6 +30,9 @@ def sup(low: Lowerer, node: Node) -> Any:
         head, rows = base.args
         if is_limit(head):   # \lim_{n \to \infty}(1 + 1/n)^n: the limit of the power
             return limit(low, head.args[1], [Node("sup", (Node("paren", (rows,), text="("), script))])
+        if head.kind == "frac" and isinstance(op := low.operator(head), DerivativeOperator):
+            # \frac{\partial}{\partial x} \left(x + y\right)^{2} (SymPy's printer): the derivative of the power
+            return op.apply(low.expr(Node("sup", (Node("paren", (rows,), text="("), script))))
         # x(1-x)^2 is x * (1-x)^2 and \delta (\mathbf{a})^\top is \delta * (\mathbf{a})^\top: the script
         # binds to the last group unless head(...) is an application
         applied = application(low, base)

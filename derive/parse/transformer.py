@@ -43,6 +43,15 @@ def _text_body(token: str) -> str:
     return token[token.index("{") + 1 : token.rindex("}")]
 
 
+def _group_call(head: Node, rows: Node) -> Node:
+    """`head{group}`: a group holding one parenthesis is that parenthesis, so `{\\left(y, x\\right)}` is two
+    arguments."""
+    items = [i for r in rows.args for i in r.args]
+    if len(items) == 1 and items[0].kind == "paren" and items[0].text == "(":
+        return Node("call", (head, items[0].args[0]), text="(")
+    return Node("call", (head, rows), text="(")
+
+
 class ToAst(Transformer_NonRecursive):
     """Builds `Node`s. The source text is kept for subscripts (names are built from it)."""
 
@@ -143,10 +152,13 @@ class ToAst(Transformer_NonRecursive):
         argument; a group holding one parenthesis is that parenthesis, so `{\\left(y, x\\right)}` is two."""
         token, rows = children
         head = self.func_name([token]) if token.type == "FUNC" else self.text([token])
-        items = [i for r in rows.args for i in r.args]
-        if len(items) == 1 and items[0].kind == "paren" and items[0].text == "(":
-            return Node("call", (head, items[0].args[0]), text="(")
-        return Node("call", (head, rows), text="(")
+        return _group_call(head, rows)
+
+    def call_group_power(self, children):
+        """`\\sin^{2}{\\left(x \\right)}`, `\\cosh^{-1}{\\left(e \\right)}`: the powered name applied to the group."""
+        token, marker, script, rows = children
+        name = self.func_name([token]) if token.type == "FUNC" else self.text([token])
+        return _group_call(Node("sup", (name, script), text=f"{token}{marker}{script.text}"), rows)
 
     def call_brace(self, children):
         return Node("call", (children[0], children[2]), text="{")
