@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from derive.lower.applications import application
+from derive.lower.applications import application, is_limit, limit
 from derive.lower.derivatives import DerivativeOperator, derivative_fraction
 from derive.lower.errors import LoweringError, TooLarge
 from derive.lower.syntax import single_expression, times
@@ -60,17 +60,20 @@ def add(low: Lowerer, node: Node) -> Any:
 
 
 def _operator_reach(low: Lowerer, node: Node) -> Any:
-    """`\\frac{d}{d x} 2 \\cdot x`, `\\frac{\\partial^{2}}{\\partial x^{2}} z / x` (SymPy's printer): a derivative operator
-    that opens the first factor of a product or quotient acts on all of it, not on its first factor only.
+    """`\\frac{d}{d x} 2 \\cdot x`, `\\frac{\\partial^{2}}{\\partial x^{2}} z / x`, `\\lim_{x \\to 0^+} 1 / x` (SymPy's printer): a
+    derivative operator or a limit that opens a product or quotient acts on all of it, not on its first factor.
     None when the node is not so (lint's strict reading keeps refusing an operator of unclear reach)."""
     first = node.args[0]
-    if low.settings.strict or first.kind != "implicit" or first.args[0].kind != "frac":
-        return None
-    op = low.operator(first.args[0])
-    if not isinstance(op, DerivativeOperator):
+    if low.settings.strict or first.kind != "implicit":
         return None
     rest = first.args[1] if len(first.args) == 2 else Node("implicit", first.args[1:])
-    return op.apply(low.expr(Node(node.kind, (rest, *node.args[1:]), text=node.text)))
+    whole = Node(node.kind, (rest, *node.args[1:]), text=node.text)
+    if is_limit(first.args[0]):   # \lim_{x \to 0^+} 1 / x
+        return limit(low, first.args[0].args[1], [whole])
+    op = low.operator(first.args[0]) if first.args[0].kind == "frac" else None
+    if not isinstance(op, DerivativeOperator):
+        return None
+    return op.apply(low.expr(whole))
 
 
 def mul(low: Lowerer, node: Node) -> Any:

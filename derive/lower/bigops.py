@@ -27,10 +27,13 @@ if TYPE_CHECKING:
 
 def bigop(low: Lowerer, node: Node) -> Any:
     op, lower, upper, body = node.args
-    if op == "int":
+    if op in ("int", "iint", "iiint"):
         return integral(low, node)
     if op not in ("sum", "prod"):
         raise LoweringError(f"\\{op} is not supported")
+    ranges = _range_rows(low, lower) if upper is None and lower is not None else None
+    if ranges is not None:
+        return _over_ranges(low, op, ranges, body)
     var, start, end = bounds(low, lower, upper)
     if low.decls.index_ranges or low.index_values or low.decls.constants or any(
             isinstance(v, sp.MatrixBase) or isinstance(v, sp.Integer) for v in low.decls.given.values()):
@@ -47,6 +50,38 @@ def bigop(low: Lowerer, node: Node) -> Any:
         if not closed.has(sp.Sum, sp.Product):
             return closed
     return loop
+
+
+def _range_rows(low: Lowerer, lower: Node) -> list[list[Node]] | None:
+    """`_{1 \\leq t \\leq 3}` and SymPy's `_{\\substack{1 \\leq t \\leq 3\\\\1 \\leq k \\leq 2}}`: one `a <= i <= b` per index
+    (the first row innermost, as SymPy orders the limits of a Sum); None when the subscript is not that."""
+    items = low.condition_items(lower)
+    if len(items) == 1 and items[0].kind == "style" and items[0].args[0] == "substack":
+        rows = [list(r.args) for r in items[0].args[1].args]
+    else:
+        rows = [items]
+    for row in rows:
+        if len(row) != 5 or not all(is_sep(row[j], "rel") and row[j].args[0] == "<=" for j in (1, 3)) \
+                or low.name_of(row[2]) is None:
+            return None
+    return rows
+
+
+def _over_ranges(low: Lowerer, op: str, rows: list[list[Node]], body: Node) -> Any:
+    limits = []
+    for row in rows:
+        name = low.name_of(row[2])
+        low.decls.assumptions.setdefault(name, {"integer": True})
+        var = low.decls.symbol(name)
+        if not getattr(var, "is_integer", False):
+            var = sp.Symbol(str(var), integer=True)
+        limits.append((var, low.expr(row[0]), low.expr(row[4])))
+    low.bound.extend(str(v) for v, _, _ in limits)
+    try:
+        value = low.expr(body)
+    finally:
+        del low.bound[len(low.bound) - len(limits):]
+    return (sp.Sum if op == "sum" else sp.Product)(value, *limits)
 
 
 def _real_bound(bound: Any) -> bool:

@@ -1,6 +1,6 @@
 """Integrals: `\\int_a^b f(x) \\, dx` (a closed form from SymPy, confirmed by quadrature), iterated integrals
 `\\int_0^2 \\int_0^1 x y \\, dx \\, dy` as SymPy prints them (the innermost sign pairs with the first
-differential), and indefinite integrals `\\int x^2 \\, dx`.
+differential), and indefinite integrals `\\int x^2 \\, dx`, `\\iint x y \\, dx \\, dy`.
 
 The body ends in one `d<variable>` per integral sign. SymPy's answer for a definite integral is kept only if
 numerical quadrature agrees with it at two points (with any other letters set to sample values), so a wrong
@@ -23,6 +23,8 @@ from derive.parse.tree import Node
 if TYPE_CHECKING:
     from derive.lower.lowerer import Lowerer
 
+# \iint x y \, dx \, dy (SymPy's printer for an iterated indefinite integral) is two integral signs.
+_SIGNS = {"int": 1, "iint": 2, "iiint": 3}
 _SAMPLES = ((sp.Rational(7, 10), sp.Rational(13, 10)), (sp.Rational(19, 10), sp.Rational(3, 10)))
 
 
@@ -30,8 +32,10 @@ def integral(low: Lowerer, node: Node) -> sp.Expr:
     """The value of one integral sign, or of a chain of them written one after another."""
     signs: list[tuple[Node | None, Node | None]] = []
     body = node
-    while body.kind == "bigop" and body.args[0] == "int":
-        signs.append((body.args[1], body.args[2]))
+    while body.kind == "bigop" and body.args[0] in _SIGNS:
+        if _SIGNS[body.args[0]] > 1 and (body.args[1] is not None or body.args[2] is not None):
+            raise IntegralError(f"\\{body.args[0]} with bounds (write one \\int per variable)")
+        signs += [(body.args[1], body.args[2])] * _SIGNS[body.args[0]]
         body = body.args[3]
     factors = list(body.args) if body.kind == "implicit" else [body]
     count = len(signs)
@@ -42,7 +46,7 @@ def integral(low: Lowerer, node: Node) -> sp.Expr:
     pairs = list(zip(differentials[::2], differentials[1::2], strict=True))
     if any(not _is_d(d) or v.kind not in ("name", "sub") for d, v in pairs):
         raise IntegralError("an integral whose body does not end in d<variable>")
-    if any(_is_d(f) or f.kind == "bigop" and f.args[0] == "int" for f in rest):
+    if any(_is_d(f) or f.kind == "bigop" and f.args[0] in _SIGNS for f in rest):
         raise IntegralError("a multiple integral whose signs and differentials do not pair up")
     names = [low.name_of(v) for _, v in pairs]
     if any(n is None for n in names) or len(set(names)) != len(names):

@@ -96,6 +96,9 @@ class ToAst(Transformer_NonRecursive):
     def colon(self, _):
         return Node("colon")
 
+    def logic(self, children):
+        return Node("logic", ("and" if _cmd(str(children[0])) in ("wedge", "land") else "or",))
+
     # ------------------------------------------------------------ arithmetic
     def add(self, children):
         return sum_of(children[0], children[2])

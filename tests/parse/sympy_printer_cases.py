@@ -21,6 +21,7 @@ from derive.lower.bigops import declare_bound_counts
 from derive.lower.lowerer import Lowerer
 from derive.parse.latex import parse_latex
 from derive.spec.declarations import Declarations
+from verify.compare.antiderivative import integration_variables
 
 x, y, z = sp.symbols("x y z", real=True)
 alpha, theta = sp.symbols("alpha theta", real=True)
@@ -32,9 +33,11 @@ SYMBOLS = (x, y, z, alpha, theta, x1)
 # Away from every integer and from each other, so floor/ceiling, poles and kinks are not met by chance.
 POINTS = (
     {"x": sp.Rational(7, 10), "y": sp.Rational(13, 10), "z": sp.Rational(-3, 11), "alpha": sp.Rational(5, 7),
-     "theta": sp.Rational(-9, 13), "x_1": sp.Rational(17, 19), "n": sp.Integer(3)},
+     "theta": sp.Rational(-9, 13), "x_1": sp.Rational(17, 19), "n": sp.Integer(3), "t": sp.Rational(3, 10),
+     "gamma": sp.Rational(4, 5), "T": sp.Integer(5)},
     {"x": sp.Rational(-23, 10), "y": sp.Rational(2, 9), "z": sp.Rational(41, 17), "alpha": sp.Rational(-11, 8),
-     "theta": sp.Rational(31, 12), "x_1": sp.Rational(-4, 15), "n": sp.Integer(4)},
+     "theta": sp.Rational(31, 12), "x_1": sp.Rational(-4, 15), "n": sp.Integer(4), "t": sp.Rational(-7, 5),
+     "gamma": sp.Rational(-3, 2), "T": sp.Integer(2)},
 )
 DIGITS = 30
 
@@ -197,10 +200,8 @@ def truth(expr: sp.Basic) -> sp.Basic:
 def compared(value: Any) -> Any:
     """The reader's value in the form `truth` gives (an indefinite integral by its derivative)."""
     if isinstance(value, sp.Basic) and not isinstance(value, sp.MatrixBase):
-        for integral in value.atoms(sp.Integral):
-            for lim in integral.limits:
-                if len(lim) == 1:
-                    return sp.diff(value, lim[0])
+        for var in integration_variables(value):
+            value = sp.diff(value, var)
     return value
 
 
