@@ -163,6 +163,13 @@ class ToAst(Transformer_NonRecursive):
         name = self.func_name([token]) if token.type == "FUNC" else self.text([token])
         return _group_call(Node("sup", (name, script), text=f"{token}{marker}{script.text}"), rows)
 
+    @v_args(meta=True)
+    def func_power(self, meta, children):
+        """`\\tanh^2` followed by anything but a braced group: the name with its power (as `superscript`)."""
+        token, _, script = children
+        name = self.func_name([token]) if token.type == "FUNC" else self.text([token])
+        return Node("sup", (name, script), text=self._span(meta))
+
     def call_brace(self, children):
         return Node("call", (children[0], children[2]), text="{")
 
