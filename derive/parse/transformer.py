@@ -66,7 +66,8 @@ class ToAst(Transformer_NonRecursive):
 
     # ------------------------------------------------------------ structure
     def start(self, children):
-        return children[0]
+        rows = [c for c in children if isinstance(c, Node)]
+        return rows[0]
 
     def rows(self, children):
         return Node("rows", tuple(c for c in children if not isinstance(c, Token)))
@@ -113,7 +114,8 @@ class ToAst(Transformer_NonRecursive):
         return Node("pos", (children[-1],))
 
     def binmul(self, children):
-        op = _cmd(str(children[1])) if str(children[1]) != "*" else "ast"
+        token = children[1]
+        op = "cdot" if token.type == "LDOT" else _cmd(str(token)) if str(token) != "*" else "ast"
         left = children[0]
         if left.kind == "mul" and left.text == op:   # `a \cdot b \cdot c`: one chain of one operator
             return Node("mul", (*left.args, children[2]), text=op)
@@ -215,6 +217,8 @@ class ToAst(Transformer_NonRecursive):
 
     def text(self, children):
         body = _text_body(str(children[0]))
+        if body.strip() == "d":   # an upright differential `\mathrm{d}x`, `\frac{\text{d}}{\text{d} x}` is the d of dx
+            return Node("name", ("d",), text=str(children[0]))
         return Node("text", (body,), text=str(children[0]))
 
     def infty(self, _):

@@ -49,12 +49,18 @@ UNARY = (
     sp.exp, sp.log, sp.sqrt, sp.cbrt, sp.Abs, sp.floor, sp.ceiling,
 )
 
-# The printer's options: plain, `\cdot` / `\times` products, `\ln`, folded fractions `a / b`, itex (`\lt`, `\gt`,
-# `$$` dropped), inverse trig written `\arcsin` or `\sin^{-1}`, roots as powers, matrices in `( )`.
+# The printer's options: plain, `\cdot` / `\times` / `\,.\,` products, `\ln`, folded fractions `a / b` and powers
+# `x^{3/2}`, itex (`\lt`, `\gt`), inverse trig written `\arcsin` or `\sin^{-1}`, roots as powers, matrices in `( )`,
+# bmatrix, array or no brackets, upright differentials `\mathrm{d}` / `\text{d}`, `$...$` and equation
+# environments, full-precision floats, `\frac{1}{y} x` for long fractions, reversed term order.
 OPTIONS: tuple[dict[str, Any], ...] = (
     {}, {"mul_symbol": "dot"}, {"mul_symbol": "times"}, {"ln_notation": True}, {"fold_short_frac": True},
     {"itex": True}, {"inv_trig_style": "full"}, {"inv_trig_style": "power"}, {"root_notation": False},
     {"mat_delim": "("}, {"mul_symbol": "dot", "fold_short_frac": True, "ln_notation": True},
+    {"mul_symbol": "ldot"}, {"fold_frac_powers": True}, {"fold_func_brackets": True}, {"diff_operator": "rd"},
+    {"diff_operator": "td"}, {"mode": "inline"}, {"mode": "equation*"}, {"mat_str": "bmatrix"},
+    {"mat_str": "array"}, {"mat_delim": ""}, {"full_prec": True}, {"long_frac_ratio": 0},
+    {"order": "rev-lex"}, {"itex": True, "mode": "inline", "inv_trig_style": "power"},
 )
 
 
@@ -140,7 +146,7 @@ def wrapped() -> st.SearchStrategy[sp.Expr]:
 def ambiguous_print(e: sp.Basic, options: dict[str, Any]) -> bool:
     """With `fold_short_frac`, SymPy writes x/(3 alpha) as `x / 3 \\alpha`, which every reader of LaTeX (SymPy's own
     parser included) reads as (x/3)·alpha; those prints are not SymPy's meaning in any notation, so left out."""
-    if not options.get("fold_short_frac"):
+    if not options.get("fold_short_frac") and options.get("mode") != "inline":   # inline folds too
         return False
     return any(isinstance(m, sp.Mul) and sp.fraction(m)[1].is_Mul for m in sp.preorder_traversal(e))
 
