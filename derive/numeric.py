@@ -210,6 +210,8 @@ class Evaluator:
             return np.maximum.reduce([np.broadcast_to(self.ev(a), (self.pts.n,)) for a in e.args])
         if isinstance(e, sp.Min):
             return np.minimum.reduce([np.broadcast_to(self.ev(a), (self.pts.n,)) for a in e.args])
+        if isinstance(e, sp.atan2):
+            return np.arctan2(self.ev(e.args[0]), self.ev(e.args[1]))
         if isinstance(e, sp.Heaviside):
             h0 = float(e.args[1]) if len(e.args) > 1 else 0.5
             return np.heaviside(self.ev(e.args[0]), h0)

@@ -117,6 +117,8 @@ class PointEvaluator:
         if isinstance(e, (sp.Max, sp.Min)):
             values = [self._real(self._ev(a)) for a in e.args]
             return max(values) if isinstance(e, sp.Max) else min(values)
+        if isinstance(e, sp.atan2):
+            return mpmath.atan2(self._real(self._ev(e.args[0])), self._real(self._ev(e.args[1])))
         if isinstance(e, sp.Heaviside):
             v = self._real(self._ev(e.args[0]))
             if v == 0:

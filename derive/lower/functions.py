@@ -170,7 +170,7 @@ for _name, _fn in {"asin": sp.asin, "acos": sp.acos, "atan": sp.atan, "asinh": s
                    "atanh": sp.atanh, "cot": sp.cot, "sec": sp.sec, "csc": sp.csc, "coth": sp.coth,
                    "sech": sp.sech, "csch": sp.csch, "acot": sp.acot, "floor": sp.floor, "ceil": sp.ceiling,
                    "asec": sp.asec, "acsc": sp.acsc, "acoth": sp.acoth, "asech": sp.asech, "acsch": sp.acsch,
-                   "sinc": sp.sinc, "gamma": sp.gamma,
+                   "sinc": sp.sinc, "gamma": sp.gamma, "re": sp.re, "im": sp.im,
                    "log10": lambda z: sp.log(z, 10), "log2": lambda z: sp.log(z, 2)}.items():
     BUILTINS[_name] = _one(_name, _fn)
 del _name, _fn
@@ -202,7 +202,8 @@ ALIASES.update({"softmax": "softmax", "logsumexp": "logsumexp", "lse": "logsumex
                 # the rest of SymPy's printer (`\\operatorname{asec}{\\left(x \\right)}`)
                 "asec": "asec", "arcsec": "asec", "acsc": "acsc", "arccsc": "acsc", "acoth": "acoth",
                 "arcoth": "acoth", "arccoth": "acoth", "asech": "asech", "arsech": "asech", "arcsech": "asech",
-                "acsch": "acsch", "arcsch": "acsch", "arccsch": "acsch", "sinc": "sinc", "ceiling": "ceil"})
+                "acsch": "acsch", "arcsch": "acsch", "arccsch": "acsch", "sinc": "sinc", "ceiling": "ceil",
+                "atan_2": "atan2", "re": "re", "im": "im"})
 # Case matters for one name: `\Gamma(x)` is the gamma function, `\gamma(x)` is not.
 CASED_ALIASES: dict[str, str] = {"Gamma": "gamma"}
 

@@ -172,6 +172,17 @@ class ToAst(Transformer_NonRecursive):
         name = self.func_name([token]) if token.type == "FUNC" else self.text([token])
         return Node("sup", (name, script), text=self._span(meta))
 
+    def call_group_sub(self, children):
+        """`\\operatorname{atan}_{2}{\\left(y,x \\right)}`: the subscripted name applied to the group."""
+        token, marker, script, rows = children
+        return _group_call(Node("sub", (self.text([token]), script), text=f"{token}{marker}{script.text}"), rows)
+
+    @v_args(meta=True)
+    def func_sub(self, meta, children):
+        """`\\operatorname*{argmin}_{\\phi}` followed by anything but a braced group (as `subscript`)."""
+        token, _, script = children
+        return Node("sub", (self.text([token]), script), text=self._span(meta))
+
     def call_brace(self, children):
         return Node("call", (children[0], children[2]), text="{")
 

@@ -41,6 +41,8 @@ PAIRS = [
     (r"\Gamma\left(x + 1\right)", r"x \Gamma\left(x\right)", True),
     (r"\Gamma\left(x + 1\right)", r"\Gamma\left(x\right)", False),
     (r"\operatorname{sinc}{\left(x \right)}", r"\frac{\sin x}{x}", True),
+    (r"\operatorname{atan}_{2}{\left(y,x \right)}", r"\arctan{\left(\frac{y}{x} \right)}", True, {"x": "positive"}),
+    (r"\operatorname{atan}_{2}{\left(y,x \right)}", r"\arctan{\left(\frac{y}{x} \right)}", False),
     # the reach of a derivative operator and of a factorial as SymPy prints them
     (r"\frac{\partial}{\partial x} \left(x + y\right)^{2}", r"2(x + y)", True),
     (r"\frac{\partial}{\partial x} \left(x + y\right)^{2}", r"2x", False),

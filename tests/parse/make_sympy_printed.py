@@ -68,7 +68,7 @@ def _special() -> list[sp.Basic]:
         sp.Piecewise((x, x > 0), (-x, True)), sp.Piecewise((0, x < 0), (x**2, x < 1), (1, True)),
         sp.Piecewise((sp.sin(x) / x, sp.Ne(x, 0)), (1, True)), sp.Piecewise((1, (x > 0) & (y > 0)), (0, True)),
         sp.Piecewise((x + 1, x <= 2), (y, True)) * 3, sp.gamma(x), sp.gamma(x + 1) / sp.gamma(x), sp.sinc(x),
-        sp.sec(2 * t)**2, sp.csc(6 * x)**2, sp.atan(y / x), sp.cot(x) * sp.coth(y),
+        sp.sec(2 * t)**2, sp.csc(6 * x)**2, sp.atan(y / x), sp.cot(x) * sp.coth(y), sp.atan2(y, x),
     ]
 
 
