@@ -329,9 +329,7 @@ class Lowerer:
         inner = script_inner(script)
         if inner is None:
             return False
-        # `^T` transposes, unless T is a count read before (`\\sum_{t=0}^{T-1} \\gamma^t = ... \\gamma^T`)
-        count = self.decls.assumptions.get("T", {}).get("integer") and "T" not in self.decls.given
-        return inner.kind == "top" or (inner.kind == "name" and inner.args[0] == "T" and not count)
+        return inner.kind == "top" or (inner.kind == "name" and inner.args[0] == "T")
 
     def labelled_indexed(self, node: Node) -> sp.Expr | None:
         """`w_{1,i}^{2,0}` for a base declared in `labels:`: the superscript indexes (layer, unit), it is

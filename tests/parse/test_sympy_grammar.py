@@ -64,3 +64,13 @@ def test_and_or_in_a_condition() -> None:
     assert value == sp.Piecewise((1, (x > 0) & (y > 0)), (0, True))
     value = _value(r"\begin{cases} 1 & x > 0 \vee y > 0 \\0 & \text{otherwise} \end{cases}")
     assert value == sp.Piecewise((1, (x > 0) | (y > 0)), (0, True))
+
+
+def test_a_count_t_is_a_power_of_a_number_and_still_transposes_a_matrix() -> None:
+    decls = Declarations()
+    decls.assumptions["T"] = {"integer": True, "positive": True}   # as the bound of \sum_{t=0}^{T-1} declares it
+    gamma, count = sp.Symbol("gamma", real=True), sp.Symbol("T", integer=True, positive=True)
+    assert Lowerer(decls).expr(_tree(r"\gamma^T")) == gamma**count
+    row = Lowerer(decls).expr(_tree(r"\left[\begin{matrix}1 & 2\end{matrix}\right]^T"))
+    assert row == sp.ImmutableMatrix([[1], [2]])
+    assert Lowerer(Declarations()).expr(_tree(r"\gamma^T")) == gamma   # no count T: a scalar's transpose
