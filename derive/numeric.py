@@ -8,6 +8,7 @@ arrays for indexed sums and consistent values for opaque functions.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -124,7 +125,31 @@ _UNARY = {
     sp.exp: np.exp, sp.log: np.log, sp.sin: np.sin, sp.cos: np.cos, sp.tan: np.tan,
     sp.tanh: np.tanh, sp.sinh: np.sinh, sp.cosh: np.cosh, sp.Abs: np.abs, sp.sign: np.sign,
     sp.floor: np.floor, sp.ceiling: np.ceil, sp.asin: np.arcsin, sp.acos: np.arccos, sp.atan: np.arctan,
+    # the rest of the trigonometric and hyperbolic functions and their inverses (as SymPy defines them for
+    # real arguments: acot(x) = atan(1/x), asec(x) = acos(1/x), ...), sinc(x) = sin(x)/x, the gamma function
+    sp.sec: lambda v: 1.0 / np.cos(v), sp.csc: lambda v: 1.0 / np.sin(v), sp.cot: lambda v: 1.0 / np.tan(v),
+    sp.coth: lambda v: 1.0 / np.tanh(v), sp.sech: lambda v: 1.0 / np.cosh(v), sp.csch: lambda v: 1.0 / np.sinh(v),
+    sp.asinh: np.arcsinh, sp.acosh: np.arccosh, sp.atanh: np.arctanh,
+    sp.acot: lambda v: np.arctan(1.0 / np.asarray(v, dtype=float)),
+    sp.asec: lambda v: np.arccos(1.0 / np.asarray(v, dtype=float)),
+    sp.acsc: lambda v: np.arcsin(1.0 / np.asarray(v, dtype=float)),
+    sp.acoth: lambda v: np.arctanh(1.0 / np.asarray(v, dtype=float)),
+    sp.asech: lambda v: np.arccosh(1.0 / np.asarray(v, dtype=float)),
+    sp.acsch: lambda v: np.arcsinh(1.0 / np.asarray(v, dtype=float)),
+    sp.sinc: lambda v: np.sinc(np.asarray(v, dtype=float) / np.pi),
+    sp.gamma: lambda v: _gamma(np.asarray(v, dtype=float)),
 }
+
+
+def _gamma(v: np.ndarray) -> np.ndarray:
+    """The gamma function entry by entry; nan at its poles (0, -1, -2, ...) and where it overflows."""
+    def one(a: float) -> float:
+        try:
+            return math.gamma(a)
+        except (ValueError, OverflowError):
+            return math.nan
+
+    return np.vectorize(one, otypes=[float])(v)
 
 
 class Evaluator:
@@ -185,6 +210,8 @@ class Evaluator:
             return np.maximum.reduce([np.broadcast_to(self.ev(a), (self.pts.n,)) for a in e.args])
         if isinstance(e, sp.Min):
             return np.minimum.reduce([np.broadcast_to(self.ev(a), (self.pts.n,)) for a in e.args])
+        if isinstance(e, sp.atan2):
+            return np.arctan2(self.ev(e.args[0]), self.ev(e.args[1]))
         if isinstance(e, sp.Heaviside):
             h0 = float(e.args[1]) if len(e.args) > 1 else 0.5
             return np.heaviside(self.ev(e.args[0]), h0)

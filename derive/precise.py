@@ -25,9 +25,13 @@ _UNARY = {
     sp.exp: mpmath.exp, sp.log: mpmath.log, sp.sin: mpmath.sin, sp.cos: mpmath.cos, sp.tan: mpmath.tan,
     sp.tanh: mpmath.tanh, sp.sinh: mpmath.sinh, sp.cosh: mpmath.cosh, sp.asin: mpmath.asin,
     sp.acos: mpmath.acos, sp.atan: mpmath.atan, sp.erf: mpmath.erf, sp.floor: mpmath.floor,
-    sp.ceiling: mpmath.ceil,
+    sp.ceiling: mpmath.ceil, sp.sec: mpmath.sec, sp.csc: mpmath.csc, sp.cot: mpmath.cot, sp.coth: mpmath.coth,
+    sp.sech: mpmath.sech, sp.csch: mpmath.csch, sp.asinh: mpmath.asinh, sp.acosh: mpmath.acosh,
+    sp.atanh: mpmath.atanh, sp.acot: mpmath.acot, sp.asec: mpmath.asec, sp.acsc: mpmath.acsc,
+    sp.acoth: mpmath.acoth, sp.asech: mpmath.asech, sp.acsch: mpmath.acsch, sp.sinc: mpmath.sinc,
+    sp.gamma: mpmath.gamma,
 }
-_PERIODIC = frozenset({sp.sin, sp.cos, sp.tan})
+_PERIODIC = frozenset({sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot})
 MAX_PERIODIC_DIGITS = 200
 _RELATIONS = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
               ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
@@ -113,6 +117,8 @@ class PointEvaluator:
         if isinstance(e, (sp.Max, sp.Min)):
             values = [self._real(self._ev(a)) for a in e.args]
             return max(values) if isinstance(e, sp.Max) else min(values)
+        if isinstance(e, sp.atan2):
+            return mpmath.atan2(self._real(self._ev(e.args[0])), self._real(self._ev(e.args[1])))
         if isinstance(e, sp.Heaviside):
             v = self._real(self._ev(e.args[0]))
             if v == 0:

@@ -172,12 +172,15 @@ def operator(low: Lowerer, node: Node) -> Any:
         if fn is None:
             raise LoweringError(f"unknown function \\{node.args[0]}")
         return fn
-    if node.kind == "sup" and node.args[0].kind == "func":
-        fn = low.function(node.args[0].args[0])
-        power = low.script_value(node.args[1])
-        if fn is None:
+    if node.kind == "sup" and (node.args[0].kind == "func" or node.args[0].kind == "text" and builtin_for(
+            node.args[0].args[0].strip())):   # \tanh^2 x; SymPy's \operatorname{asin}^{2}{\left(x \right)}
+        spelling = node.args[0].args[0].strip()
+        fn = low.function(spelling)
+        if fn is None or node.args[0].kind == "text" and (low.is_transpose(node.args[1])
+                                                          or low.is_label(node.args[1])):
             return None
-        if power == -1 and (inverse := inverse_for(node.args[0].args[0])) is not None:
+        power = low.script_value(node.args[1])
+        if power == -1 and (inverse := inverse_for(spelling)) is not None:
             return inverse   # \sin^{-1} x is arcsin x
         return lambda args, fn=fn, power=power: fn(args) ** power
     if node.kind == "sub" and node.args[0].kind == "func" and node.args[0].args[0] == "log":
@@ -225,20 +228,23 @@ def is_limit(head: Node) -> bool:
 
 
 def limit(low: Lowerer, script: Node, rest: list[Node]) -> Any:
-    """`\\lim_{x \\to a} f`: the two-sided limit of the factors that follow (an error when it does not exist
-    or SymPy cannot find it — never a quantity named after the subscript)."""
+    """`\\lim_{x \\to a} f`: the two-sided limit of the factors that follow, one-sided for `a^+` / `a^{-}` (an
+    error when it does not exist or SymPy cannot find it — never a quantity named after the subscript)."""
     items = low.condition_items(script)
     if len(items) != 3 or not is_sep(items[1], "rel") or items[1].args[0] != "->" or not rest:
         raise LoweringError("a limit reads \\lim_{x \\to a} followed by what it is taken of")
     name = low.name_of(items[0])
     if name is None:
         raise LoweringError("cannot read the variable of the limit")
-    var, target = low.decls.symbol(name), low.expr(items[2])
+    approach, side = items[2], "+-"
+    if approach.kind == "sup" and approach.args[1].kind == "side":   # x \to 3^{+}: from one side
+        approach, side = approach.args[0], approach.args[1].args[0]
+    var, target = low.decls.symbol(name), low.expr(approach)
     body = product(low, rest)
     if isinstance(body, sp.MatrixBase):
         raise LoweringError("a limit of a vector or matrix")
     try:
-        value = sp.limit(body, var, target, dir="+-") if target.is_finite else sp.limit(body, var, target)
+        value = sp.limit(body, var, target, dir=side) if target.is_finite else sp.limit(body, var, target)
     except (ValueError, NotImplementedError, TypeError) as exc:
         raise LoweringError(f"the limit as {name} -> {target} does not exist or cannot be found ({exc})") from None
     if value.has(sp.Limit) or value.has(sp.nan, sp.zoo) or isinstance(value, sp.AccumBounds):
@@ -270,16 +276,17 @@ def special_call(low: Lowerer, node: Node) -> Any:
         if isinstance(args[0], sp.MatrixBase):
             return args[0].applyfunc(lambda a: slope.xreplace({u: a}))
         return slope.xreplace({u: args[0]})
-    if head.kind == "sup" and head.args[0].kind == "func" and not low.is_transpose(head.args[1]) \
-            and not low.is_label(head.args[1]):
-        fn = low.function(head.args[0].args[0])    # \tanh^2(z) = (\tanh z)^2
+    if head.kind == "sup" and (head.args[0].kind == "func" or head.args[0].kind == "text" and builtin_for(
+            head.args[0].args[0].strip())) and not low.is_transpose(head.args[1]) and not low.is_label(head.args[1]):
+        spelling = head.args[0].args[0].strip()
+        fn = low.function(spelling)    # \tanh^2(z) = (\tanh z)^2; SymPy's \operatorname{acoth}^{2}{\left(z \right)}
         if fn is None:
             return None
         arg = low.argument(split_arguments(rows)[0]) if len(split_arguments(rows)) == 1 else None
         if arg is None:
             return None
         power = low.script_value(head.args[1])
-        if power == -1 and (inverse := inverse_for(head.args[0].args[0])) is not None:
+        if power == -1 and (inverse := inverse_for(spelling)) is not None:
             fn, power = inverse, sp.Integer(1)   # \sin^{-1}(x) is arcsin(x)
         value = fn([arg]) if not isinstance(arg, sp.MatrixBase) else arg.applyfunc(lambda a: fn([a]))
         return value.applyfunc(lambda v: v ** power) if isinstance(value, sp.MatrixBase) else value ** power

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
+from derive.lower.applications import application, is_limit, limit
 from derive.lower.derivatives import DerivativeOperator, derivative_fraction
 from derive.lower.errors import LoweringError, TooLarge
 from derive.lower.syntax import single_expression, times
@@ -58,8 +59,27 @@ def add(low: Lowerer, node: Node) -> Any:
     return total
 
 
+def _operator_reach(low: Lowerer, node: Node) -> Any:
+    """`\\frac{d}{d x} 2 \\cdot x`, `\\frac{\\partial^{2}}{\\partial x^{2}} z / x`, `\\lim_{x \\to 0^+} 1 / x` (SymPy's printer): a
+    derivative operator or a limit that opens a product or quotient acts on all of it, not on its first factor.
+    None when the node is not so (lint's strict reading keeps refusing an operator of unclear reach)."""
+    first = node.args[0]
+    if low.settings.strict or first.kind != "implicit":
+        return None
+    rest = first.args[1] if len(first.args) == 2 else Node("implicit", first.args[1:])
+    whole = Node(node.kind, (rest, *node.args[1:]), text=node.text)
+    if is_limit(first.args[0]):   # \lim_{x \to 0^+} 1 / x
+        return limit(low, first.args[0].args[1], [whole])
+    op = low.operator(first.args[0]) if first.args[0].kind == "frac" else None
+    if not isinstance(op, DerivativeOperator):
+        return None
+    return op.apply(low.expr(whole))
+
+
 def mul(low: Lowerer, node: Node) -> Any:
     """`a \\cdot b \\cdot ...` of one operator, multiplied left to right."""
+    if (acted := _operator_reach(low, node)) is not None:
+        return acted
     values = [low.expr(f) for f in node.args]
     if len(values) > 2 and all(isinstance(v, sp.Expr) for v in values):
         return sp.Mul(*values)   # numbers and scalars: the product at once, not one flattening per factor
@@ -82,6 +102,8 @@ def div(low: Lowerer, node: Node) -> Any:
     deriv = derivative_fraction(low, node.args[0], node.args[1], bare=True)
     if deriv is not None:
         return deriv
+    if (acted := _operator_reach(low, node)) is not None:
+        return acted
     num, den = low.expr(node.args[0]), low.expr(node.args[1])
     if den == 0:
         raise LoweringError("division by zero")
@@ -119,8 +141,13 @@ def root(low: Lowerer, node: Node) -> sp.Expr:
 
 
 def factorial(low: Lowerer, node: Node) -> sp.Expr:
-    """`k!`, `(n+1)!`: the factorial (the gamma function's integer values for symbolic arguments)."""
-    value = low.expr(node.args[0])
+    """`k!`, `(n+1)!`: the factorial (the gamma function's integer values for symbolic arguments). In
+    `2 \\left(n + 1\\right)!` the factorial binds to the group, as a power does in `x(1-x)^2`."""
+    inner = node.args[0]
+    if inner.kind == "call" and application(low, inner) is None:
+        head, rows = inner.args
+        return times(low.expr(head), low.expr(Node("factorial", (Node("paren", (rows,), text="("),))))
+    value = low.expr(inner)
     if isinstance(value, sp.MatrixBase):
         raise LoweringError("factorial of a matrix")
     if value.is_Integer and value > MAX_FACTORIAL:

@@ -1,16 +1,25 @@
 """Big operators: `\\sum_{i=1}^{N}`, `\\sum_i`, `\\prod_{k \\in K}` (symbolic, or unrolled on concrete sizes by
-index.py), and definite integrals `\\int_a^b f(x) \\, dx` (integrals.py)."""
+index.py), and integrals `\\int_a^b f(x) \\, dx`, `\\int x \\, dx` (integrals.py).
+
+The letters of a symbolic bound (`T` in `\\sum_{t=0}^{T-1}`) are counts: read for the first time there, they
+are positive integers, so the sum can be evaluated at sample points. A bound whose letter was already read as a
+real number (`\\frac{1-\\gamma^T}{1-\\gamma} = \\sum_{t=0}^{T-1}\\gamma^t`) cannot be sampled term by term: that sum is
+replaced by SymPy's closed form when it has one.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
 from derive.lower.errors import LoweringError
 from derive.lower.index import sum_over
-from derive.lower.integrals import definite_integral
+from derive.lower.integrals import integral
+from derive.lower.syntax import walk
 from derive.parse.tree import Node, is_sep
+from derive.spec.declarations import Declarations
 
 if TYPE_CHECKING:
     from derive.lower.lowerer import Lowerer
@@ -18,10 +27,13 @@ if TYPE_CHECKING:
 
 def bigop(low: Lowerer, node: Node) -> Any:
     op, lower, upper, body = node.args
-    if op == "int":
-        return definite_integral(low, node)
+    if op in ("int", "iint", "iiint"):
+        return integral(low, node)
     if op not in ("sum", "prod"):
         raise LoweringError(f"\\{op} is not supported")
+    ranges = _range_rows(low, lower) if upper is None and lower is not None else None
+    if ranges is not None:
+        return _over_ranges(low, op, ranges, body)
     var, start, end = bounds(low, lower, upper)
     if low.decls.index_ranges or low.index_values or low.decls.constants or any(
             isinstance(v, sp.MatrixBase) or isinstance(v, sp.Integer) for v in low.decls.given.values()):
@@ -32,7 +44,69 @@ def bigop(low: Lowerer, node: Node) -> Any:
     finally:
         low.bound.pop()
     cls = sp.Sum if op == "sum" else sp.Product
-    return cls(value, (var, start, end))
+    loop = cls(value, (var, start, end))
+    if _real_bound(start) or _real_bound(end):
+        closed = loop.doit()
+        if not closed.has(sp.Sum, sp.Product):
+            return closed
+    return loop
+
+
+def _range_rows(low: Lowerer, lower: Node) -> list[list[Node]] | None:
+    """`_{1 \\leq t \\leq 3}` and SymPy's `_{\\substack{1 \\leq t \\leq 3\\\\1 \\leq k \\leq 2}}`: one `a <= i <= b` per index
+    (the first row innermost, as SymPy orders the limits of a Sum); None when the subscript is not that."""
+    items = low.condition_items(lower)
+    if len(items) == 1 and items[0].kind == "style" and items[0].args[0] == "substack":
+        rows = [list(r.args) for r in items[0].args[1].args]
+    else:
+        rows = [items]
+    for row in rows:
+        if len(row) != 5 or not all(is_sep(row[j], "rel") and row[j].args[0] == "<=" for j in (1, 3)) \
+                or low.name_of(row[2]) is None:
+            return None
+    return rows
+
+
+def _over_ranges(low: Lowerer, op: str, rows: list[list[Node]], body: Node) -> Any:
+    limits = []
+    for row in rows:
+        name = low.name_of(row[2])
+        low.decls.assumptions.setdefault(name, {"integer": True})
+        var = low.decls.symbol(name)
+        if not getattr(var, "is_integer", False):
+            var = sp.Symbol(str(var), integer=True)
+        limits.append((var, low.expr(row[0]), low.expr(row[4])))
+    low.bound.extend(str(v) for v, _, _ in limits)
+    try:
+        value = low.expr(body)
+    finally:
+        del low.bound[len(low.bound) - len(limits):]
+    return (sp.Sum if op == "sum" else sp.Product)(value, *limits)
+
+
+def _real_bound(bound: Any) -> bool:
+    """A bound with a letter that may take non-integer values (it was read as a real number before)."""
+    return isinstance(bound, sp.Expr) and any(not s.is_integer for s in bound.free_symbols)
+
+
+def declare_bound_counts(decls: Declarations, nodes: Iterable[Node]) -> None:
+    """Before reading formulas that are compared with each other (`derivcheck equiv`): the letters of the upper
+    bounds of their sums and products are counts on every side, whichever side is read first."""
+    for node in nodes:
+        for part in walk(node):
+            if part.kind == "bigop" and part.args[0] in ("sum", "prod") and part.args[2] is not None:
+                _declare_counts(decls, part.args[2])
+
+
+def _declare_counts(decls: Declarations, node: Node) -> None:
+    """Letters first read in a bound (`T` in `T - 1`, `n` in `2n`) are positive integers."""
+    for part in walk(node):
+        if part.kind != "name":
+            continue
+        name = part.args[0]
+        if name in ("e", "pi") or decls.has_symbol(name) or name in decls.given or name in decls.constants:
+            continue
+        decls.assumptions.setdefault(name, {"integer": True, "positive": True})
 
 
 def bounds(low: Lowerer, lower: Node | None, upper: Node | None) -> tuple[sp.Symbol, Any, Any]:
@@ -59,6 +133,8 @@ def bounds(low: Lowerer, lower: Node | None, upper: Node | None) -> tuple[sp.Sym
                 len(upper.args[0].args) == 1 and len(upper.args[0].args[0].args) == 1 else low.name_of(upper)
             if bound_name and not decls.has_symbol(bound_name):
                 decls.assumptions.setdefault(bound_name, {"integer": True, "positive": True})
+            elif bound_name is None:
+                _declare_counts(decls, upper)
             end = low.script_value(upper)
     elif len(items) == 3 and is_sep(items[1], "rel") and items[1].args[0] == "in":
         name = low.name_of(items[0])

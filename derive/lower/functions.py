@@ -185,6 +185,8 @@ def determinant(m: sp.Expr) -> sp.Expr:
 for _name, _fn in {"asin": sp.asin, "acos": sp.acos, "atan": sp.atan, "asinh": sp.asinh, "acosh": sp.acosh,
                    "atanh": sp.atanh, "cot": sp.cot, "sec": sp.sec, "csc": sp.csc, "coth": sp.coth,
                    "sech": sp.sech, "csch": sp.csch, "acot": sp.acot, "floor": sp.floor, "ceil": sp.ceiling,
+                   "asec": sp.asec, "acsc": sp.acsc, "acoth": sp.acoth, "asech": sp.asech, "acsch": sp.acsch,
+                   "sinc": sp.sinc, "gamma": sp.gamma, "re": sp.re, "im": sp.im,
                    "log10": lambda z: sp.log(z, 10), "log2": lambda z: sp.log(z, 2)}.items():
     BUILTINS[_name] = _one(_name, _fn)
 del _name, _fn
@@ -226,11 +228,19 @@ ALIASES.update({"cal_n": "normal_pdf", "normal_pdf": "normal_pdf", "gaussian": "
                 "acosh": "acosh", "artanh": "atanh", "arctanh": "atanh", "atanh": "atanh", "cot": "cot",
                 "sec": "sec", "csc": "csc", "cosec": "csc", "coth": "coth", "sech": "sech", "csch": "csch",
                 "arccot": "acot", "acot": "acot", "atan2": "atan2", "arctan2": "atan2", "floor": "floor",
-                "ceil": "ceil", "lg": "log10", "log10": "log10", "lb": "log2", "log2": "log2"})
+                "ceil": "ceil", "lg": "log10", "log10": "log10", "lb": "log2", "log2": "log2",
+                # the rest of SymPy's printer (`\\operatorname{asec}{\\left(x \\right)}`)
+                "asec": "asec", "arcsec": "asec", "acsc": "acsc", "arccsc": "acsc", "acoth": "acoth",
+                "arcoth": "acoth", "arccoth": "acoth", "asech": "asech", "arsech": "asech", "arcsech": "asech",
+                "acsch": "acsch", "arcsch": "acsch", "arccsch": "acsch", "sinc": "sinc", "ceiling": "ceil",
+                "atan_2": "atan2", "re": "re", "im": "im"})
+# Case matters for one name: `\Gamma(x)` is the gamma function, `\gamma(x)` is not.
+CASED_ALIASES: dict[str, str] = {"Gamma": "gamma"}
 
 # `\sin^{-1}` is the inverse function, not 1/sin (the usual reading of a superscript -1 on a function name).
 INVERSES: dict[str, str] = {"sin": "asin", "cos": "acos", "tan": "atan", "cot": "acot", "sinh": "asinh",
-                            "cosh": "acosh", "tanh": "atanh", "asin": "sin", "acos": "cos", "atan": "tan"}
+                            "cosh": "acosh", "tanh": "atanh", "asin": "sin", "acos": "cos", "atan": "tan",
+                            "sec": "asec", "csc": "acsc", "coth": "acoth", "sech": "asech", "csch": "acsch"}
 
 
 def inverse_for(spelling: str) -> Builder | None:
@@ -242,7 +252,7 @@ def inverse_for(spelling: str) -> Builder | None:
 
 def builtin_for(spelling: str) -> Builder | None:
     """The built-in a note's spelling refers to by default (`\\text{ReLU}`, `\\exp`, `\\text{sig}`)."""
-    key = ALIASES.get(spelling.lower())
+    key = CASED_ALIASES.get(spelling) or ALIASES.get(spelling.lower())
     return BUILTINS.get(key) if key else None
 
 

@@ -76,15 +76,16 @@ CONSTRUCTS: Mapping[str, Construct] = MappingProxyType({
     "env": matrices.env,
 })
 
-# Node kinds that are parts of a larger construct, read by their parent and never values by themselves:
-# separators and rows, script lists, the pieces of a derivative, elisions, intervals and sets (conditions),
-# a function name without its argument, an empty side, a subtracted term of a sum.
 # Superscript marks of a distinguished value (an optimum, an adjoint): a name, never a power.
 STAR_MARKS = frozenset({"*", "star", "ast"})
 
+# Node kinds that are parts of a larger construct, read by their parent and never values by themselves:
+# separators and rows, script lists, the pieces of a derivative, elisions, intervals and sets (conditions),
+# a function name without its argument, an empty side, a subtracted term of a sum, the side `0^+` a limit
+# approaches from.
 PARTS = frozenset({
-    "rows", "row", "rel", "amp", "comma", "semi", "mid", "period", "colon", "scripts", "partial", "minus",
-    "partial_order", "top", "dots", "interval", "set", "func", "underset", "empty",
+    "rows", "row", "rel", "amp", "comma", "semi", "mid", "period", "colon", "logic", "scripts", "partial", "minus",
+    "partial_order", "top", "dots", "interval", "set", "func", "underset", "empty", "side",
 })
 
 # strict.py: lint's reading, which refuses where the default one guesses.
@@ -192,6 +193,15 @@ class Lowerer:
             items = [i for r in items[0].args[0].args for i in r.args]   # `(z > 0)` in a case
         if not items:
             return sp.true
+        for word, combine in (("or", sp.Or), ("and", sp.And)):   # `x > 0 \wedge y > 0`; \vee binds less
+            if any(is_sep(i, "logic") and i.args[0] == word for i in items):
+                parts = [[]]
+                for item in items:
+                    if is_sep(item, "logic") and item.args[0] == word:
+                        parts.append([])
+                    else:
+                        parts[-1].append(item)
+                return combine(*(self.condition(p) for p in parts))
         if any(is_sep(i, "comma") for i in items):   # `x \geq 0, x \leq 1`: every clause holds
             parts: list[list[Node]] = [[]]
             for item in items:

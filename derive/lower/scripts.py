@@ -41,7 +41,11 @@ def sup(low: Lowerer, node: Node) -> Any:
             return times(low.expr(head), group) if low.is_transpose(script) else low.expr(head) * group
     if low.is_transpose(script):
         value = applied if applied is not None else low.expr(base)
-        return value.T if isinstance(value, sp.MatrixBase) else value
+        if isinstance(value, sp.MatrixBase):
+            return value.T
+        if not low.decls.assumptions.get("T", {}).get("integer") or "T" in low.decls.given:
+            return value
+        # a number to the power of a count T (`\gamma^T` beside `\sum_{t=0}^{T-1} \gamma^t`): a power
     labelled = low.labelled_indexed(node)
     if labelled is not None:
         return labelled

@@ -23,6 +23,7 @@ _REL_NAMES = {
     "\\Leftrightarrow": "<=>", "\\leftarrow": "<-", "\\Leftarrow": "<-", "\\gets": "<-",
     "\\in": "in", "\\notin": "notin", "\\subset": "subset", "\\subseteq": "subset",
     "\\ll": "<", "\\gg": ">", "\\coloneqq": ":=", ":=": ":=",
+    "\\gt": ">", "\\lt": "<", "\\geqslant": ">=", "\\leqslant": "<=",
 }
 
 
@@ -42,6 +43,15 @@ def _text_body(token: str) -> str:
     return token[token.index("{") + 1 : token.rindex("}")]
 
 
+def _group_call(head: Node, rows: Node) -> Node:
+    """`head{group}`: a group holding one parenthesis is that parenthesis, so `{\\left(y, x\\right)}` is two
+    arguments."""
+    items = [i for r in rows.args for i in r.args]
+    if len(items) == 1 and items[0].kind == "paren" and items[0].text == "(":
+        return Node("call", (head, items[0].args[0]), text="(")
+    return Node("call", (head, rows), text="(")
+
+
 class ToAst(Transformer_NonRecursive):
     """Builds `Node`s. The source text is kept for subscripts (names are built from it)."""
 
@@ -56,7 +66,8 @@ class ToAst(Transformer_NonRecursive):
 
     # ------------------------------------------------------------ structure
     def start(self, children):
-        return children[0]
+        rows = [c for c in children if isinstance(c, Node)]
+        return rows[0]
 
     def rows(self, children):
         return Node("rows", tuple(c for c in children if not isinstance(c, Token)))
@@ -86,6 +97,9 @@ class ToAst(Transformer_NonRecursive):
     def colon(self, _):
         return Node("colon")
 
+    def logic(self, children):
+        return Node("logic", ("and" if _cmd(str(children[0])) in ("wedge", "land") else "or",))
+
     # ------------------------------------------------------------ arithmetic
     def add(self, children):
         return sum_of(children[0], children[2])
@@ -100,7 +114,8 @@ class ToAst(Transformer_NonRecursive):
         return Node("pos", (children[-1],))
 
     def binmul(self, children):
-        op = _cmd(str(children[1])) if str(children[1]) != "*" else "ast"
+        token = children[1]
+        op = "cdot" if token.type == "LDOT" else _cmd(str(token)) if str(token) != "*" else "ast"
         left = children[0]
         if left.kind == "mul" and left.text == op:   # `a \cdot b \cdot c`: one chain of one operator
             return Node("mul", (*left.args, children[2]), text=op)
@@ -141,6 +156,37 @@ class ToAst(Transformer_NonRecursive):
     def call_bracket(self, children):
         return Node("call", (children[0], children[1]), text="[")
 
+    def call_group(self, children):
+        """`\\log{\\left(x \\right)}`, `\\operatorname{acot}{(x)}` (SymPy's printer): the braced group is the
+        argument; a group holding one parenthesis is that parenthesis, so `{\\left(y, x\\right)}` is two."""
+        token, rows = children
+        head = self.func_name([token]) if token.type == "FUNC" else self.text([token])
+        return _group_call(head, rows)
+
+    def call_group_power(self, children):
+        """`\\sin^{2}{\\left(x \\right)}`, `\\cosh^{-1}{\\left(e \\right)}`: the powered name applied to the group."""
+        token, marker, script, rows = children
+        name = self.func_name([token]) if token.type == "FUNC" else self.text([token])
+        return _group_call(Node("sup", (name, script), text=f"{token}{marker}{script.text}"), rows)
+
+    @v_args(meta=True)
+    def func_power(self, meta, children):
+        """`\\tanh^2` followed by anything but a braced group: the name with its power (as `superscript`)."""
+        token, _, script = children
+        name = self.func_name([token]) if token.type == "FUNC" else self.text([token])
+        return Node("sup", (name, script), text=self._span(meta))
+
+    def call_group_sub(self, children):
+        """`\\operatorname{atan}_{2}{\\left(y,x \\right)}`: the subscripted name applied to the group."""
+        token, marker, script, rows = children
+        return _group_call(Node("sub", (self.text([token]), script), text=f"{token}{marker}{script.text}"), rows)
+
+    @v_args(meta=True)
+    def func_sub(self, meta, children):
+        """`\\operatorname*{argmin}_{\\phi}` followed by anything but a braced group (as `subscript`)."""
+        token, _, script = children
+        return Node("sub", (self.text([token]), script), text=self._span(meta))
+
     def call_brace(self, children):
         return Node("call", (children[0], children[2]), text="{")
 
@@ -167,6 +213,10 @@ class ToAst(Transformer_NonRecursive):
         # `^{\prime\prime}` is x'': a prime mark per \prime (one node, as `x^\prime` gives for one)
         return Node("top", ("prime",) * len(children))
 
+    def script_sign(self, children):
+        """`0^+`, `3^{-}`: the side a one-sided limit approaches from (no value by itself)."""
+        return Node("side", (str(children[-1]),))
+
     def script_star(self, children):
         return Node("name", (str(children[0]).lstrip("\\"),), text=str(children[0]))
 
@@ -186,6 +236,8 @@ class ToAst(Transformer_NonRecursive):
 
     def text(self, children):
         body = _text_body(str(children[0]))
+        if body.strip() == "d":   # an upright differential `\mathrm{d}x`, `\frac{\text{d}}{\text{d} x}` is the d of dx
+            return Node("name", ("d",), text=str(children[0]))
         return Node("text", (body,), text=str(children[0]))
 
     def infty(self, _):

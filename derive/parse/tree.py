@@ -25,7 +25,7 @@ class Node:
 
 
 # Kinds of separator items inside a row (see latex.lark: `item`).
-SEPARATORS = frozenset({"rel", "amp", "comma", "semi", "mid", "period", "colon"})
+SEPARATORS = frozenset({"rel", "amp", "comma", "semi", "mid", "period", "colon", "logic"})
 
 
 def is_sep(item: object, kind: str | None = None) -> bool:

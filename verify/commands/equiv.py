@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from derive.lower.bigops import declare_bound_counts
 from derive.lower.errors import LoweringError
 from derive.lower.lowerer import Lowerer
 from derive.parse.latex import LatexParseError, parse_latex
@@ -85,6 +86,13 @@ def _expression(text: Any, decls: Declarations, which: str):
         raise EquivInputError(f"{which}: {exc}") from None
 
 
+def _operands(text: Any) -> list:
+    try:
+        return [o for st in parse_latex(text).statements for o in st.operands] if isinstance(text, str) else []
+    except LatexParseError:
+        return []   # reported by _expression
+
+
 def check_pair(a: Any, b: Any, symbols: dict[str, Any] | None, *, seed: int = 0,
                timeout: float = 10.0) -> dict[str, Any]:
     """{equivalent: true|false|null, evidence, counterexample, error} for one pair."""
@@ -95,6 +103,7 @@ def check_pair(a: Any, b: Any, symbols: dict[str, Any] | None, *, seed: int = 0,
             if not isinstance(symbols, dict):
                 raise EquivInputError("symbols must be a mapping")
             declare_symbols(decls, symbols)
+        declare_bound_counts(decls, _operands(a) + _operands(b))   # T of \sum_{t=0}^{T-1} is a count on both sides
         ea, eb = _expression(a, decls, "a"), _expression(b, decls, "b")
         with time_limit(timeout):
             comp = compare(ea, eb, seed=seed, proof_seconds=min(3.0, timeout / 3))
