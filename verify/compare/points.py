@@ -1,0 +1,95 @@
+"""Whether a condition holds at a point, decided exactly or to 50 digits, never in floating point.
+
+Used by the comparisons of conditions (verify/compare/conditions.py) and sets (sets.py): a counterexample is a
+point where one side holds and the other does not, each decided here; an undecidable value (outside a side's
+domain, not real, or too close to a boundary to tell) is no evidence either way.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import sympy as sp
+
+from verify.compare.readings import Rel
+
+DIGITS = 50
+ZERO_BELOW = sp.Float(10) ** -40      # |value| below: zero only if SymPy proves it is
+NONZERO_ABOVE = sp.Float(10) ** -30   # |value| above, at 50 digits: its sign is decided
+_DENOMINATORS = (1, 1, 2, 3, 4, 5, 7)
+
+
+def sign(value: sp.Expr) -> int | None:
+    """-1, 0 or 1 for an exact number (Rational) or a real one decided at 50 digits; None if undecided."""
+    if value.is_Rational:
+        return int(bool(value > 0)) - int(bool(value < 0))
+    if not value.is_number or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return None
+    try:
+        n = sp.N(value, DIGITS)
+        re_part, im_part = n.as_real_imag()
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+    if not (re_part.is_Number and im_part.is_Number) or abs(im_part) > ZERO_BELOW:
+        return None   # not real here: outside the real reading of the side
+    if abs(re_part) > NONZERO_ABOVE:
+        return 1 if re_part > 0 else -1
+    if abs(re_part) < ZERO_BELOW:
+        try:
+            return 0 if sp.simplify(value) == 0 else None
+        except (TypeError, ValueError, ArithmeticError, RecursionError):
+            return None
+    return None
+
+
+def holds(rels: list[Rel], point: dict[sp.Symbol, sp.Expr]) -> bool | None:
+    """All of `rels` hold at `point` (True/False), or None when one of them cannot be decided there."""
+    result: bool | None = True
+    for rel in rels:
+        s = sign(sp.sympify(rel.d).xreplace(point))
+        if s is None:
+            return None
+        ok = {"=": s == 0, "!=": s != 0, "<": s < 0, "<=": s <= 0}[rel.op]
+        if not ok:
+            result = False   # keep going: a later undecidable relation makes the point no evidence
+    return result
+
+
+def random_value(sym: sp.Symbol, rng: random.Random, wide: bool = False) -> sp.Rational:
+    """A small rational honouring the symbol's assumptions (integer, positive, nonnegative, negative)."""
+    top = 40 if wide else 9
+    if sym.is_integer:
+        v = sp.Integer(rng.randint(-top, top))
+    else:
+        v = sp.Rational(rng.randint(-top, top), rng.choice(_DENOMINATORS))
+    if sym.is_positive and v <= 0 or sym.is_nonnegative and v < 0:
+        v = -v + (1 if sym.is_positive else 0)
+    if sym.is_negative and v >= 0:
+        v = -v - 1
+    return v
+
+
+def random_point(symbols: list[sp.Symbol], rng: random.Random, wide: bool = False) -> dict[sp.Symbol, sp.Expr]:
+    return {s: random_value(s, rng, wide) for s in symbols}
+
+
+def shown(value: sp.Expr) -> Any:
+    """A coordinate for a counterexample: an int, a float when the rational is a short decimal, else exact text."""
+    if value.is_Integer:
+        return int(value)
+    if value.is_Rational:
+        q = int(value.q)
+        while q % 2 == 0:
+            q //= 2
+        while q % 5 == 0:
+            q //= 5
+        return float(value) if q == 1 else f"{value.p}/{value.q}"
+    return sp.sstr(value)
+
+
+def shown_point(point: dict[sp.Symbol, sp.Expr]) -> dict[str, Any]:
+    return {s.name: shown(v) for s, v in sorted(point.items(), key=lambda kv: kv[0].name)}
+
+
+__all__ = ["holds", "random_point", "random_value", "shown", "shown_point", "sign"]

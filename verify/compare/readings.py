@@ -1,0 +1,187 @@
+"""What one side of `derivcheck equiv` is: an expression, a condition (equations, inequalities, chains of them,
+systems), or a set (finite sets, intervals).
+
+A side is read from its parsed statements (derive/parse) with the default Lowerer for every value; only the
+shapes around the values are read here, so claims in specs lower exactly as before. A condition is kept as
+`Rel`s (`d op 0` with d = left - right) rather than SymPy relationals, which would decide `1 = 1` or `x < x`
+on construction and lose the side's shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+from derive.lower.errors import LoweringError
+from derive.lower.lowerer import Lowerer
+from derive.lower.syntax import split_arguments
+from derive.parse.tree import Formula, Node, Statement, is_sep
+
+# relation text (derive/parse/transformer.py) -> (normalised operator, whether the difference is negated)
+# Every inequality becomes `d < 0` or `d <= 0`, so `x < 1`, `1 > x` and `-x > -1` have the same difference.
+_RELATIONS = {"=": ("=", False), "!=": ("!=", False), "<": ("<", False), "<=": ("<=", False),
+              ">": ("<", True), ">=": ("<=", True)}
+
+
+class ReadingError(ValueError):
+    """A side that is no expression, condition or set `equiv` can compare (bad input, exit 2)."""
+
+
+@dataclass(frozen=True)
+class Rel:
+    """One relation `d op 0` with op one of =, !=, <, <= (`a > b` is stored as `b - a < 0`)."""
+
+    d: Any            # a SymPy expression
+    op: str
+
+    def sympy(self) -> sp.Basic:
+        return {"=": sp.Eq, "!=": sp.Ne, "<": sp.Lt, "<=": sp.Le}[self.op](self.d, 0)
+
+
+@dataclass
+class Reading:
+    """kind: "expression" (value: SymPy expression or matrix), "condition" (value: list of Rel, all of which
+    hold), "set" (value: a SymPy Set). `what` names it in messages ("an equation", "a system of 2 ...")."""
+
+    kind: str
+    value: Any
+    what: str
+
+    @property
+    def symbols(self) -> set[sp.Symbol]:
+        if self.kind == "condition":
+            return {s for r in self.value for s in r.d.free_symbols if isinstance(s, sp.Symbol)}
+        return {s for s in self.value.free_symbols if isinstance(s, sp.Symbol)}
+
+
+def read_side(formula: Formula, low: Lowerer) -> Reading:
+    """The reading of one side; raises ReadingError (or LoweringError for a value that has no meaning)."""
+    statements = formula.statements
+    if len(statements) == 1 and len(statements[0].operands) == 1:
+        node = statements[0].operands[0]
+        if node.kind == "env" and node.args[0] in ("cases", "dcases") and _is_system(node.args[1]):
+            return _condition([_row_statement(r) for r in node.args[1].args if r.args], low)
+        as_set = read_set(node, low)
+        if as_set is not None:
+            return Reading("set", as_set, "a set")
+        return Reading("expression", low.expr(node), "an expression")
+    if any(len(st.operands) == 1 for st in statements):
+        raise ReadingError("a list of expressions (only equations and inequalities can be listed, as a system)")
+    return _condition(statements, low)
+
+
+def read_set(node: Node, low: Lowerer) -> sp.Set | None:
+    """`\\{1, 2\\}`, `[0, 1)`, `(0, \\infty)`, `[0, 1]` as a SymPy set; None for a node that is no set.
+
+    A bracketed pair is an interval here: `equiv` has no other reading of `(a, b)` (a point or a tuple is not
+    a value the engine compares)."""
+    if node.kind == "set":
+        items = [i for row in node.args[0].args for i in row.args]
+        if any(is_sep(i, "mid") or is_sep(i, "colon") or is_sep(i, "rel") for i in items):
+            raise ReadingError("set-builder notation {x | ...} is not compared yet; write the set or interval")
+        return sp.FiniteSet(*(_value(p, low) for p in split_arguments(node.args[0])))
+    if node.kind == "interval":
+        return _interval(node.args[0], node.args[1], low)
+    if node.kind == "paren" and node.text in ("(", "["):
+        parts = split_arguments(node.args[0])
+        if len(parts) == 2:
+            return _interval(node.args[0], node.text + (")" if node.text == "(" else "]"), low)
+    return None
+
+
+def _interval(rows: Node, ends: str, low: Lowerer) -> sp.Set:
+    parts = split_arguments(rows)
+    if len(parts) != 2 or not all(parts):
+        raise ReadingError("an interval needs two ends")
+    lo, hi = (_value(p, low) for p in parts)
+    for end in (lo, hi):
+        if not (isinstance(end, sp.Expr) and (end.is_extended_real or end.is_extended_real is None)):
+            raise ReadingError(f"an interval end must be a real number, not {end}")
+    if lo.is_infinite and ends[0] == "[" or hi.is_infinite and ends[1] == "]":
+        raise ReadingError("an infinite end of an interval is open: write (-\\infty or \\infty)")
+    return sp.Interval(lo, hi, left_open=ends[0] == "(", right_open=ends[1] == ")")
+
+
+def _value(items: list[Node], low: Lowerer) -> Any:
+    if len(items) != 1:
+        raise ReadingError("expected one expression in each place of a set or interval")
+    return low.expr(items[0])
+
+
+def _is_system(rows: Node) -> bool:
+    """A cases environment whose rows are relations (`x + y = 1 \\\\ x - y = 0`), not values with conditions."""
+    return any(r.args for r in rows.args) and all(
+        not r.args or (any(is_sep(i, "rel") for i in r.args) and not any(is_sep(i, "amp") for i in r.args))
+        for r in rows.args)
+
+
+def _row_statement(row: Node) -> Statement:
+    items = [i for i in row.args if not is_sep(i, "period") and not is_sep(i, "comma")]
+    operands = [i for i in items if not is_sep(i)]
+    relations = [i.args[0] for i in items if is_sep(i, "rel")]
+    if len(operands) != len(relations) + 1 or any(is_sep(i) and not is_sep(i, "rel") for i in items):
+        raise ReadingError("cannot read a row of the system as a relation")
+    return Statement(operands, relations)
+
+
+def _condition(statements: list[Statement], low: Lowerer) -> Reading:
+    rels: list[Rel] = []
+    kinds: set[str] = set()
+    for st in statements:
+        if any(o.kind == "empty" for o in st.operands):
+            raise ReadingError("a relation with an empty side")
+        # the operand after `\in` is an interval, read by _membership; every other operand is a value
+        values = [None if k and st.relations[k - 1] in ("in", "notin") else low.expr(o)
+                  for k, o in enumerate(st.operands)]
+        for k, rel in enumerate(st.relations):
+            left, right = values[k], values[k + 1]
+            if rel in ("in", "notin"):
+                rels += _membership(left, rel, st.operands[k + 1], low)
+                kinds.add("inequality")
+                continue
+            if rel not in _RELATIONS or left is None or right is None:
+                raise ReadingError(f"cannot compare statements with the relation {rel!r} "
+                                   "(=, \\ne, <, \\le, >, \\ge and \\in an interval are compared)")
+            op, flip = _RELATIONS[rel]
+            rels += _relations(left, right, op, flip)
+            kinds.add("equation" if op == "=" else "inequality")
+    n = len(statements)
+    if n > 1:
+        what = f"a system of {n} " + ("equations" if kinds == {"equation"} else "relations")
+    elif len(rels) > 1 and len(statements[0].relations) > 1:
+        what = "a chain of relations"
+    else:
+        what = "an equation" if kinds == {"equation"} else "an inequality"
+    return Reading("condition", rels, what)
+
+
+def _relations(left: Any, right: Any, op: str, flip: bool) -> list[Rel]:
+    left_m, right_m = isinstance(left, sp.MatrixBase), isinstance(right, sp.MatrixBase)
+    if left_m or right_m:
+        if op != "=" or not (left_m and right_m) or left.shape != right.shape:
+            raise ReadingError("matrices are compared by equations between matrices of one shape")
+        return [Rel(sp.sympify(e), "=") for e in (left - right)]   # entrywise: a system
+    try:
+        d = right - left if flip else left - right
+    except (TypeError, ValueError) as exc:
+        raise LoweringError(f"cannot subtract the sides of a relation ({exc})") from None
+    if not isinstance(d, sp.Expr):
+        raise ReadingError("a side of a relation is not a value")
+    if op in ("<", "<=") and d.is_extended_real is False:
+        raise ReadingError("an inequality between values that are not real")
+    return [Rel(d, op)]
+
+
+def _membership(left: Any, rel: str, node: Node, low: Lowerer) -> list[Rel]:
+    """`x \\in [0, 1)`: the two inequalities of the interval (`\\notin` is a union: not compared)."""
+    interval = read_set(node, low)
+    if rel == "notin" or not isinstance(interval, sp.Interval) or left is None:
+        raise ReadingError("only membership in one interval (x \\in [a, b)) is compared")
+    out = []
+    if interval.start.is_finite:
+        out.append(Rel(interval.start - left, "<" if interval.left_open else "<="))
+    if interval.end.is_finite:
+        out.append(Rel(left - interval.end, "<" if interval.right_open else "<="))
+    return out
