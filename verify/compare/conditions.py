@@ -17,7 +17,7 @@ import sympy as sp
 
 from verify.compare import engine
 from verify.compare.budget import time_limit
-from verify.compare.points import holds, random_point, shown_point, sign
+from verify.compare.points import admissible, holds, random_point, shown_point, sign
 from verify.compare.readings import Rel
 from verify.compare.types import Comparison
 from verify.result import Counterexample
@@ -71,6 +71,8 @@ def _proportional(a: list[Rel], b: list[Rel], symbols: list[sp.Symbol], seed: in
     if len(a) != 1 or len(b) != 1 or a[0].op != b[0].op:
         return None
     (ra,), (rb,) = a, b
+    if not _same_poles(ra.d, rb.d):
+        return None   # (x^2 - 1)/(x - 1) = 2 is x + 1 = 2 except at x = 1, where only the second holds
     need_positive = ra.op in ("<", "<=")
     ratio = sp.cancel(sp.together(ra.d / rb.d))
     if not ratio.free_symbols:
@@ -95,6 +97,14 @@ def _proportional(a: list[Rel], b: list[Rel], symbols: list[sp.Symbol], seed: in
                               evidence=f"the difference of a's sides is {sp.sstr(c)} times b's ({how})")
         return None
     return None
+
+
+def _same_poles(da: sp.Expr, db: sp.Expr) -> bool:
+    """The denominators of the two differences vanish at the same points (a constant ratio of the differences
+    then means the same solutions: neither side is undefined where the other holds)."""
+    den_a = sp.together(da).as_numer_denom()[1]
+    den_b = sp.together(db).as_numer_denom()[1]
+    return not sp.cancel(den_a / den_b).free_symbols and not sp.cancel(den_b / den_a).free_symbols
 
 
 def _linear(a: list[Rel], b: list[Rel], symbols: list[sp.Symbol], seed: int,
@@ -196,6 +206,8 @@ def _real_solutions(side: list[Rel], symbols: list[sp.Symbol]) -> set[tuple] | N
                 return None
             values.append(sp.simplify(re_part) if im == 0 else None)
         if all(v is not None for v in values):
+            if holds(side, dict(zip(symbols, values, strict=True))) is not True:
+                return None   # a solution that does not check out: trust none of them
             out.add(tuple(values))
     return out
 
@@ -261,6 +273,8 @@ def candidates(s: sp.Set) -> list[sp.Expr]:
 
 # ---------------------------------------------------------------- counterexamples
 def _disagree(a: list[Rel], b: list[Rel], point: dict[sp.Symbol, sp.Expr]) -> Comparison | None:
+    if not admissible(point):
+        return None
     ha, hb = holds(a, point), holds(b, point)
     if ha is None or hb is None or ha == hb:
         return None

@@ -56,6 +56,17 @@ def holds(rels: list[Rel], point: dict[sp.Symbol, sp.Expr]) -> bool | None:
     return result
 
 
+def admissible(point: dict[sp.Symbol, sp.Expr]) -> bool:
+    """The point honours each symbol's declared assumptions (a counterexample at n = 1/2 for an integer n, or at
+    x = -1 for a positive x, would be no counterexample)."""
+    for sym, v in point.items():
+        for flag, ok in (("integer", v.is_integer), ("positive", v.is_positive), ("negative", v.is_negative),
+                         ("nonnegative", v.is_nonnegative), ("nonpositive", v.is_nonpositive)):
+            if sym.assumptions0.get(flag) and ok is not True:
+                return False
+    return True
+
+
 def random_value(sym: sp.Symbol, rng: random.Random, wide: bool = False) -> sp.Rational:
     """A small rational honouring the symbol's assumptions (integer, positive, nonnegative, negative)."""
     top = 40 if wide else 9
@@ -75,7 +86,8 @@ def random_point(symbols: list[sp.Symbol], rng: random.Random, wide: bool = Fals
 
 
 def shown(value: sp.Expr) -> Any:
-    """A coordinate for a counterexample: an int, a float when the rational is a short decimal, else exact text."""
+    """A coordinate for a counterexample: an int, a float when the rational is a short decimal, "p/q" for another
+    rational, else the exact value in LaTeX (`\\frac{\\sqrt{2}}{2}`, `2 \\pi`), which `equiv` reads back."""
     if value.is_Integer:
         return int(value)
     if value.is_Rational:
@@ -85,11 +97,11 @@ def shown(value: sp.Expr) -> Any:
         while q % 5 == 0:
             q //= 5
         return float(value) if q == 1 else f"{value.p}/{value.q}"
-    return sp.sstr(value)
+    return sp.latex(value)
 
 
 def shown_point(point: dict[sp.Symbol, sp.Expr]) -> dict[str, Any]:
     return {s.name: shown(v) for s, v in sorted(point.items(), key=lambda kv: kv[0].name)}
 
 
-__all__ = ["holds", "random_point", "random_value", "shown", "shown_point", "sign"]
+__all__ = ["admissible", "holds", "random_point", "random_value", "shown", "shown_point", "sign"]

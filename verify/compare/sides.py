@@ -35,6 +35,9 @@ def compare_readings(a: Reading, b: Reading, *, seed: int, proof_seconds: float 
         if len(cond.symbols) == 1:
             (x,) = cond.symbols
             solutions = solution_set(cond.value, x)
+            if solutions is not None and any(x.assumptions0.get(f) for f in ("integer", "positive", "negative",
+                                                                               "nonnegative", "nonpositive")):
+                solutions = None   # the solution set over the reals is not the one of a declared domain
             if solutions is None:
                 return Comparison(None, reason=f"the solution set of {cond.what} in {x.name} could not be given "
                                                "exactly")
