@@ -96,7 +96,8 @@ def _latex(side: Reading) -> str:
         return to_latex(side.value)
     if side.kind == "set":
         return sp.latex(side.value)
-    return ", ".join(f"{to_latex(r.d)} {_OPS[r.op]} 0" for r in side.value)
+    terms = [", ".join(f"{to_latex(r.d)} {_OPS[r.op]} 0" for r in term) for term in side.value]
+    return r" \text{ or } ".join(terms)
 
 
 def check_pair(a: Any, b: Any, symbols: dict[str, Any] | None, *, seed: int = 0,

@@ -17,8 +17,8 @@ import sympy as sp
 
 from verify.compare import engine
 from verify.compare.budget import time_limit
-from verify.compare.points import admissible, holds, random_point, shown_point, sign
-from verify.compare.readings import Rel
+from verify.compare.points import admissible, holds, holds_any, random_point, shown_point, sign
+from verify.compare.readings import Rel, Term
 from verify.compare.types import Comparison
 from verify.result import Counterexample
 
@@ -28,12 +28,13 @@ MAX_SOLUTIONS = 4         # solutions of one equation tried per round
 _NICE_SETS = (sp.FiniteSet, sp.Interval, sp.Union, sp.Complement, sp.Intersection)
 
 
-def compare_conditions(a: list[Rel], b: list[Rel], *, seed: int, proof_seconds: float = 3.0) -> Comparison:
-    symbols = sorted({s for r in a + b for s in r.d.free_symbols if isinstance(s, sp.Symbol)},
+def compare_conditions(a: list[Term], b: list[Term], *, seed: int, proof_seconds: float = 3.0) -> Comparison:
+    """a and b: alternatives (one of which holds) of relations (all of which hold), verify/compare/readings.py."""
+    symbols = sorted({s for r in _all(a + b) for s in r.d.free_symbols if isinstance(s, sp.Symbol)},
                      key=lambda s: s.name)
     if not symbols:
         return _constant(a, b)
-    if {(r.d, r.op) for r in a} == {(r.d, r.op) for r in b}:
+    if _key(a) == _key(b):
         return Comparison(True, proven=True, evidence="proven: the same relations")
     for decide in (_proportional, _linear, _univariate, _polynomial_solutions):
         try:
@@ -48,8 +49,16 @@ def compare_conditions(a: list[Rel], b: list[Rel], *, seed: int, proof_seconds: 
     return _search(a, b, symbols, seed)
 
 
-def _constant(a: list[Rel], b: list[Rel]) -> Comparison:
-    ha, hb = holds(a, {}), holds(b, {})
+def _all(terms: list[Term]) -> list[Rel]:
+    return [r for t in terms for r in t]
+
+
+def _key(terms: list[Term]) -> frozenset:
+    return frozenset(frozenset((r.d, r.op) for r in t) for t in terms)
+
+
+def _constant(a: list[Term], b: list[Term]) -> Comparison:
+    ha, hb = holds_any(a, {}), holds_any(b, {})
     if ha is None or hb is None:
         return Comparison(None, reason="a side without unknowns whose truth could not be decided")
     if ha == hb:
@@ -65,12 +74,12 @@ def _found(point: dict[sp.Symbol, sp.Expr], ha: bool, hb: bool, evidence: str) -
 
 
 # ---------------------------------------------------------------- proofs (each None when it does not apply)
-def _proportional(a: list[Rel], b: list[Rel], symbols: list[sp.Symbol], seed: int,
+def _proportional(a: list[Term], b: list[Term], symbols: list[sp.Symbol], seed: int,
                   seconds: float) -> Comparison | None:
     """`2x + 2y = 2` and `x + y = 1`; `x < 1` and `1 > x`: differences in a constant ratio (positive for <)."""
-    if len(a) != 1 or len(b) != 1 or a[0].op != b[0].op:
+    if len(a) != 1 or len(b) != 1 or len(a[0]) != 1 or len(b[0]) != 1 or a[0][0].op != b[0][0].op:
         return None
-    (ra,), (rb,) = a, b
+    ((ra,),), ((rb,),) = a, b
     if not _same_poles(ra.d, rb.d):
         return None   # (x^2 - 1)/(x - 1) = 2 is x + 1 = 2 except at x = 1, where only the second holds
     need_positive = ra.op in ("<", "<=")
@@ -107,14 +116,14 @@ def _same_poles(da: sp.Expr, db: sp.Expr) -> bool:
     return not sp.cancel(den_a / den_b).free_symbols and not sp.cancel(den_b / den_a).free_symbols
 
 
-def _linear(a: list[Rel], b: list[Rel], symbols: list[sp.Symbol], seed: int,
+def _linear(a: list[Term], b: list[Term], symbols: list[sp.Symbol], seed: int,
             seconds: float) -> Comparison | None:  # noqa: ARG001 - the common signature of the methods
     """Systems of linear equations: the same solution set iff both are inconsistent or their augmented matrices
     have the same reduced row echelon form (zero rows dropped)."""
-    if not all(r.op == "=" for r in a + b):
+    if len(a) != 1 or len(b) != 1 or not all(r.op == "=" for r in _all(a + b)):
         return None
     forms = []
-    for side in (a, b):
+    for side in (a[0], b[0]):
         try:
             mat, rhs = sp.linear_eq_to_matrix([r.d for r in side], symbols)
         except sp.solvers.solveset.NonlinearError:
@@ -145,7 +154,7 @@ def _linear(a: list[Rel], b: list[Rel], symbols: list[sp.Symbol], seed: int,
     return None
 
 
-def _univariate(a: list[Rel], b: list[Rel], symbols: list[sp.Symbol], seed: int,
+def _univariate(a: list[Term], b: list[Term], symbols: list[sp.Symbol], seed: int,
                 seconds: float) -> Comparison | None:  # noqa: ARG001
     """One unknown: both solution sets over the reals computed exactly (solveset) and compared."""
     if len(symbols) != 1:
@@ -165,13 +174,13 @@ def _univariate(a: list[Rel], b: list[Rel], symbols: list[sp.Symbol], seed: int,
     return None
 
 
-def _polynomial_solutions(a: list[Rel], b: list[Rel], symbols: list[sp.Symbol], seed: int,
+def _polynomial_solutions(a: list[Term], b: list[Term], symbols: list[sp.Symbol], seed: int,
                           seconds: float) -> Comparison | None:  # noqa: ARG001
     """Polynomial equations with finitely many solutions: both solved completely, real solutions compared."""
-    if not all(r.op == "=" for r in a + b) or not all(r.d.is_polynomial(*symbols) for r in a + b):
+    if len(a) != 1 or len(b) != 1 or not all(r.op == "=" and r.d.is_polynomial(*symbols) for r in _all(a + b)):
         return None
     found = []
-    for side in (a, b):
+    for (side,) in (a, b):
         solutions = _real_solutions(side, symbols)
         if solutions is None:
             return None
@@ -212,9 +221,17 @@ def _real_solutions(side: list[Rel], symbols: list[sp.Symbol]) -> set[tuple] | N
     return out
 
 
-def solution_set(rels: list[Rel], x: sp.Symbol) -> sp.Set | None:
+def solution_set(terms: list[Term], x: sp.Symbol) -> sp.Set | None:
     """The exact solution set over the reals of relations in one unknown, or None when SymPy cannot give it as
     finitely many intervals and points (a ConditionSet or an infinite family such as sin x = 0)."""
+    parts = [_term_set(t, x) for t in terms]
+    if any(p is None for p in parts):
+        return None
+    result = sp.Union(*parts)
+    return result if _nice(result) else None
+
+
+def _term_set(rels: Term, x: sp.Symbol) -> sp.Set | None:
     result: sp.Set = sp.S.Reals
     for rel in rels:
         if not rel.d.free_symbols:
@@ -272,23 +289,23 @@ def candidates(s: sp.Set) -> list[sp.Expr]:
 
 
 # ---------------------------------------------------------------- counterexamples
-def _disagree(a: list[Rel], b: list[Rel], point: dict[sp.Symbol, sp.Expr]) -> Comparison | None:
+def _disagree(a: list[Term], b: list[Term], point: dict[sp.Symbol, sp.Expr]) -> Comparison | None:
     if not admissible(point):
         return None
-    ha, hb = holds(a, point), holds(b, point)
+    ha, hb = holds_any(a, point), holds_any(b, point)
     if ha is None or hb is None or ha == hb:
         return None
     exact = all(v.is_Rational for v in point.values()) and all(
-        sp.sympify(r.d).xreplace(point).is_Rational for r in a + b)
+        sp.sympify(r.d).xreplace(point).is_Rational for r in _all(a + b))
     how = "decided exactly" if exact else "decided exactly or to 50 digits"
     return _found(point, ha, hb, f"a point {'satisfies a and not b' if ha else 'satisfies b and not a'} ({how})")
 
 
-def _search(a: list[Rel], b: list[Rel], symbols: list[sp.Symbol], seed: int) -> Comparison:
+def _search(a: list[Term], b: list[Term], symbols: list[sp.Symbol], seed: int) -> Comparison:
     rng = random.Random(seed)
     agree = on_boundary = 0
     try:
-        for point in _boundary_points(a + b, symbols, rng):
+        for point in _boundary_points(_all(a + b), symbols, rng):
             found = _disagree(a, b, point)
             if found is not None:
                 return found
@@ -298,7 +315,7 @@ def _search(a: list[Rel], b: list[Rel], symbols: list[sp.Symbol], seed: int) -> 
             found = _disagree(a, b, point)
             if found is not None:
                 return found
-            agree += holds(a, point) is not None and holds(b, point) is not None
+            agree += holds_any(a, point) is not None and holds_any(b, point) is not None
     except TimeoutError:
         pass
     return Comparison(None, reason=f"no point separates them ({agree} random points and {on_boundary} on "

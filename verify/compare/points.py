@@ -56,6 +56,14 @@ def holds(rels: list[Rel], point: dict[sp.Symbol, sp.Expr]) -> bool | None:
     return result
 
 
+def holds_any(terms: list[list[Rel]], point: dict[sp.Symbol, sp.Expr]) -> bool | None:
+    """One of the alternatives holds (True), none does (False), or undecided (None) where that matters."""
+    results = [holds(t, point) for t in terms]
+    if any(r is True for r in results):
+        return True
+    return False if all(r is False for r in results) else None
+
+
 def admissible(point: dict[sp.Symbol, sp.Expr]) -> bool:
     """The point honours each symbol's declared assumptions (a counterexample at n = 1/2 for an integer n, or at
     x = -1 for a positive x, would be no counterexample)."""
@@ -104,4 +112,4 @@ def shown_point(point: dict[sp.Symbol, sp.Expr]) -> dict[str, Any]:
     return {s.name: shown(v) for s, v in sorted(point.items(), key=lambda kv: kv[0].name)}
 
 
-__all__ = ["admissible", "holds", "random_point", "random_value", "shown", "shown_point", "sign"]
+__all__ = ["admissible", "holds", "holds_any", "random_point", "random_value", "shown", "shown_point", "sign"]

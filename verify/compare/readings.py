@@ -40,10 +40,16 @@ class Rel:
         return {"=": sp.Eq, "!=": sp.Ne, "<": sp.Lt, "<=": sp.Le}[self.op](self.d, 0)
 
 
+Term = list[Rel]   # relations that all hold
+_WORDS = {"or": "or", "and": "and"}   # `\\text{ or }` between relations
+MAX_TERMS = 16       # `(a or b), (c or d), ...` multiplied out: beyond this many alternatives, not compared
+
+
 @dataclass
 class Reading:
-    """kind: "expression" (value: SymPy expression or matrix), "condition" (value: list of Rel, all of which
-    hold), "set" (value: a SymPy Set). `what` names it in messages ("an equation", "a system of 2 ...")."""
+    """kind: "expression" (value: SymPy expression or matrix), "condition" (value: a list of terms, one of
+    which holds, each a list of Rel that all hold), "set" (value: a SymPy Set). `what` names it in messages
+    ("an equation", "a system of 2 ...")."""
 
     kind: str
     value: Any
@@ -52,14 +58,14 @@ class Reading:
     @property
     def symbols(self) -> set[sp.Symbol]:
         if self.kind == "condition":
-            return {s for r in self.value for s in r.d.free_symbols if isinstance(s, sp.Symbol)}
+            return {s for t in self.value for r in t for s in r.d.free_symbols if isinstance(s, sp.Symbol)}
         return {s for s in self.value.free_symbols if isinstance(s, sp.Symbol)}
 
 
 def read_side(formula: Formula, low: Lowerer) -> Reading:
     """The reading of one side; raises ReadingError (or LoweringError for a value that has no meaning)."""
     statements = formula.statements
-    if len(statements) == 1 and len(statements[0].operands) == 1:
+    if len(statements) == 1 and len(statements[0].operands) == 1 and _cut(statements[0].operands[0]) is None:
         node = statements[0].operands[0]
         if node.kind == "env" and node.args[0] in ("cases", "dcases") and _is_system(node.args[1]):
             return _condition([_row_statement(r) for r in node.args[1].args if r.args], low)
@@ -127,34 +133,97 @@ def _row_statement(row: Node) -> Statement:
 
 
 def _condition(statements: list[Statement], low: Lowerer) -> Reading:
-    rels: list[Rel] = []
+    """Statements (joined by commas or rows: all hold), each a chain whose relations may be joined by the words
+    `\\text{and}` / `\\text{or}` ("and" binding tighter), as alternatives (terms) of relations."""
+    terms: list[Term] = [[]]
     kinds: set[str] = set()
+    words = False
     for st in statements:
-        if any(o.kind == "empty" for o in st.operands):
-            raise ReadingError("a relation with an empty side")
-        # the operand after `\in` is an interval, read by _membership; every other operand is a value
-        values = [None if k and st.relations[k - 1] in ("in", "notin") else low.expr(o)
-                  for k, o in enumerate(st.operands)]
-        for k, rel in enumerate(st.relations):
-            left, right = values[k], values[k + 1]
-            if rel in ("in", "notin"):
-                rels += _membership(left, rel, st.operands[k + 1], low)
-                kinds.add("inequality")
-                continue
-            if rel not in _RELATIONS or left is None or right is None:
-                raise ReadingError(f"cannot compare statements with the relation {rel!r} "
-                                   "(=, \\ne, <, \\le, >, \\ge and \\in an interval are compared)")
-            op, flip = _RELATIONS[rel]
-            rels += _relations(left, right, op, flip)
-            kinds.add("equation" if op == "=" else "inequality")
+        alternatives: list[Term] = []
+        for group in _or_groups(st):
+            term: Term = []
+            for clause in group:
+                term += _chain(clause, low, kinds)
+            alternatives.append(term)
+        words = words or len(alternatives) > 1 or len(_or_groups(st)[0]) > 1
+        terms = [t + alt for t in terms for alt in alternatives]
+        if len(terms) > MAX_TERMS:
+            raise ReadingError(f"more than {MAX_TERMS} alternatives ('or') to compare")
     n = len(statements)
-    if n > 1:
+    if words:
+        what = "a combination of relations (and / or)"
+    elif n > 1:
         what = f"a system of {n} " + ("equations" if kinds == {"equation"} else "relations")
-    elif len(rels) > 1 and len(statements[0].relations) > 1:
+    elif len(statements[0].relations) > 1:
         what = "a chain of relations"
     else:
         what = "an equation" if kinds == {"equation"} else "an inequality"
-    return Reading("condition", rels, what)
+    return Reading("condition", terms, what)
+
+
+def _chain(st: Statement, low: Lowerer, kinds: set[str]) -> Term:
+    """The relations of one chain `a < b \\le c` (each consecutive pair)."""
+    if not st.relations:
+        raise ReadingError("the words 'and' / 'or' join relations (x = 1 or x = 2), not values")
+    if any(o.kind == "empty" for o in st.operands):
+        raise ReadingError("a relation with an empty side")
+    # the operand after `\\in` is an interval, read by _membership; every other operand is a value
+    values = [None if k and st.relations[k - 1] in ("in", "notin") else low.expr(o)
+              for k, o in enumerate(st.operands)]
+    rels: Term = []
+    for k, rel in enumerate(st.relations):
+        left, right = values[k], values[k + 1]
+        if rel in ("in", "notin"):
+            rels += _membership(left, rel, st.operands[k + 1], low)
+            kinds.add("inequality")
+            continue
+        if rel not in _RELATIONS or left is None or right is None:
+            raise ReadingError(f"cannot compare statements with the relation {rel!r} "
+                               "(=, \\ne, <, \\le, >, \\ge and \\in an interval are compared)")
+        op, flip = _RELATIONS[rel]
+        rels += _relations(left, right, op, flip)
+        kinds.add("equation" if op == "=" else "inequality")
+    return rels
+
+
+def _or_groups(st: Statement) -> list[list[Statement]]:
+    """A chain cut at the words `and` / `or` written between its relations (`x < -1 \\text{ or } x > 1` parses
+    as x < (-1 or x) > 1: the word sits inside the product between two operands); groups joined by "or", each a
+    list of chains joined by "and"."""
+    groups: list[list[Statement]] = [[]]
+    operands: list[Node] = []
+    relations: list[str] = []
+    for k, operand in enumerate(st.operands):
+        cut = _cut(operand)
+        while cut is not None:
+            left, word, right = cut
+            operands.append(left)
+            groups[-1].append(Statement(operands, relations))
+            if word == "or":
+                groups.append([])
+            operands, relations = [], []
+            operand = right
+            cut = _cut(operand)
+        operands.append(operand)
+        if k < len(st.relations):
+            relations.append(st.relations[k])
+    groups[-1].append(Statement(operands, relations))
+    return groups
+
+
+def _cut(node: Node) -> tuple[Node, str, Node] | None:
+    """(what precedes, the word, what follows) when `node` is a product holding the word `and` / `or`."""
+    sign = node.kind == "neg"
+    inner = node.args[0] if sign else node
+    if inner.kind != "implicit":
+        return None
+    factors = list(inner.args)
+    for k, f in enumerate(factors):
+        if f.kind == "text" and f.args[0].strip().lower() in _WORDS and 0 < k < len(factors) - 1:
+            left = factors[0] if k == 1 else Node("implicit", tuple(factors[:k]))
+            right = factors[k + 1] if k == len(factors) - 2 else Node("implicit", tuple(factors[k + 1:]))
+            return (Node("neg", (left,)) if sign else left), _WORDS[f.args[0].strip().lower()], right
+    return None
 
 
 def _relations(left: Any, right: Any, op: str, flip: bool) -> list[Rel]:
