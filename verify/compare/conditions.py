@@ -46,7 +46,7 @@ def compare_conditions(a: list[Term], b: list[Term], *, seed: int, proof_seconds
             found = None   # a method SymPy cannot carry out on these relations proves nothing either way
         if found is not None:
             return found
-    return _search(a, b, symbols, seed)
+    return _search(a, b, symbols, seed, max(1.0, 2 * proof_seconds))
 
 
 def _all(terms: list[Term]) -> list[Rel]:
@@ -301,26 +301,29 @@ def _disagree(a: list[Term], b: list[Term], point: dict[sp.Symbol, sp.Expr]) -> 
     return _found(point, ha, hb, f"a point {'satisfies a and not b' if ha else 'satisfies b and not a'} ({how})")
 
 
-def _search(a: list[Term], b: list[Term], symbols: list[sp.Symbol], seed: int) -> Comparison:
+def _search(a: list[Term], b: list[Term], symbols: list[sp.Symbol], seed: int, seconds: float) -> Comparison:
+    """Points on the sides' equations and boundaries, alternating with random rational points, for at most
+    `seconds` of CPU time."""
     rng = random.Random(seed)
-    agree = on_boundary = 0
+    decided = {"boundary": 0, "random": 0}
+    boundary = _boundary_points(_all(a + b), symbols, rng)
+    stopped = ""
     try:
-        for point in _boundary_points(_all(a + b), symbols, rng):
-            found = _disagree(a, b, point)
-            if found is not None:
-                return found
-            on_boundary += 1
-        for k in range(RANDOM_POINTS):
-            point = random_point(symbols, rng, wide=k % 4 == 3)
-            found = _disagree(a, b, point)
-            if found is not None:
-                return found
-            agree += holds_any(a, point) is not None and holds_any(b, point) is not None
+        with time_limit(seconds):
+            for k in range(RANDOM_POINTS):
+                tries = [("boundary", next(boundary, None)), ("random", random_point(symbols, rng, wide=k % 4 == 3))]
+                for where, point in tries:
+                    if point is None:
+                        continue
+                    found = _disagree(a, b, point)
+                    if found is not None:
+                        return found
+                    decided[where] += holds_any(a, point) is not None and holds_any(b, point) is not None
     except TimeoutError:
-        pass
-    return Comparison(None, reason=f"no point separates them ({agree} random points and {on_boundary} on "
-                                   "their equations or boundaries agree), and no proof of the same solution set "
-                                   "was found")
+        stopped = f" within the {seconds:g} s search budget"
+    return Comparison(None, reason=f"no point separates them{stopped} ({decided['random']} random points and "
+                                   f"{decided['boundary']} on their equations or boundaries agree), and no proof of "
+                                   "the same solution set was found")
 
 
 def _boundary_points(rels: list[Rel], symbols: list[sp.Symbol], rng: random.Random):
