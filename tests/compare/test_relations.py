@@ -70,6 +70,9 @@ def test_relation_pairs(pair: dict) -> None:
         if pair.get("kind") == "set":
             element = _value(cx["point"]["element"])
             assert _set_contains(pair["a"], element) != _set_contains(pair["b"], element)
+        elif pair.get("kind") == "builder":   # {x | condition} against a set: the element is a value of x
+            element = cx["point"]["element"]
+            assert _truth(pair["a_condition"], {"x": element}, decls) != _set_contains(pair["b"], _value(element))
         elif pair.get("kind") == "mixed":   # a condition in x against a set: x's value is the element
             (name, value), = cx["point"].items()
             truths = [_set_contains(t, _value(value)) if t.lstrip().startswith(("(", "[", "\\{")) else
@@ -87,7 +90,7 @@ def test_relation_pairs(pair: dict) -> None:
 
 def test_pairs_cover_every_kind_both_ways() -> None:
     kinds = {(p.get("kind"), p["equivalent"]) for p in PAIRS}
-    for kind in ("equation", "inequality", "chain", "system", "set", "matrix", "mixed", "boolean"):
+    for kind in ("equation", "inequality", "chain", "system", "set", "matrix", "mixed", "boolean", "builder"):
         assert (kind, True) in kinds and (kind, False) in kinds, kind
 
 

@@ -17,6 +17,7 @@ import sympy as sp
 from derive.lower.errors import LoweringError
 from derive.lower.lowerer import Lowerer
 from derive.lower.syntax import split_arguments
+from derive.parse.latex import statements_of
 from derive.parse.tree import Formula, Node, Statement, is_sep
 
 # relation text (derive/parse/transformer.py) -> (normalised operator, whether the difference is negated)
@@ -43,6 +44,18 @@ class Rel:
 Term = list[Rel]   # relations that all hold
 _WORDS = {"or": "or", "and": "and"}   # `\\text{ or }` between relations
 MAX_TERMS = 16       # `(a or b), (c or d), ...` multiplied out: beyond this many alternatives, not compared
+
+
+@dataclass(frozen=True)
+class SetBuilder:
+    """`\\{x \\mid x^2 < 1\\}`: the reals x where the condition holds (verify/compare/sides.py solves it)."""
+
+    var: sp.Symbol
+    terms: tuple
+
+    @property
+    def free_symbols(self) -> set[sp.Symbol]:
+        return {s for t in self.terms for r in t for s in r.d.free_symbols} - {self.var}
 
 
 @dataclass
@@ -78,15 +91,17 @@ def read_side(formula: Formula, low: Lowerer) -> Reading:
     return _condition(statements, low)
 
 
-def read_set(node: Node, low: Lowerer) -> sp.Set | None:
+def read_set(node: Node, low: Lowerer) -> sp.Set | SetBuilder | None:
     """`\\{1, 2\\}`, `[0, 1)`, `(0, \\infty)`, `[0, 1]` as a SymPy set; None for a node that is no set.
 
     A bracketed pair is an interval here: `equiv` has no other reading of `(a, b)` (a point or a tuple is not
     a value the engine compares)."""
     if node.kind == "set":
         items = [i for row in node.args[0].args for i in row.args]
-        if any(is_sep(i, "mid") or is_sep(i, "colon") or is_sep(i, "rel") for i in items):
-            raise ReadingError("set-builder notation {x | ...} is not compared yet; write the set or interval")
+        if any(is_sep(i, "mid") or is_sep(i, "colon") for i in items):
+            return _set_builder(items, low)
+        if any(is_sep(i, "rel") for i in items):
+            raise ReadingError("a relation inside a set: write {x \\mid condition} for a set of solutions")
         return sp.FiniteSet(*(_value(p, low) for p in split_arguments(node.args[0])))
     if node.kind == "interval":
         return _interval(node.args[0], node.args[1], low)
@@ -95,6 +110,21 @@ def read_set(node: Node, low: Lowerer) -> sp.Set | None:
         if len(parts) == 2:
             return _interval(node.args[0], node.text + (")" if node.text == "(" else "]"), low)
     return None
+
+
+def _set_builder(items: list[Node], low: Lowerer) -> SetBuilder:
+    """`\\{x \\mid cond\\}`, `\\{x : cond\\}`, `\\{x \\in \\mathbb{R} : cond\\}` over one real unknown."""
+    cut = next(k for k, i in enumerate(items) if is_sep(i, "mid") or is_sep(i, "colon"))
+    head, body = items[:cut], items[cut + 1:]
+    reals = len(head) == 3 and is_sep(head[1], "rel") and head[1].args[0] == "in" and head[2].kind == "style" \
+        and head[2].args[0] == "mathbb" and [r.args for r in head[2].args[1].args] == [(Node("name", ("R",)),)]
+    if not (len(head) == 1 or reals) or not body:
+        raise ReadingError("a set-builder is {x \\mid condition} (or {x \\in \\mathbb{R} : condition})")
+    var = low.expr(head[0])
+    if not isinstance(var, sp.Symbol):
+        raise ReadingError("a set-builder names its unknown before | or :")
+    reading = _condition(statements_of(Node("rows", (Node("row", tuple(body)),))), low)
+    return SetBuilder(var, tuple(tuple(t) for t in reading.value))
 
 
 def _interval(rows: Node, ends: str, low: Lowerer) -> sp.Set:

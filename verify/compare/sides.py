@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from verify.compare.conditions import compare_conditions, show_set, solution_set
 from verify.compare.equal import compare
-from verify.compare.readings import Reading, ReadingError
+from verify.compare.readings import Reading, ReadingError, SetBuilder
 from verify.compare.sets import compare_sets
 from verify.compare.types import Comparison
 
@@ -24,6 +24,13 @@ class NotComparable(ReadingError):
 
 
 def compare_readings(a: Reading, b: Reading, *, seed: int, proof_seconds: float = 3.0) -> Comparison:
+    unsolved = [side for side in (a, b) if isinstance(side.value, SetBuilder)]
+    if unsolved:   # {x | condition}: the condition's exact solution set, or no verdict
+        solved = [_solve_builder(side) for side in (a, b)]
+        if any(s is None for s in solved):
+            return Comparison(None, reason="the solution set of a set-builder's condition could not be given "
+                                           "exactly")
+        a, b = solved
     if a.kind == b.kind == "expression":
         return compare(a.value, b.value, seed=seed, proof_seconds=proof_seconds)
     if a.kind == b.kind == "condition":
@@ -35,8 +42,7 @@ def compare_readings(a: Reading, b: Reading, *, seed: int, proof_seconds: float 
         if len(cond.symbols) == 1:
             (x,) = cond.symbols
             solutions = solution_set(cond.value, x)
-            if solutions is not None and any(x.assumptions0.get(f) for f in ("integer", "positive", "negative",
-                                                                               "nonnegative", "nonpositive")):
+            if solutions is not None and _restricted(x):
                 solutions = None   # the solution set over the reals is not the one of a declared domain
             if solutions is None:
                 return Comparison(None, reason=f"the solution set of {cond.what} in {x.name} could not be given "
@@ -49,6 +55,21 @@ def compare_readings(a: Reading, b: Reading, *, seed: int, proof_seconds: float 
             return comp
     raise NotComparable(f"a is {a.what} and b is {b.what}: not comparable (compare two expressions, two "
                         "conditions, two sets, or a condition in one unknown with a set)")
+
+
+def _solve_builder(side: Reading) -> Reading | None:
+    if not isinstance(side.value, SetBuilder):
+        return side
+    builder = side.value
+    if builder.free_symbols:
+        raise ReadingError("a set-builder's condition may only use its own unknown")
+    solved = solution_set([list(t) for t in builder.terms], builder.var)
+    return None if solved is None or _restricted(builder.var) else Reading("set", solved, side.what)
+
+
+def _restricted(x) -> bool:
+    """A declared domain (integer, positive, ...): the solution set over the reals is not the set meant."""
+    return any(x.assumptions0.get(f) for f in ("integer", "positive", "negative", "nonnegative", "nonpositive"))
 
 
 __all__ = ["NotComparable", "compare_readings"]
