@@ -12,6 +12,8 @@ Any other pair (an equation against an expression, say) is not comparable: NotCo
 
 from __future__ import annotations
 
+import sympy as sp
+
 from verify.compare.conditions import compare_conditions, show_set, solution_set
 from verify.compare.equal import compare
 from verify.compare.readings import Reading, ReadingError, SetBuilder
@@ -24,15 +26,28 @@ class NotComparable(ReadingError):
 
 
 def compare_readings(a: Reading, b: Reading, *, seed: int, proof_seconds: float = 3.0) -> Comparison:
+    if a.kind == b.kind == "expression":
+        return compare(a.value, b.value, seed=seed, proof_seconds=proof_seconds)
+    try:
+        return _compare(a, b, seed=seed, proof_seconds=proof_seconds)
+    except (ReadingError, TimeoutError):
+        raise
+    except (TypeError, ValueError, AttributeError, NotImplementedError, ArithmeticError, RecursionError,
+            sp.PolynomialError) as exc:
+        # SymPy failing inside a solver or a set operation decides nothing: no verdict, with the reason
+        return Comparison(None, reason=f"SymPy could not carry the comparison out ({type(exc).__name__}: {exc})")
+
+
+def _compare(a: Reading, b: Reading, *, seed: int, proof_seconds: float) -> Comparison:
     unsolved = [side for side in (a, b) if isinstance(side.value, SetBuilder)]
     if unsolved:   # {x | condition}: the condition's exact solution set, or no verdict
+        if "expression" in (a.kind, b.kind):
+            raise NotComparable(f"a is {a.what} and b is {b.what}: not comparable")
         solved = [_solve_builder(side) for side in (a, b)]
         if any(s is None for s in solved):
             return Comparison(None, reason="the solution set of a set-builder's condition could not be given "
                                            "exactly")
         a, b = solved
-    if a.kind == b.kind == "expression":
-        return compare(a.value, b.value, seed=seed, proof_seconds=proof_seconds)
     if a.kind == b.kind == "condition":
         return compare_conditions(a.value, b.value, seed=seed, proof_seconds=proof_seconds)
     if a.kind == b.kind == "set":
