@@ -351,9 +351,22 @@ def _some_solutions(d: sp.Expr, x: sp.Symbol) -> list[sp.Expr] | None:
             sols = sp.solveset(d, x, sp.S.Reals)
             if isinstance(sols, sp.FiniteSet):
                 return list(sols.args)
-            return [v for v in sp.solve(d, x) if v.is_real]
+            periodic = _periodic_members(sols)
+            return periodic if periodic else [v for v in sp.solve(d, x) if v.is_real]
     except Exception:  # noqa: BLE001 - its own budget ran out, or SymPy cannot solve it: no candidates, no verdict
         return None
+
+
+def _periodic_members(s: sp.Set) -> list[sp.Expr]:
+    """A few members of families such as {n pi + pi/4 : n integer} (tan x = 1): n = 0, 1, -1."""
+    families = s.args if isinstance(s, sp.Union) else (s,)
+    out: list[sp.Expr] = []
+    for family in families:
+        if isinstance(family, sp.ImageSet) and family.base_sets == (sp.S.Integers,):
+            out += [family.lamda(sp.Integer(n)) for n in (0, 1, -1)]
+        elif isinstance(family, sp.FiniteSet):
+            out += list(family.args)
+    return out
 
 
 def show_set(s: sp.Set) -> str:
