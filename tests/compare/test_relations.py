@@ -94,11 +94,14 @@ def test_pairs_cover_every_kind_both_ways() -> None:
         assert (kind, True) in kinds and (kind, False) in kinds, kind
 
 
-def test_undefined_point_is_no_counterexample() -> None:
-    # (x^2 - 1)/(x - 1) = 2 has no solution (x = 1 is outside its domain), x + 1 = 2 has x = 1: the only point
-    # that tells them apart is where a side has no value, so no verdict is given rather than a guessed one.
+def test_a_point_outside_a_sides_domain_is_a_counterexample_that_says_so() -> None:
+    # (x^2 - 1)/(x - 1) = 2 has no solution (x = 1 is outside its domain), x + 1 = 2 has x = 1
     result = check_pair(r"\frac{x^2-1}{x-1} = 2", "x + 1 = 2", None, seed=0)
-    assert result["equivalent"] is None and "no point separates them" in result["error"]
+    assert result["equivalent"] is False
+    assert result["counterexample"] == {"point": {"x": 1}, "claimed": "is undefined there", "expected": "holds"}
+    assert "a is undefined at this point" in result["diagnosis"]
+    # where neither side has a value, or both lack one at the same points, there is nothing to report
+    assert check_pair(r"\frac{1}{x} \ne 0", r"x \ne 0", None, seed=0)["equivalent"] is not False
 
 
 def test_integer_unknown_gets_no_fractional_counterexample() -> None:

@@ -17,7 +17,7 @@ import sympy as sp
 
 from verify.compare import engine
 from verify.compare.budget import time_limit
-from verify.compare.points import admissible, holds, holds_any, random_point, shown_point, sign
+from verify.compare.points import admissible, holds, holds_any, random_point, shown_point, sign, undefined
 from verify.compare.readings import Rel, Term
 from verify.compare.types import Comparison
 from verify.result import Counterexample
@@ -296,9 +296,18 @@ def _disagree(a: list[Term], b: list[Term], point: dict[sp.Symbol, sp.Expr]) -> 
     if ha is None or hb is None or ha == hb:
         return None
     exact = all(v.is_Rational for v in point.values()) and all(
-        sp.sympify(r.d).xreplace(point).is_Rational for r in _all(a + b))
+        sp.sympify(r.d).xreplace(point).is_Rational or undefined(r, point) for r in _all(a + b))
     how = "decided exactly" if exact else "decided exactly or to 50 digits"
-    return _found(point, ha, hb, f"a point {'satisfies a and not b' if ha else 'satisfies b and not a'} ({how})")
+    found = _found(point, ha, hb, f"a point {'satisfies a and not b' if ha else 'satisfies b and not a'} ({how})")
+    failing = b if ha else a
+    if any(undefined(r, point) for t in failing for r in t):   # say why it fails: no value there
+        cx = found.counterexample
+        if ha:
+            cx.expected = "is undefined there"
+        else:
+            cx.claimed = "is undefined there"
+        found.diagnosis = f"different solution sets: {'b' if ha else 'a'} is undefined at this point"
+    return found
 
 
 def _search(a: list[Term], b: list[Term], symbols: list[sp.Symbol], seed: int, seconds: float) -> Comparison:
@@ -328,11 +337,13 @@ def _search(a: list[Term], b: list[Term], symbols: list[sp.Symbol], seed: int, s
 
 def _boundary_points(rels: list[Rel], symbols: list[sp.Symbol], rng: random.Random):
     """Points on the zero set of each relation's difference (solutions of equations, ends of inequalities): the
-    other unknowns at random rationals, one solved for exactly."""
+    other unknowns at 0, then at random rationals, one solved for exactly."""
     for rel in rels:
         for x in sorted(rel.d.free_symbols & set(symbols), key=str):
-            for _ in range(SOLVE_ROUNDS):
+            for k in range(SOLVE_ROUNDS):
                 others = random_point([s for s in symbols if s != x], rng)
+                if k == 0 and admissible(zeros := {s: sp.Integer(0) for s in others}):
+                    others = zeros   # the others at 0 first: where denominators and products vanish
                 sols = _some_solutions(sp.sympify(rel.d).xreplace(others), x)
                 if sols is None:
                     break

@@ -43,10 +43,21 @@ def sign(value: sp.Expr) -> int | None:
     return None
 
 
+def undefined(rel: Rel, point: dict[sp.Symbol, sp.Expr]) -> bool:
+    """A side has no value at the point as written, exactly: a division by zero (`1/0`, `0/0`, log 0)."""
+    return sp.sympify(rel.d).xreplace(point).has(sp.zoo, sp.nan)
+
+
 def holds(rels: list[Rel], point: dict[sp.Symbol, sp.Expr]) -> bool | None:
-    """All of `rels` hold at `point` (True/False), or None when one of them cannot be decided there."""
+    """All of `rels` hold at `point` (True/False), or None when one of them cannot be decided there.
+
+    A relation whose side is undefined at the point (exactly, `undefined`) does not hold there: the solution
+    set of an equation or inequality lies in its domain ((x^2 - 1)/(x - 1) = 2 has no solution)."""
     result: bool | None = True
     for rel in rels:
+        if undefined(rel, point):
+            result = False
+            continue
         s = sign(sp.sympify(rel.d).xreplace(point))
         if s is None:
             return None
@@ -112,4 +123,4 @@ def shown_point(point: dict[sp.Symbol, sp.Expr]) -> dict[str, Any]:
     return {s.name: shown(v) for s, v in sorted(point.items(), key=lambda kv: kv[0].name)}
 
 
-__all__ = ["admissible", "holds", "holds_any", "random_point", "random_value", "shown", "shown_point", "sign"]
+__all__ = ["admissible", "holds", "holds_any", "undefined", "random_point", "random_value", "shown", "shown_point", "sign"]
