@@ -109,11 +109,22 @@ def _proportional(a: list[Term], b: list[Term], symbols: list[sp.Symbol], seed: 
 
 
 def _same_poles(da: sp.Expr, db: sp.Expr) -> bool:
-    """The denominators of the two differences vanish at the same points (a constant ratio of the differences
-    then means the same solutions: neither side is undefined where the other holds)."""
-    den_a = sp.together(da).as_numer_denom()[1]
-    den_b = sp.together(db).as_numer_denom()[1]
-    return not sp.cancel(den_a / den_b).free_symbols and not sp.cancel(den_b / den_a).free_symbols
+    """The denominators written in the two differences vanish at the same points (a constant ratio of the
+    differences then means the same solutions: neither side is undefined where the other holds). Read from the
+    expressions as they are, before any cancelling: `(4x + 2)/(2x + 1) + 4` has no value at x = -1/2."""
+    poles_a, poles_b = _poles(da), _poles(db)
+    return all(any(_constant_ratio(p, q) for q in poles_b) for p in poles_a) and \
+        all(any(_constant_ratio(q, p) for p in poles_a) for q in poles_b)
+
+
+def _poles(d: sp.Expr) -> list[sp.Expr]:
+    return [node.base for node in sp.preorder_traversal(d)
+            if isinstance(node, sp.Pow) and node.exp.is_negative and node.base.free_symbols]
+
+
+def _constant_ratio(p: sp.Expr, q: sp.Expr) -> bool:
+    ratio = sp.cancel(p / q)
+    return not ratio.free_symbols and ratio != 0
 
 
 def _linear(a: list[Term], b: list[Term], symbols: list[sp.Symbol], seed: int,
