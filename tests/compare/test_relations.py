@@ -44,7 +44,11 @@ def _truth(text: str, point: dict, decls: Declarations) -> bool:
     for st in parse_latex(text).statements:
         sides = [low.expr(o) for o in st.operands]
         for left, rel, right in zip(sides, st.relations, sides[1:], strict=False):
-            truth = truth and bool(_REL[rel](left.xreplace(values), right.xreplace(values)))
+            lv, rv = left.xreplace(values), right.xreplace(values)
+            if lv.has(sp.zoo, sp.nan) or rv.has(sp.zoo, sp.nan):
+                truth = False   # no value there as written: the relation does not hold
+                continue
+            truth = truth and bool(_REL[rel](lv, rv))
     return truth
 
 
