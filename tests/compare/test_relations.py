@@ -148,6 +148,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
     (r"x + y = 1 \\ x - y = 2", "x = 1, y = 0", 1, "NOT equivalent: different solution sets"),
     (r"\sin x = 0", r"x = 0 \\ y = 0", 1, "NOT equivalent"),
     ("x y = 1", "y = 1/x", 3, "undecided: no point separates them"),
+    (r"\frac{x^2-1}{x-1} = 2", "x + 1 = 2", 1, "at x = 1: a is undefined there, b holds"),
     ("x = 1", "x + 1", 2, ""),
 ])
 def test_cli_exit_codes(a: str, b: str, code: int, shown: str) -> None:

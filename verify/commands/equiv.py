@@ -244,7 +244,7 @@ def text_lines(result: dict[str, Any]) -> list[str]:
         if cx:
             point = Counterexample(cx["point"], cx["claimed"], cx["expected"])
             # a condition or set says "holds" / "contains it" there, a value is shown as `a = value`
-            words = isinstance(cx["claimed"], str) and cx["claimed"].startswith(("holds", "does", "contains"))
+            words = isinstance(cx["claimed"], str) and cx["claimed"].startswith(("holds", "does", "contains", "is undefined"))
             labels = ("a", "b") if words else ("a =", "b =")
             lines.append(f"  counterexample: {format_counterexample(point, claimed=labels[0], derived=labels[1])}")
         return lines
