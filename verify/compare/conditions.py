@@ -17,7 +17,16 @@ import sympy as sp
 
 from verify.compare import engine
 from verify.compare.budget import time_limit
-from verify.compare.points import admissible, holds, holds_any, random_point, shown_point, sign, undefined
+from verify.compare.points import (
+    admissible,
+    domain_of,
+    holds,
+    holds_any,
+    random_point,
+    shown_point,
+    sign,
+    undefined,
+)
 from verify.compare.readings import Rel, Term
 from verify.compare.types import Comparison
 from verify.result import Counterexample
@@ -167,7 +176,8 @@ def _linear(a: list[Term], b: list[Term], symbols: list[sp.Symbol], seed: int,
 
 def _univariate(a: list[Term], b: list[Term], symbols: list[sp.Symbol], seed: int,
                 seconds: float) -> Comparison | None:  # noqa: ARG001
-    """One unknown: both solution sets over the reals computed exactly (solveset) and compared."""
+    """One unknown: both solution sets computed exactly (solveset, within the unknown's declared domain: x > 0
+    keeps the positive solutions) and compared."""
     if len(symbols) != 1:
         return None
     (x,) = symbols
@@ -177,6 +187,12 @@ def _univariate(a: list[Term], b: list[Term], symbols: list[sp.Symbol], seed: in
     if same_set(sa, sb):
         return Comparison(True, proven=True, evidence=f"proven: both solution sets over the reals are "
                                                       f"{show_set(sa)}")
+    domain = domain_of(x)
+    if domain is not None and domain != sp.S.Reals:
+        sa, sb = sp.Intersection(sa, domain), sp.Intersection(sb, domain)
+        if _nice(sa) and _nice(sb) and same_set(sa, sb):
+            return Comparison(True, proven=True, evidence=f"proven: both solution sets for {x.name} in "
+                                                          f"{show_set(domain)} are {show_set(sa)}")
     for element in elements_between(sa, sb):
         found = _disagree(a, b, {x: element})
         if found is not None:

@@ -86,6 +86,23 @@ def admissible(point: dict[sp.Symbol, sp.Expr]) -> bool:
     return True
 
 
+def domain_of(sym: sp.Symbol) -> sp.Set | None:
+    """The real values a symbol may take by its declared assumptions, or None for an integer one (solution
+    sets over the reals say nothing about which integers they hold)."""
+    flags = sym.assumptions0
+    if flags.get("integer"):
+        return None
+    if flags.get("positive"):
+        return sp.Interval.open(0, sp.oo)
+    if flags.get("negative"):
+        return sp.Interval.open(-sp.oo, 0)
+    if flags.get("nonnegative"):
+        return sp.Interval(0, sp.oo)
+    if flags.get("nonpositive"):
+        return sp.Interval(-sp.oo, 0)
+    return sp.S.Reals
+
+
 def random_value(sym: sp.Symbol, rng: random.Random, wide: bool = False) -> sp.Rational:
     """A small rational honouring the symbol's assumptions (integer, positive, nonnegative, negative)."""
     top = 40 if wide else 9
@@ -123,4 +140,4 @@ def shown_point(point: dict[sp.Symbol, sp.Expr]) -> dict[str, Any]:
     return {s.name: shown(v) for s, v in sorted(point.items(), key=lambda kv: kv[0].name)}
 
 
-__all__ = ["admissible", "holds", "holds_any", "undefined", "random_point", "random_value", "shown", "shown_point", "sign"]
+__all__ = ["admissible", "domain_of", "holds", "holds_any", "undefined", "random_point", "random_value", "shown", "shown_point", "sign"]

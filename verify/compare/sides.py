@@ -16,6 +16,7 @@ import sympy as sp
 
 from verify.compare.conditions import compare_conditions, show_set, solution_set
 from verify.compare.equal import compare
+from verify.compare.points import domain_of
 from verify.compare.readings import Reading, ReadingError, SetBuilder
 from verify.compare.sets import compare_sets
 from verify.compare.types import Comparison
@@ -57,8 +58,9 @@ def _compare(a: Reading, b: Reading, *, seed: int, proof_seconds: float) -> Comp
         if len(cond.symbols) == 1:
             (x,) = cond.symbols
             solutions = solution_set(cond.value, x)
-            if solutions is not None and _restricted(x):
-                solutions = None   # the solution set over the reals is not the one of a declared domain
+            if solutions is not None:   # within the declared domain (x > 0); none for an integer unknown
+                domain = domain_of(x)
+                solutions = None if domain is None else sp.Intersection(solutions, domain)
             if solutions is None:
                 return Comparison(None, reason=f"the solution set of {cond.what} in {x.name} could not be given "
                                                "exactly")
@@ -79,12 +81,10 @@ def _solve_builder(side: Reading) -> Reading | None:
     if builder.free_symbols:
         raise ReadingError("a set-builder's condition may only use its own unknown")
     solved = solution_set([list(t) for t in builder.terms], builder.var)
-    return None if solved is None or _restricted(builder.var) else Reading("set", solved, side.what)
-
-
-def _restricted(x) -> bool:
-    """A declared domain (integer, positive, ...): the solution set over the reals is not the set meant."""
-    return any(x.assumptions0.get(f) for f in ("integer", "positive", "negative", "nonnegative", "nonpositive"))
+    domain = domain_of(builder.var)
+    if solved is None or domain is None:
+        return None
+    return Reading("set", sp.Intersection(solved, domain), side.what)
 
 
 __all__ = ["NotComparable", "compare_readings"]
