@@ -45,6 +45,15 @@ def compare_conditions(a: list[Term], b: list[Term], *, seed: int, proof_seconds
         return _constant(a, b)
     if _key(a) == _key(b):
         return Comparison(True, proven=True, evidence="proven: the same relations")
+    try:
+        with time_limit(proof_seconds):
+            normal_a, normal_b = _normal_form(a, symbols), _normal_form(b, symbols)
+    except (TimeoutError, TypeError, ValueError, NotImplementedError, sp.PolynomialError):
+        normal_a = normal_b = None
+    if normal_a is not None and normal_a == normal_b:
+        return Comparison(True, proven=True, evidence="proven: the same relations once polynomial equations are "
+                                                      "factored (a product is 0 when a factor is) and constant "
+                                                      "factors dropped")
     for decide in (_proportional, _linear, _univariate, _polynomial_solutions):
         try:
             with time_limit(proof_seconds):
@@ -64,6 +73,34 @@ def _all(terms: list[Term]) -> list[Rel]:
 
 def _key(terms: list[Term]) -> frozenset:
     return frozenset(frozenset((r.d, r.op) for r in t) for t in terms)
+
+
+def _normal_form(terms: list[Term], symbols: list[sp.Symbol], limit: int = 64) -> frozenset | None:
+    """Alternatives of relations with each polynomial equation split into its factors (`(x-1)(y-1) = 0` is
+    `x = 1 or y = 1`) and every difference divided by its positive constant content (`2x + 2y < 2` is
+    `x + y < 1`); None when that would make more than `limit` alternatives. Two sides with the same normal
+    form have the same solution set: every step keeps the solutions (polynomials have no poles)."""
+    out: list[frozenset] = []
+    for term in terms:
+        options: list[list[tuple]] = [[]]
+        for rel in term:
+            # a difference with a denominator is kept as written: extracting its content may cancel a pole
+            content, rest = (1, rel.d) if _poles(rel.d) else sp.sympify(rel.d).as_content_primitive()
+            if content == 0:
+                return None
+            if rel.op in ("=", "!=") and rest.could_extract_minus_sign():
+                rest = -rest
+            alternatives = [(rest, rel.op)]
+            if rel.op == "=" and rest.free_symbols and rest.is_polynomial(*symbols):
+                _, factors = sp.factor_list(rest)
+                alternatives = [(-f if f.could_extract_minus_sign() else f, "=") for f, _k in factors] or alternatives
+            options = [o + [alt] for o in options for alt in alternatives]
+            if len(options) > limit:
+                return None
+        out += [frozenset(o) for o in options]
+        if len(out) > limit:
+            return None
+    return frozenset(out)
 
 
 def _constant(a: list[Term], b: list[Term]) -> Comparison:
@@ -203,14 +240,18 @@ def _univariate(a: list[Term], b: list[Term], symbols: list[sp.Symbol], seed: in
 
 def _polynomial_solutions(a: list[Term], b: list[Term], symbols: list[sp.Symbol], seed: int,
                           seconds: float) -> Comparison | None:  # noqa: ARG001
-    """Polynomial equations with finitely many solutions: both solved completely, real solutions compared."""
-    if len(a) != 1 or len(b) != 1 or not all(r.op == "=" and r.d.is_polynomial(*symbols) for r in _all(a + b)):
+    """Polynomial equations with finitely many solutions: both solved completely (each alternative of a side),
+    real solutions compared."""
+    if not all(r.op == "=" and r.d.is_polynomial(*symbols) for r in _all(a + b)):
         return None
     found = []
-    for (side,) in (a, b):
-        solutions = _real_solutions(side, symbols)
-        if solutions is None:
-            return None
+    for side in (a, b):
+        solutions: set[tuple] = set()
+        for term in side:
+            term_solutions = _real_solutions(term, symbols)
+            if term_solutions is None:
+                return None
+            solutions |= term_solutions
         found.append(solutions)
     sols_a, sols_b = found
     if sols_a == sols_b:

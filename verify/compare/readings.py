@@ -171,10 +171,10 @@ def _condition(statements: list[Statement], low: Lowerer) -> Reading:
     for st in statements:
         alternatives: list[Term] = []
         for group in _or_groups(st):
-            term: Term = []
-            for clause in group:
-                term += _chain(clause, low, kinds)
-            alternatives.append(term)
+            group_terms: list[Term] = [[]]
+            for clause in group:   # each clause may itself be alternatives (x \in \{1, 2\})
+                group_terms = [t + alt for t in group_terms for alt in _chain(clause, low, kinds)]
+            alternatives += group_terms
         words = words or len(alternatives) > 1 or len(_or_groups(st)[0]) > 1
         terms = [t + alt for t in terms for alt in alternatives]
         if len(terms) > MAX_TERMS:
@@ -191,8 +191,9 @@ def _condition(statements: list[Statement], low: Lowerer) -> Reading:
     return Reading("condition", terms, what)
 
 
-def _chain(st: Statement, low: Lowerer, kinds: set[str]) -> Term:
-    """The relations of one chain `a < b \\le c` (each consecutive pair)."""
+def _chain(st: Statement, low: Lowerer, kinds: set[str]) -> list[Term]:
+    """The relations of one chain `a < b \\le c` (each consecutive pair), as alternatives: one, unless it says
+    `x \\in \\{1, 2\\}` (x = 1 or x = 2)."""
     if not st.relations:
         raise ReadingError("the words 'and' / 'or' join relations (x = 1 or x = 2), not values")
     if any(o.kind == "empty" for o in st.operands):
@@ -200,20 +201,23 @@ def _chain(st: Statement, low: Lowerer, kinds: set[str]) -> Term:
     # the operand after `\\in` is an interval, read by _membership; every other operand is a value
     values = [None if k and st.relations[k - 1] in ("in", "notin") else low.expr(o)
               for k, o in enumerate(st.operands)]
-    rels: Term = []
+    terms: list[Term] = [[]]
     for k, rel in enumerate(st.relations):
         left, right = values[k], values[k + 1]
         if rel in ("in", "notin"):
-            rels += _membership(left, rel, st.operands[k + 1], low)
+            options = _membership(left, rel, st.operands[k + 1], low)
+            terms = [t + option for t in terms for option in options]
             kinds.add("inequality")
             continue
         if rel not in _RELATIONS or left is None or right is None:
             raise ReadingError(f"cannot compare statements with the relation {rel!r} "
                                "(=, \\ne, <, \\le, >, \\ge and \\in an interval are compared)")
         op, flip = _RELATIONS[rel]
-        rels += _relations(left, right, op, flip)
+        terms = [t + _relations(left, right, op, flip) for t in terms]
         kinds.add("equation" if op == "=" else "inequality")
-    return rels
+    if len(terms) > MAX_TERMS:
+        raise ReadingError(f"more than {MAX_TERMS} alternatives to compare")
+    return terms
 
 
 def _or_groups(st: Statement) -> list[list[Statement]]:
@@ -273,14 +277,20 @@ def _relations(left: Any, right: Any, op: str, flip: bool) -> list[Rel]:
     return [Rel(d, op)]
 
 
-def _membership(left: Any, rel: str, node: Node, low: Lowerer) -> list[Rel]:
-    """`x \\in [0, 1)`: the two inequalities of the interval (`\\notin` is a union: not compared)."""
-    interval = read_set(node, low)
-    if rel == "notin" or not isinstance(interval, sp.Interval) or left is None:
-        raise ReadingError("only membership in one interval (x \\in [a, b)) is compared")
+def _membership(left: Any, rel: str, node: Node, low: Lowerer) -> list[Term]:
+    """`x \\in [0, 1)`: the two inequalities of the interval; `x \\in \\{1, 2\\}`: x = 1 or x = 2 (`\\notin`
+    is not compared)."""
+    target = read_set(node, low)
+    if target is sp.S.EmptySet:
+        return [[Rel(sp.Integer(1), "=")]]   # in the empty set: never (1 = 0)
+    if rel == "notin" or left is None or not isinstance(target, (sp.Interval, sp.FiniteSet)):
+        raise ReadingError("only membership in one interval or a finite set (x \\in [a, b), x \\in \\{1, 2\\}) is "
+                           "compared")
+    if isinstance(target, sp.FiniteSet):
+        return [[Rel(left - e, "=")] for e in target.args]
     out = []
-    if interval.start.is_finite:
-        out.append(Rel(interval.start - left, "<" if interval.left_open else "<="))
-    if interval.end.is_finite:
-        out.append(Rel(left - interval.end, "<" if interval.right_open else "<="))
-    return out
+    if target.start.is_finite:
+        out.append(Rel(target.start - left, "<" if target.left_open else "<="))
+    if target.end.is_finite:
+        out.append(Rel(left - target.end, "<" if target.right_open else "<="))
+    return [out]
