@@ -7,6 +7,7 @@ side must hold there.
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import sympy as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from derive.lower.lowerer import Lowerer
 from derive.parse.latex import parse_latex
@@ -32,8 +35,8 @@ def _value(text: str) -> sp.Expr:
     """A coordinate as the counterexample shows it: an int, a float, 'p/q', or an exact value in LaTeX."""
     if isinstance(text, (int, float)):
         return sp.Rational(str(text))
-    (st,) = parse_latex(text).statements
-    return Lowerer(Declarations()).expr(st.operands[0])
+    (statement,) = parse_latex(text).statements
+    return Lowerer(Declarations()).expr(statement.operands[0])
 
 
 def _truth(text: str, point: dict, decls: Declarations) -> bool:
@@ -41,9 +44,9 @@ def _truth(text: str, point: dict, decls: Declarations) -> bool:
     low = Lowerer(decls)
     values = {decls.symbol(k): _value(v) for k, v in point.items()}
     truth = True
-    for st in parse_latex(text).statements:
-        sides = [low.expr(o) for o in st.operands]
-        for left, rel, right in zip(sides, st.relations, sides[1:], strict=False):
+    for statement in parse_latex(text).statements:
+        sides = [low.expr(o) for o in statement.operands]
+        for left, rel, right in zip(sides, statement.relations, sides[1:], strict=False):
             lv, rv = left.xreplace(values), right.xreplace(values)
             if lv.has(sp.zoo, sp.nan) or rv.has(sp.zoo, sp.nan):
                 truth = False   # no value there as written: the relation does not hold
@@ -53,9 +56,8 @@ def _truth(text: str, point: dict, decls: Declarations) -> bool:
 
 
 def _set_contains(text: str, element: sp.Expr) -> bool:
-    (st,) = parse_latex(text).statements
     reading = read_side(parse_latex(text), Lowerer(Declarations()))
-    assert reading.kind == "set", st
+    assert reading.kind == "set", text
     return reading.value.contains(element) is sp.true
 
 
@@ -173,3 +175,45 @@ def test_cli_batch_and_json(tmp_path: Path) -> None:
     assert got[1]["counterexample"]["point"] == {"element": 2} and "not comparable" in got[2]["error"]
     one = json.loads(_cli(r"0 < x \le 1", r"(0, 1]", "--format", "json").stdout)
     assert one["equivalent"] is True and "solution set" in one["evidence"]
+
+
+_OPS = ["=", "<", r"\le", ">", r"\ge"]
+_FLIP = {"=": "=", "<": ">", r"\le": r"\ge", ">": "<", r"\ge": r"\le"}
+_coefficients = st.sampled_from([-2, -1, 1, 2, 3])
+
+
+@st.composite
+def _relation_pairs(draw: st.DrawFn) -> tuple[str, str, list[str]]:
+    """A relation in x (and y) with a denominator at times, and another: scaled, flipped, or unrelated."""
+    names = draw(st.sampled_from([["x"], ["x", "y"]]))
+
+    def poly() -> str:
+        terms = [f"{draw(_coefficients)}{v}^{{{draw(st.sampled_from([1, 2]))}}}" for v in names]
+        return " + ".join(terms) + f" + {draw(st.integers(-3, 3))}"
+
+    p, op, c = poly(), draw(st.sampled_from(_OPS)), draw(st.integers(-2, 2))
+    if draw(st.booleans()):
+        p = rf"\frac{{{p}}}{{{poly()}}}"
+    a = f"{p} {op} {c}"
+    k = draw(st.sampled_from([2, 3]))
+    b = draw(st.sampled_from([f"{k}({p}) {op} {k * c}", f"{c} {_FLIP[op]} {p}", f"-{k}({p}) {_FLIP[op]} {-k * c}",
+                              f"{poly()} {draw(st.sampled_from(_OPS))} {c}"]))
+    return a, b, names
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(_relation_pairs())
+def test_relation_verdicts_are_sound(pair: tuple[str, str, list[str]]) -> None:
+    """A "not equivalent" point separates the sides (checked here with SymPy's relationals); an "equivalent"
+    pair agrees at every point of a grid of rationals."""
+    a, b, names = pair
+    result = check_pair(a, b, None, seed=1, timeout=5)
+    decls = Declarations()
+    if result["equivalent"] is False:
+        point = result["counterexample"]["point"]
+        assert _truth(a, point, decls) != _truth(b, point, decls), result
+    if result["equivalent"] is True:
+        grid = [str(sp.Rational(n, 4)) for n in range(-10, 11)]
+        for values in list(itertools.product(grid, repeat=len(names)))[::5]:
+            point = dict(zip(names, values, strict=True))
+            assert _truth(a, point, decls) == _truth(b, point, decls), (point, result["evidence"])
