@@ -136,6 +136,10 @@ def test_json_answer_has_the_expression_fields() -> None:
     result = check_pair("x^2 = 1", "x = 1", None, seed=0)
     assert set(result) >= {"equivalent", "evidence", "counterexample", "error", "a_latex", "b_latex"}
     assert result["counterexample"] == {"point": {"x": -1}, "claimed": "holds", "expected": "does not hold"}
+    assert result["a_latex"] == "x^{2} - 1 = 0"   # each side as read: differences of relations
+    builder = check_pair(r"\{x \mid x^2 < 1\}", "(-1, 1)", None, seed=0)
+    assert builder["a_latex"] == r"\left\{x \mid x^{2} - 1 < 0\right\}"
+    assert builder["b_latex"] == r"\left(-1, 1\right)"
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:

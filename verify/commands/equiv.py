@@ -24,7 +24,7 @@ from derive.parse.latex import LatexParseError, parse_latex
 from derive.spec.declarations import DeclarationError, Declarations, declare_symbols
 from verify.claims.context import claim_seed
 from verify.compare.budget import time_limit
-from verify.compare.readings import Reading, ReadingError, read_side
+from verify.compare.readings import Reading, ReadingError, SetBuilder, read_side
 from verify.compare.sides import compare_readings
 from verify.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNDECIDED, EXIT_USAGE, UsageError, did_you_mean
 from verify.report import format_counterexample, one_line
@@ -94,10 +94,16 @@ def _latex(side: Reading) -> str:
     """The side as read (a condition as `difference op 0` per relation), for the JSON answer."""
     if side.kind == "expression":
         return to_latex(side.value)
+    if isinstance(side.value, SetBuilder):
+        return rf"\left\{{{side.value.var} \mid {_terms_latex(side.value.terms)}\right\}}"
     if side.kind == "set":
         return sp.latex(side.value)
-    terms = [", ".join(f"{to_latex(r.d)} {_OPS[r.op]} 0" for r in term) for term in side.value]
-    return r" \text{ or } ".join(terms)
+    return _terms_latex(side.value)
+
+
+def _terms_latex(terms) -> str:
+    alternatives = [", ".join(f"{to_latex(r.d)} {_OPS[r.op]} 0" for r in term) for term in terms]
+    return r" \text{ or } ".join(alternatives)
 
 
 def check_pair(a: Any, b: Any, symbols: dict[str, Any] | None, *, seed: int = 0,
