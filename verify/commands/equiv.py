@@ -1,4 +1,6 @@
-"""`derivcheck equiv A B`: one-off or batch (`--batch PAIRS.jsonl`) equivalence of two LaTeX expressions.
+"""`derivcheck equiv A B`: one-off or batch (`--batch PAIRS.jsonl`) equivalence of two LaTeX expressions,
+conditions (equations, inequalities, chains, systems: the same solution set over the reals) or sets (finite sets
+and intervals); verify/compare/sides.py dispatches by what the two sides are.
 
 Every pair is checked in a worker process under the limits `verify` uses (verify/run/workers.py): a pair that
 outlives its CPU budget or the memory cap is undecided with the reason, and a batch goes on with the next pair.
@@ -13,16 +15,19 @@ import json
 import sys
 from typing import Any
 
+import sympy as sp
 import yaml
 
 from derive.lower.bigops import declare_bound_counts
+from derive.lower.definitions import written_name
 from derive.lower.errors import LoweringError
 from derive.lower.lowerer import Lowerer
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.spec.declarations import DeclarationError, Declarations, declare_symbols
 from verify.claims.context import claim_seed
 from verify.compare.budget import time_limit
-from verify.compare.equal import compare
+from verify.compare.readings import Reading, ReadingError, SetBuilder, read_side
+from verify.compare.sides import compare_readings
 from verify.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNDECIDED, EXIT_USAGE, UsageError, did_you_mean
 from verify.report import format_counterexample, one_line
 from verify.result import Counterexample
@@ -71,18 +76,16 @@ def parse_symbols_option(text: str | None) -> dict[str, Any]:
     return data
 
 
-def _expression(text: Any, decls: Declarations, which: str):
+def _side(text: Any, decls: Declarations, which: str) -> Reading:
     if not isinstance(text, str):
         raise EquivInputError(f"{which}: expected LaTeX text")
     try:
         formula = parse_latex(text)
     except LatexParseError as exc:
         raise EquivInputError(f"{which}: {exc}") from None
-    if len(formula.statements) != 1 or len(formula.statements[0].operands) != 1:
-        raise EquivInputError(f"{which}: expected one expression, not an equation or a list")
     try:
-        return Lowerer(decls).expr(formula.statements[0].operands[0])
-    except (LoweringError, ValueError, TypeError) as exc:
+        return read_side(formula, Lowerer(decls))
+    except (LoweringError, ValueError, TypeError) as exc:   # ReadingError is a ValueError
         raise EquivInputError(f"{which}: {exc}") from None
 
 
@@ -91,6 +94,25 @@ def _operands(text: Any) -> list:
         return [o for st in parse_latex(text).statements for o in st.operands] if isinstance(text, str) else []
     except LatexParseError:
         return []   # reported by _expression
+
+
+_OPS = {"=": "=", "!=": r"\ne", "<": "<", "<=": r"\le"}
+
+
+def _latex(side: Reading) -> str:
+    """The side as read (a condition as `difference op 0` per relation), for the JSON answer."""
+    if side.kind == "expression":
+        return to_latex(side.value)
+    if isinstance(side.value, SetBuilder):
+        return rf"\left\{{{side.value.var} \mid {_terms_latex(side.value.terms)}\right\}}"
+    if side.kind == "set":
+        return sp.latex(side.value)
+    return _terms_latex(side.value)
+
+
+def _terms_latex(terms) -> str:
+    alternatives = [", ".join(f"{to_latex(r.d)} {_OPS[r.op]} 0" for r in term) for term in terms]
+    return r" \text{ or } ".join(alternatives)
 
 
 def check_pair(a: Any, b: Any, symbols: dict[str, Any] | None, *, seed: int = 0,
@@ -102,12 +124,13 @@ def check_pair(a: Any, b: Any, symbols: dict[str, Any] | None, *, seed: int = 0,
         if symbols:
             if not isinstance(symbols, dict):
                 raise EquivInputError("symbols must be a mapping")
-            declare_symbols(decls, symbols)
+            # keys written as in LaTeX (`\\hat{y}: positive`, `w^*: real`) name what the sides name
+            declare_symbols(decls, {written_name(decls, str(k)) or k: v for k, v in symbols.items()})
         declare_bound_counts(decls, _operands(a) + _operands(b))   # T of \sum_{t=0}^{T-1} is a count on both sides
-        ea, eb = _expression(a, decls, "a"), _expression(b, decls, "b")
+        ea, eb = _side(a, decls, "a"), _side(b, decls, "b")
         with time_limit(timeout):
-            comp = compare(ea, eb, seed=seed, proof_seconds=min(3.0, timeout / 3))
-    except (EquivInputError, DeclarationError) as exc:
+            comp = compare_readings(ea, eb, seed=seed, proof_seconds=min(3.0, timeout / 3))
+    except (EquivInputError, DeclarationError, ReadingError) as exc:
         out["error"] = str(exc)
         out["unparsable"] = True
         return out
@@ -117,7 +140,7 @@ def check_pair(a: Any, b: Any, symbols: dict[str, Any] | None, *, seed: int = 0,
     out["equivalent"] = comp.equal
     out["evidence"] = comp.evidence if comp.equal is not None else ""
     out["diagnosis"] = comp.diagnosis
-    out["a_latex"], out["b_latex"] = to_latex(ea), to_latex(eb)
+    out["a_latex"], out["b_latex"] = _latex(ea), _latex(eb)
     if comp.counterexample:
         out["counterexample"] = comp.counterexample.to_dict()
     if comp.equal is None:
@@ -237,7 +260,10 @@ def text_lines(result: dict[str, Any]) -> list[str]:
         cx = result["counterexample"]
         if cx:
             point = Counterexample(cx["point"], cx["claimed"], cx["expected"])
-            lines.append(f"  counterexample: {format_counterexample(point, claimed='a =', derived='b =')}")
+            # a condition or set says "holds" / "contains it" there, a value is shown as `a = value`
+            words = isinstance(cx["claimed"], str) and cx["claimed"].startswith(("holds", "does", "contains", "is undefined"))
+            labels = ("a", "b") if words else ("a =", "b =")
+            lines.append(f"  counterexample: {format_counterexample(point, claimed=labels[0], derived=labels[1])}")
         return lines
     return [f"undecided: {result['error']}"]
 
