@@ -177,8 +177,8 @@ class Evaluator:
             return np.inf
         if e is sp.S.NegativeInfinity:
             return -np.inf
-        if e is sp.nan:
-            return np.nan
+        if e is sp.nan or e is sp.I:
+            return np.nan   # the imaginary unit is not real: callers compare such points with mpmath (complex)
         if e is sp.true:
             return True
         if e is sp.false:

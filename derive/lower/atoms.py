@@ -41,6 +41,8 @@ def text(low: Lowerer, node: Node) -> Any:
     word = low.name_of(node)
     if word is None:
         raise LoweringError(f"prose {node.args[0].strip()!r} is not mathematics")
+    if word == "i" and word not in low.decls.given and word not in low.decls.assumptions:
+        return sp.I   # an upright i (\mathrm{i}) is the imaginary unit, as an upright e is Euler's number
     return low.symbol(word)
 
 

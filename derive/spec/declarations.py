@@ -105,11 +105,15 @@ def declare_symbols(decls: Declarations, spec: dict[str, Any]) -> None:
         if not NAME_RE.match(name):
             raise DeclarationError(f"invalid symbol name {name!r} (letters, digits and _ only)")
         flags: dict[str, bool] = {}
+        if value == "imaginary_unit":   # `i: imaginary_unit`: e^{i\pi} = -1 (i is an index otherwise)
+            decls.constants[name] = sp.I
+            continue
         if isinstance(value, str):
             words = [w.strip() for w in value.replace(",", " ").split()]
             for w in words:
                 if w not in _ASSUMPTION_KEYS:
-                    raise DeclarationError(f"symbol {name}: unknown assumption {w!r}")
+                    raise DeclarationError(f"symbol {name}: unknown assumption {w!r} (known: "
+                                           f"{', '.join(sorted(_ASSUMPTION_KEYS))}, imaginary_unit)")
                 flags[w] = True
         elif isinstance(value, dict):
             for key, val in value.items():

@@ -10,7 +10,7 @@ import pytest
 
 from derive.lower.lowerer import Lowerer
 from derive.parse.latex import parse_latex
-from derive.spec.declarations import Declarations
+from derive.spec.declarations import Declarations, declare_symbols
 from verify.claims.registry import load_file
 from verify.compare.equal import compare
 from verify.result import Verdict
@@ -158,3 +158,21 @@ def test_given_keys_are_written_as_in_the_notes(tmp_path: Path) -> None:
     (ex,) = load_file(path)
     results = {r.claim: r for r in check_exercise(ex)}
     assert {c: r.verdict for c, r in results.items()} == {c: Verdict.CORRECT for c in ("hat", "prime", "sqrt")}
+
+
+def test_the_imaginary_unit_is_upright_or_declared() -> None:
+    assert _equal(r"e^{\mathrm{i}\pi}", "-1") is True
+    assert _equal(r"(1 + \mathrm{i})^2", r"2\mathrm{i}") is True
+    assert _equal(r"(1 + \mathrm{i})^2", "2") is False
+    decls = Declarations()
+    declare_symbols(decls, {"i": "imaginary_unit"})
+
+    def value(latex: str):
+        (statement,) = parse_latex(latex).statements
+        return Lowerer(decls).expr(statement.operands[0])
+
+    assert compare(value(r"e^{i x}"), value(r"\cos x + i \sin x"), seed=0).equal is True
+    wrong = compare(value(r"e^{i x}"), value(r"\cos x - i \sin x"), seed=0)
+    assert wrong.equal is False and wrong.counterexample is not None
+    # without the declaration i is a letter (an index, a count), never silently the imaginary unit
+    assert _equal(r"e^{i\pi}", "-1") is False
