@@ -17,7 +17,7 @@ import sympy as sp
 from derive.lower.errors import LoweringError
 from derive.lower.index import sum_over
 from derive.lower.integrals import integral
-from derive.lower.syntax import walk
+from derive.lower.syntax import split_arguments, walk
 from derive.parse.tree import Node, is_sep
 from derive.spec.declarations import Declarations
 
@@ -34,6 +34,12 @@ def bigop(low: Lowerer, node: Node) -> Any:
     ranges = _range_rows(low, lower) if upper is None and lower is not None else None
     if ranges is not None:
         return _over_ranges(low, op, ranges, body)
+    items = low.condition_items(lower) if upper is None and lower is not None else []
+    if op == "sum" and len(items) == 3 and is_sep(items[1], "rel"):
+        if items[1].args[0] == "!=" and low.name_of(items[0]) and low.name_of(items[2]):
+            return _excluding(low, items[0], items[2], body)
+        if items[1].args[0] == "in" and items[0].kind == "paren" and low.name_of(items[2]):
+            return _over_pairs(low, items[0], low.name_of(items[2]), body)
     var, start, end = bounds(low, lower, upper)
     if low.decls.index_ranges or low.index_values or low.decls.constants or any(
             isinstance(v, sp.MatrixBase) or isinstance(v, sp.Integer) for v in low.decls.given.values()):
@@ -50,6 +56,30 @@ def bigop(low: Lowerer, node: Node) -> Any:
         if not closed.has(sp.Sum, sp.Product):
             return closed
     return loop
+
+
+def _excluding(low: Lowerer, index: Node, other: Node, body: Node) -> Any:
+    """`\\sum_{i \\ne j} f_i`: the sum over i's whole range without the term i = j."""
+    whole = bigop(low, Node("bigop", ("sum", Node("group", (Node("rows", (Node("row", (index,)),)),)), None, body)))
+    if not isinstance(whole, sp.Sum):
+        raise LoweringError("\\sum_{i \\ne j} needs a sum over a range")
+    name, at = str(whole.limits[0][0]), low.expr(other)
+    # by name: the body may hold the index with other assumptions than the limit's integer symbol
+    return whole - whole.function.xreplace({s: at for s in whole.function.free_symbols if str(s) == name})
+
+
+def _over_pairs(low: Lowerer, pair: Node, data: str, body: Node) -> Any:
+    """`\\sum_{(x, y) \\in D} f(x, y)`: a sum over the items of a data set, item k being (x_k, y_k) for
+    k = 1..|D|; the names of the pair become data arrays inside the body."""
+    names = [low.name_of(a[0]) if len(a) == 1 else None for a in split_arguments(pair.args[0])]
+    if len(names) < 2 or None in names:
+        raise LoweringError("a sum over a data set names its items: \\sum_{(x, y) \\in D}")
+    k = sp.Symbol(f"k_{data}", integer=True)
+    size = sp.Symbol(f"N_{data}", integer=True, positive=True)
+    value = low.expr(body)
+    items = {s: sp.IndexedBase(s.name)[k] for s in value.free_symbols
+             if isinstance(s, sp.Symbol) and s.name in names}
+    return sp.Sum(value.xreplace(items), (k, 1, size))
 
 
 def _range_rows(low: Lowerer, lower: Node) -> list[list[Node]] | None:

@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import sympy as sp
 
 from derive.lower.lowerer import Lowerer
 from derive.parse.latex import parse_latex
@@ -176,3 +177,14 @@ def test_the_imaginary_unit_is_upright_or_declared() -> None:
     assert wrong.equal is False and wrong.counterexample is not None
     # without the declaration i is a letter (an index, a count), never silently the imaginary unit
     assert _equal(r"e^{i\pi}", "-1") is False
+
+
+def test_sums_over_a_data_set_and_over_all_but_one_index() -> None:
+    assert _equal(r"\sum_{(x,y)\in D} (x - y)^2", r"\sum_{(x,y)\in D} (y - x)^2") is True
+    assert _equal(r"\sum_{(x,y)\in D} (x - y)^2", r"\sum_{(x,y)\in D} (x^2 - y^2)") is False
+    assert _equal(r"\frac{\partial}{\partial w}\sum_{(x,y)\in D} (w x - y)^2",
+                  r"\sum_{(x,y)\in D} 2 (w x - y) x") is True
+    excluded = _value(r"\sum_{i \ne j} x_i")
+    whole = _value(r"\sum_{i} x_i")
+    (j,) = _value("j").free_symbols
+    assert sp.simplify(whole - excluded - sp.IndexedBase("x")[j]) == 0   # the term i = j is left out
