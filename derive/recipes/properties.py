@@ -292,11 +292,7 @@ def matrix_definite(m: Any, *, strict: bool) -> Property:
 
 def extremum(f: sp.Expr, x: Any, interval: Any = None, *, kind: str) -> Extremum:
     """The maximum (minimum) of f over an interval (default: the real line) and where it is attained."""
-    (x,) = _symbols(x)
-    lo, hi = _interval(interval)
-    xr = sp.Symbol(x.name, real=True)
-    g = f.xreplace({x: xr})
-    domain = sp.Interval(lo, hi)
+    x, xr, g, lo, hi, domain = _on_interval(f, x, interval)
     value = (sp.maximum if kind == "max" else sp.minimum)(g, xr, domain)
     if value is None or value.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
         raise DerivationFailed(f"{g} has no {kind}imum on {domain}")
@@ -307,6 +303,14 @@ def extremum(f: sp.Expr, x: Any, interval: Any = None, *, kind: str) -> Extremum
     if len(where) != 1:
         raise DerivationFailed(f"the {kind}imum {value} is attained at {len(where)} points found")
     return Extremum(sp.simplify(value), where[0])
+
+
+def _on_interval(f: sp.Expr, x: Any, interval: Any) -> tuple:
+    """(x, x as a real symbol, f of that real x, low, high, the interval) of a one-variable recipe."""
+    (x,) = _symbols(x)
+    lo, hi = _interval(interval)
+    xr = sp.Symbol(x.name, real=True)
+    return x, xr, f.xreplace({x: xr}), lo, hi, sp.Interval(lo, hi)
 
 
 def _interval(interval: Any) -> tuple[sp.Expr, sp.Expr]:
@@ -321,11 +325,7 @@ def _interval(interval: Any) -> tuple[sp.Expr, sp.Expr]:
 
 
 def monotone(f: sp.Expr, x: Any, interval: Any = None, *, increasing: bool) -> Property:
-    (x,) = _symbols(x)
-    lo, hi = _interval(interval)
-    xr = sp.Symbol(x.name, real=True)
-    g = f.xreplace({x: xr})
-    domain = sp.Interval(lo, hi)
+    x, xr, g, lo, hi, domain = _on_interval(f, x, interval)
     word = "increasing" if increasing else "decreasing"
     statement = f"{_show(f)} is {word} on {_show(domain)}"
     check: Callable[..., Any] = sp.is_increasing if increasing else sp.is_decreasing
