@@ -58,7 +58,7 @@ class PointEvaluator:
             return +mpmath.mpmathify(value)
 
     def _ev(self, e: sp.Basic):
-        if e.is_Atom and not isinstance(e, sp.Symbol):
+        if e.is_Atom and not isinstance(e, (sp.Symbol, sp.Indexed)):   # (SymPy counts x_i as an atom)
             return self._atom(e)
         key = (e, tuple(sorted(self._bound.items(), key=str))) if self._bound else e
         hit = self._memo.get(key)

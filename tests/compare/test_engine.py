@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from derive.lower.lowerer import Lowerer
 from derive.parse.latex import parse_latex
 from derive.spec.declarations import Declarations, declare_symbols
+from verify.compare.engine import always_proving
 from verify.compare.equal import compare
 
 
@@ -36,9 +37,19 @@ def test_factor_and_sign():
     assert compare(-truth, truth, seed=3).diagnosis.startswith("sign error")
 
 
-def test_correct_identity_is_proven():
-    result = compare(lower(r"\frac{e^{-z}}{(1+e^{-z})^2}"), lower(r"\text{sig}[z](1-\text{sig}[z])"), seed=4)
-    assert result.equal is True and result.proven
+def test_correct_identity_is_decided_by_exact_agreement_and_proven_on_request():
+    claimed, expected = lower(r"\frac{e^{-z}}{(1+e^{-z})^2}"), lower(r"\text{sig}[z](1-\text{sig}[z])")
+    fast = compare(claimed, expected, seed=4)
+    # 50-digit agreement decides; the costly simplify is skipped unless asked for
+    assert fast.equal is True and not fast.proven and "50-digit agreement" in fast.evidence
+    with always_proving():
+        proved = compare(claimed, expected, seed=4)
+    assert proved.equal is True and proved.proven
+
+
+def test_polynomial_identity_is_still_proven_by_cheap_algebra():
+    result = compare(lower(r"(x+1)^2"), lower(r"x^2 + 2x + 1"), seed=4)
+    assert result.equal is True and result.proven and "exact at" in result.evidence
 
 
 def test_relu_homogeneity_depends_on_sign_of_alpha():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import nullcontext
 from typing import Any
 
 import sympy as sp
@@ -26,6 +27,7 @@ from derive.parse.latex import LatexParseError, parse_latex
 from derive.spec.declarations import DeclarationError, Declarations, declare_symbols
 from verify.claims.context import claim_seed
 from verify.compare.budget import time_limit
+from verify.compare.engine import always_proving
 from verify.compare.readings import Reading, ReadingError, SetBuilder, read_side
 from verify.compare.sides import compare_readings
 from verify.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNDECIDED, EXIT_USAGE, UsageError, did_you_mean
@@ -59,6 +61,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     e.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
                    help=f"resident memory per worker process (default {DEFAULT_MEMORY_MB})")
     e.add_argument("-j", "--jobs", type=int, default=1, help="worker processes for --batch (default 1)")
+    e.add_argument("--prove", action="store_true",
+                   help="attempt a symbolic proof even where exact agreement already decides (slower)")
     e.add_argument("-q", "--quiet", action="store_true", help="no progress line on stderr for --batch")
     return e
 
@@ -116,8 +120,9 @@ def _terms_latex(terms) -> str:
 
 
 def check_pair(a: Any, b: Any, symbols: dict[str, Any] | None, *, seed: int = 0,
-               timeout: float = 10.0) -> dict[str, Any]:
-    """{equivalent: true|false|null, evidence, counterexample, error} for one pair."""
+               timeout: float = 10.0, prove: bool = False) -> dict[str, Any]:
+    """{equivalent: true|false|null, evidence, counterexample, error} for one pair. `prove`: attempt a symbolic
+    proof even where exact agreement already decides."""
     out: dict[str, Any] = {"equivalent": None, "evidence": "", "counterexample": None, "error": None}
     decls = Declarations()
     try:
@@ -128,7 +133,7 @@ def check_pair(a: Any, b: Any, symbols: dict[str, Any] | None, *, seed: int = 0,
             declare_symbols(decls, {written_name(decls, str(k)) or k: v for k, v in symbols.items()})
         declare_bound_counts(decls, _operands(a) + _operands(b))   # T of \sum_{t=0}^{T-1} is a count on both sides
         ea, eb = _side(a, decls, "a"), _side(b, decls, "b")
-        with time_limit(timeout):
+        with time_limit(timeout), (always_proving() if prove else nullcontext()):
             comp = compare_readings(ea, eb, seed=seed, proof_seconds=min(3.0, timeout / 3))
     except (EquivInputError, DeclarationError, ReadingError) as exc:
         out["error"] = str(exc)
@@ -148,7 +153,7 @@ def check_pair(a: Any, b: Any, symbols: dict[str, Any] | None, *, seed: int = 0,
     return out
 
 
-def _batch_item(lineno: int, line: str, seed: int, timeout: float) -> dict[str, Any]:
+def _batch_item(lineno: int, line: str, seed: int, timeout: float, prove: bool = False) -> dict[str, Any]:
     try:
         item = json.loads(line)
         if not isinstance(item, dict):
@@ -159,7 +164,7 @@ def _batch_item(lineno: int, line: str, seed: int, timeout: float) -> dict[str, 
     pair_id = item.get("id", lineno)
     try:
         result = check_pair(item.get("a"), item.get("b"), item.get("symbols"),
-                            seed=claim_seed(seed, "equiv", str(pair_id)), timeout=timeout)
+                            seed=claim_seed(seed, "equiv", str(pair_id)), timeout=timeout, prove=prove)
     except Exception as exc:  # noqa: BLE001 - one bad pair never stops the batch
         result = {"equivalent": None, "evidence": "", "counterexample": None, "error": f"internal: {exc}"}
     return {"id": pair_id, **{k: result.get(k) for k in ("equivalent", "evidence", "counterexample", "error")}}
@@ -215,7 +220,7 @@ def _batch(args: argparse.Namespace) -> int:
         raise UsageError(f"internal error in a batch worker: {exc}")
 
     job = Job([len(c) for c in chunks], lambda n: None,
-              lambda _state, n, k: _batch_item(*chunks[n][k], args.seed, args.timeout))
+              lambda _state, n, k: _batch_item(*chunks[n][k], args.seed, args.timeout, args.prove))
     try:
         run_jobs(job, range(len(chunks)), workers=min(args.jobs, max(1, len(chunks))), limits=limits,
                  on_done=on_done, on_overrun=on_overrun, on_error=on_error, tick=flush)
@@ -245,7 +250,8 @@ def _single(args: argparse.Namespace, symbols: dict[str, Any]) -> dict[str, Any]
         found.append({"equivalent": None, "evidence": "", "counterexample": None, "error": f"internal: {exc}"})
 
     job = Job([1], lambda n: None,
-              lambda _s, n, k: check_pair(args.a, args.b, symbols, seed=args.seed, timeout=args.timeout))
+              lambda _s, n, k: check_pair(args.a, args.b, symbols, seed=args.seed, timeout=args.timeout,
+                                            prove=args.prove))
     run_jobs(job, [0], workers=1, limits=limits, on_done=lambda n, k, result: found.append(result),
              on_overrun=on_overrun, on_error=on_error)
     return found[0]

@@ -6,12 +6,16 @@ noise never becomes a false alarm.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import mpmath
 import numpy as np
 import sympy as sp
 
+from derive.exact import NotRational, rational_value
 from derive.lower.elided import ElidedMatrix
 from derive.lower.functions import has_unknown_function
 from derive.lower.matcalc import opaque_derivatives
@@ -35,6 +39,20 @@ COMPLEX_POINTS = 2    # points per trial where a side is not real, compared as p
 PRECISE_POINTS = 8    # points evaluated by mpmath when floating point decides too few
 PRECISE_DIGITS = 30
 EXACT_POINTS = 3      # agreeing points re-evaluated exactly or to AGREE_DIGITS digits
+
+
+_ALWAYS_PROVE: ContextVar[bool] = ContextVar("always_prove", default=False)
+
+
+@contextmanager
+def always_proving() -> Iterator[None]:
+    """Inside the block a full proof (`simplify`) is attempted even where exact agreement already decides: the
+    evidence then says "proven symbolically" more often, at the cost of time (`equiv --prove`)."""
+    token = _ALWAYS_PROVE.set(True)
+    try:
+        yield
+    finally:
+        _ALWAYS_PROVE.reset(token)
 
 
 def compare(claimed: sp.Expr, expected: sp.Expr, *, seed: int, proof_seconds: float = 3.0) -> Comparison:
@@ -63,7 +81,10 @@ def compare(claimed: sp.Expr, expected: sp.Expr, *, seed: int, proof_seconds: fl
         if differs is numeric:
             numeric.diagnosis = diagnose(claimed, expected, numeric)
         return differs
-    proven = prove(claimed, expected, proof_seconds)
+    # Exact agreement at random rational points (or 50-digit agreement) already decides `equal`; the proof then
+    # only strengthens the evidence, so it tries the cheap algebra and skips `simplify` (most of a suite's time).
+    decided = numeric is not None and numeric.equal is True
+    proven = prove(claimed, expected, proof_seconds, thorough=not decided or _ALWAYS_PROVE.get())
     if numeric is None:
         if proven:
             return Comparison(True, proven=True, evidence="proven symbolically")
@@ -73,7 +94,7 @@ def compare(claimed: sp.Expr, expected: sp.Expr, *, seed: int, proof_seconds: fl
             return Comparison(True, proven=True, evidence="proven symbolically")
         return numeric
     numeric.proven = proven
-    numeric.evidence += "; proven symbolically" if proven else "; not proven symbolically"
+    numeric.evidence += "; proven symbolically" if proven else "; not proven symbolically (exact agreement decides)"
     return numeric
 
 
@@ -406,8 +427,16 @@ def exact_value(expr: sp.Expr, pts: SamplePoints, k: int, point: dict[str, objec
 
     A large expression (a deep network's derivative) is evaluated by mpmath with shared subexpressions once, at
     `digits` and again at twice as many: a value that moves between the two is refused (NumericError)."""
-    if _larger_than(expr, EXACT_NODES):
+    try:
+        return rational_value(expr, pts, k, point)
+    except NotRational:
+        pass
+    try:
         return _precise(expr, pts, k, point, digits)
+    except NumericError:
+        if _larger_than(expr, EXACT_NODES):
+            raise
+    # What mpmath cannot evaluate (a function it does not know): SymPy's own evaluation
     ints = {s: sp.Integer(v) for s in expr.free_symbols if isinstance(s, sp.Symbol)
             and (v := pts.integers.get(s.name)) is not None}
     e = expr.xreplace(ints)
@@ -466,7 +495,9 @@ def _concrete_combinatorics(expr: sp.Expr) -> bool:
     return all(lim[1].is_number and lim[2].is_number for loop in loops for lim in loop.limits)
 
 
-def prove(claimed: sp.Expr, expected: sp.Expr, seconds: float) -> bool:
+def prove(claimed: sp.Expr, expected: sp.Expr, seconds: float, *, thorough: bool = True) -> bool:
+    """Whether `claimed - expected` simplifies to 0 within `seconds` of CPU time. Not `thorough`: only merging
+    sums, expanding and evaluating concrete counts, without `simplify`."""
     if _too_big_to_prove(claimed, expected):
         return False
     if any(e.has(sp.Piecewise, sp.Max, sp.Min, sp.Heaviside) for e in (claimed, expected)):
@@ -488,7 +519,7 @@ def prove(claimed: sp.Expr, expected: sp.Expr, seconds: float) -> bool:
             evaluated = diff.doit() if _concrete_combinatorics(diff) else diff
             if evaluated == 0 or sp.expand(evaluated) == 0:
                 return True
-            if not evaluated.free_symbols:
+            if not evaluated.free_symbols or not thorough:
                 return False
             return sp.simplify(diff) == 0
     except TimeoutError:
@@ -497,4 +528,4 @@ def prove(claimed: sp.Expr, expected: sp.Expr, seconds: float) -> bool:
         return False
 
 
-__all__ = ["compare", "exact_value", "prove", "sampled_comparison"]
+__all__ = ["always_proving", "compare", "exact_value", "prove", "sampled_comparison"]
