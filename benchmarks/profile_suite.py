@@ -12,7 +12,7 @@ the innermost stage on its stack:
     lower     derive/lower (tree -> SymPy), declarations
     derive    derive/recipes, derive/kernels, the truth of a claim (verify/claims/context.py)
     sample    floating-point sampling (verify/compare/engine.py sampled_*, derive/numeric.py)
-    confirm   exact / 50-digit evaluation (engine _exact_agreement, _precise*, _confirm, exact_value, derive/precise.py)
+    confirm   exact / 50-digit evaluation (engine _exact_agreement, _precise*, _confirm, verify/compare/point_values.py, derive/exact.py, derive/precise.py)
     prove     symbolic proof attempts (engine prove, simplify)
     diagnose  verify/compare/diagnose.py
     write     printing results (verify/write, verify/report)
@@ -44,9 +44,11 @@ from verify.run.check import check_one, exercise_notation  # noqa: E402
 _RULES: list[tuple[str, frozenset[str] | None, str]] = [
     ("verify/compare/engine.py", frozenset({"prove"}), "prove"),
     ("verify/compare/engine.py", frozenset({"_exact_agreement", "_precise_trial", "_precise_point", "_confirm",
-                                            "exact_value", "_precise", "_exact_difference"}), "confirm"),
+                                            "_exact_difference"}), "confirm"),
+    ("verify/compare/point_values.py", None, "confirm"),
     ("verify/compare/engine.py", frozenset({"sampled_comparison", "_sampled_trial"}), "sample"),
     ("derive/precise.py", None, "confirm"),
+    ("derive/exact.py", None, "confirm"),
     ("derive/numeric.py", None, "sample"),
     ("verify/compare/diagnose.py", None, "diagnose"),
     ("derive/parse/", None, "parse"),

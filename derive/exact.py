@@ -12,6 +12,7 @@ Anything that is not rational at a rational point (exp, log, a fractional power,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 from math import ceil, comb, factorial, floor
 from typing import Any
@@ -33,13 +34,22 @@ def _relation(op: str, a: Fraction, b: Fraction) -> bool:
 
 
 class RationalEvaluator:
-    """Values at point `k` of `pts` as Fractions; `point` collects the coordinates used, as a report prints them
-    (name -> value rounded to 6 digits, whole numbers as ints)."""
+    """Values as Fractions, given the value of each free symbol (`values`); an unknown symbol or an indexed
+    quantity is NotRational (subclasses read them from sample points)."""
 
-    def __init__(self, pts: SamplePoints, k: int, point: dict[str, object]) -> None:
-        self.pts, self.k, self.point = pts, k, point
+    def __init__(self, values: Mapping[sp.Symbol, Fraction] | None = None) -> None:
+        self.values = values or {}
         self._memo: dict[Any, Any] = {}
         self._bound: dict[sp.Symbol, int] = {}
+
+    def _symbol(self, e: sp.Symbol) -> Fraction:
+        value = self.values.get(e)
+        if value is None:
+            raise NotRational(f"no value for {e.name}")
+        return value
+
+    def _indexed(self, e: sp.Indexed) -> Fraction:
+        raise NotRational("no values for indexed quantities")
 
     def __call__(self, expr: sp.Basic) -> Fraction:
         value = self._ev(expr)
@@ -59,19 +69,9 @@ class RationalEvaluator:
             self._memo[key] = hit
         return hit
 
-    def _coordinate(self, name: str, value: float) -> Fraction:
-        self.point.setdefault(name, round(float(value), 6))
-        return Fraction(float(value))
-
     def _node(self, e: sp.Basic) -> Any:  # noqa: C901 - one dispatch over node types, as in derive/precise.py
         if isinstance(e, sp.Symbol):
-            if e in self._bound:
-                return Fraction(self._bound[e])
-            value = self.pts.symbol_value(e)
-            if isinstance(value, (int, np.integer)):
-                self.point.setdefault(e.name, int(value))
-                return Fraction(int(value))
-            return self._coordinate(e.name, value[self.k])
+            return Fraction(self._bound[e]) if e in self._bound else self._symbol(e)
         if isinstance(e, sp.Add):
             return sum((self._ev(a) for a in e.args), Fraction(0))
         if isinstance(e, sp.Mul):
@@ -85,8 +85,7 @@ class RationalEvaluator:
             base = self._ev(e.base)
             return base ** int(e.exp)   # 0 ** -n: ZeroDivisionError, a point where the value is undefined
         if isinstance(e, sp.Indexed):
-            key = value_key(str(e.base.label), tuple(self._int(i) for i in e.indices))
-            return self._coordinate(key, self.pts.keyed_value(key)[self.k])
+            return self._indexed(e)
         if isinstance(e, (sp.Sum, sp.Product)):
             return self._loop(e)
         if isinstance(e, sp.Abs):
@@ -162,12 +161,45 @@ class RationalEvaluator:
         return out
 
 
-def rational_value(expr: sp.Basic, pts: SamplePoints, k: int, point: dict[str, object]) -> sp.Rational:
-    """`expr` at sample point k as an exact Rational; NotRational when it is not one (or not cheaply)."""
-    found: dict[str, object] = {}
-    value = RationalEvaluator(pts, k, found)(expr)
-    point.update(found)   # only once the value is known: a fallback records its own coordinates
+class PointEvaluator(RationalEvaluator):
+    """Values at point `k` of `pts`; `point` collects the coordinates used, as a report prints them (name ->
+    value rounded to 6 digits, whole numbers as ints)."""
+
+    def __init__(self, pts: SamplePoints, k: int, point: dict[str, object]) -> None:
+        super().__init__()
+        self.pts, self.k, self.point = pts, k, point
+
+    def _coordinate(self, name: str, value: float) -> Fraction:
+        self.point.setdefault(name, round(float(value), 6))
+        return Fraction(float(value))
+
+    def _symbol(self, e: sp.Symbol) -> Fraction:
+        value = self.pts.symbol_value(e)
+        if isinstance(value, (int, np.integer)):
+            self.point.setdefault(e.name, int(value))
+            return Fraction(int(value))
+        return self._coordinate(e.name, value[self.k])
+
+    def _indexed(self, e: sp.Indexed) -> Fraction:
+        key = value_key(str(e.base.label), tuple(self._int(i) for i in e.indices))
+        return self._coordinate(key, self.pts.keyed_value(key)[self.k])
+
+
+def as_rational(value: Fraction) -> sp.Rational:
     return sp.Rational(value.numerator, value.denominator)
 
 
-__all__ = ["NotRational", "RationalEvaluator", "rational_value"]
+def rational_at(expr: sp.Basic, values: Mapping[sp.Symbol, Fraction]) -> sp.Rational:
+    """`expr` with each symbol replaced by its value, as an exact Rational; NotRational when it is not one."""
+    return as_rational(RationalEvaluator(values)(expr))
+
+
+def rational_value(expr: sp.Basic, pts: SamplePoints, k: int, point: dict[str, object]) -> sp.Rational:
+    """`expr` at sample point k as an exact Rational; NotRational when it is not one (or not cheaply)."""
+    found: dict[str, object] = {}
+    value = PointEvaluator(pts, k, found)(expr)
+    point.update(found)   # only once the value is known: a fallback records its own coordinates
+    return as_rational(value)
+
+
+__all__ = ["NotRational", "PointEvaluator", "RationalEvaluator", "as_rational", "rational_at", "rational_value"]

@@ -11,6 +11,7 @@ from derive.lower.applications import application, is_limit, limit
 from derive.lower.derivatives import DerivativeOperator, derivative_fraction
 from derive.lower.errors import LoweringError, TooLarge
 from derive.lower.syntax import single_expression, times
+from derive.nodes import atoms_of
 from derive.parse.tree import Node
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def number_bits(value: Any) -> int:
     entries = value if isinstance(value, sp.MatrixBase) else [value] if isinstance(value, sp.Basic) else []
     bits = 0
     for entry in entries:
-        for r in entry.atoms(sp.Rational):
+        for r in atoms_of(entry, sp.Rational):
             bits = max(bits, abs(r.p).bit_length(), r.q.bit_length())
     return bits
 

@@ -131,3 +131,11 @@ def test_index_alias_data_and_missing_equals():
     lin = [*LINEAR, r"equals before: \sum_{j} W_{ij} x_{j}"]
     v = check_index_claim(r"z_{i} - b_{i} = \sum_{j} x_{j} W_{ij} \sum_{j} W_{ij} x_{j}", lin)
     assert v.verdict == "correct" and "'='" in v.message, v
+
+
+def test_index_agreement_is_exact_not_floating_point():
+    # 10^{-12} more than the derived value: floating point at 1e-9 called it equal; exact values do not
+    tiny = check_index_claim(r"\frac{\partial z_i}{\partial W_{ij}} = x_j + 10^{-12}", LINEAR)
+    assert tiny.verdict == "wrong", tiny.message
+    logistic = check_index_claim(r"\frac{\partial J}{\partial z_i} = \frac{e^{z_i}}{1 + e^{z_i}} - y_i", LOGISTIC)
+    assert logistic.verdict == "correct", logistic.message   # not rational: agreement to 50 digits

@@ -31,7 +31,7 @@ from derive.safe import as_expr
 from derive.spec.declarations import Declarations
 from verify.claims.context import ClaimContext
 from verify.claims.statements import truth_or_result
-from verify.compare.engine import CONFIRM_DIGITS, exact_value
+from verify.compare.point_values import CONFIRM_DIGITS, exact_value
 from verify.result import ClaimResult, Counterexample, Verdict
 
 NAME = "bound"

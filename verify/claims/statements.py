@@ -11,6 +11,7 @@ from typing import Any
 
 import sympy as sp
 
+from derive.nodes import atoms_of, free_symbols_of
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.parse.tree import Node, Statement
 from derive.recipes.errors import RecipeError
@@ -116,9 +117,9 @@ def restates(ctx: ClaimContext, nodes: list[Node]) -> bool:
 
 def free_indices(value: sp.Basic, decls: Declarations) -> set[str]:
     letters = decls.index_letters() | set(decls.index_ranges)
-    return {s.name for s in value.free_symbols if isinstance(s, sp.Symbol) and s.name in letters} | {
-        str(i) for a in value.atoms(sp.Indexed) for i in a.indices
-        if isinstance(i, sp.Symbol) and i in value.free_symbols}
+    free = free_symbols_of(value)
+    return {s.name for s in free if isinstance(s, sp.Symbol) and s.name in letters} | {
+        str(i) for a in atoms_of(value, sp.Indexed) for i in a.indices if isinstance(i, sp.Symbol) and i in free}
 
 
 def ill_posed_index(value: sp.Basic, reference: sp.Basic | None, decls: Declarations) -> set[str]:

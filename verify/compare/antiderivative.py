@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derive.nodes import atoms_of
 from verify.compare.types import Comparison
 
 
@@ -17,7 +18,7 @@ def integration_variables(*values: sp.Basic) -> list[sp.Symbol]:
     for value in values:
         if not isinstance(value, sp.Basic):
             continue
-        for integral in value.atoms(sp.Integral):
+        for integral in atoms_of(value, sp.Integral):
             found |= {lim[0] for lim in integral.limits if len(lim) == 1}
     return sorted(found, key=str)
 

@@ -15,24 +15,23 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from derive.exact import NotRational, rational_value
 from derive.lower.elided import ElidedMatrix
 from derive.lower.functions import has_unknown_function
 from derive.lower.matcalc import opaque_derivatives
-from derive.numeric import Evaluator, NumericError, SamplePoints, value_key
+from derive.nodes import atoms_of, free_symbols_of
+from derive.numeric import Evaluator, NumericError, SamplePoints
 from derive.precise import precise_value
 from verify.compare.algebra import merge_sums
 from verify.compare.budget import time_limit
 from verify.compare.diagnose import diagnose, format_expr
+from verify.compare.point_values import CONFIRM_DIGITS, exact_value
 from verify.compare.types import Comparison
 from verify.result import Counterexample
 
 POINTS_PER_TRIAL = 32
 TRIALS = 5
 RTOL = 1e-7
-CONFIRM_DIGITS = 40
 AGREE_DIGITS = 50     # agreement: both sides to this many digits, relative difference below 10^-(AGREE_DIGITS - 20)
-EXACT_NODES = 300     # larger expressions are evaluated by mpmath (derive/precise.py), not by substitution
 MIN_AGREEING = 16     # agreeing points needed before the exact re-evaluation
 WIDE_TRIALS = 3       # trials of the wide pass (magnitudes 10^-3 .. 10^3, both signs)
 COMPLEX_POINTS = 2    # points per trial where a side is not real, compared as principal complex values
@@ -270,7 +269,7 @@ def _precise_point(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, k: in
 
 def _float_digits(*exprs: sp.Basic) -> int | None:
     """The precision (decimal digits) of the least precise floating-point number in the expressions, if any."""
-    digits = [int(f._prec * 0.30103) for e in exprs for f in e.atoms(sp.Float)]
+    digits = [int(f._prec * 0.30103) for e in exprs for f in atoms_of(e, sp.Float)]
     return min(digits) if digits else None
 
 
@@ -324,12 +323,12 @@ def _exact_agreement(claimed: sp.Expr, expected: sp.Expr, tally: _Tally) -> Comp
 def _domain(*exprs: sp.Basic) -> str:
     """The sampled domain, by the declared assumptions of the free symbols (`x, y real; sigma > 0`)."""
     groups: dict[str, list[str]] = {}
-    for s in sorted({s for e in exprs for s in e.free_symbols if isinstance(s, sp.Symbol)}, key=str):
+    for s in sorted({s for e in exprs for s in free_symbols_of(e) if isinstance(s, sp.Symbol)}, key=str):
         flags = s.assumptions0
         kind = ("whole numbers" if flags.get("integer") else "> 0" if flags.get("positive") else
                 "< 0" if flags.get("negative") else ">= 0" if flags.get("nonnegative") else "real, both signs")
         groups.setdefault(kind, []).append(s.name)
-    if any(isinstance(a, sp.Indexed) for e in exprs for a in e.atoms(sp.Indexed)):
+    if any(atoms_of(e, sp.Indexed) for e in exprs):
         groups.setdefault("real", []).append("data")
     parts = []
     for kind, names in groups.items():
@@ -418,73 +417,6 @@ def _num(v: sp.Expr) -> float | str:
     if im_part != 0:
         return _show(mpmath.mpc(float(sp.Float(re_part, 17)), float(sp.Float(im_part, 17))))
     return float(sp.Float(re_part, 17))
-
-
-def exact_value(expr: sp.Expr, pts: SamplePoints, k: int, point: dict[str, object],
-                digits: int = CONFIRM_DIGITS) -> sp.Expr | None:
-    """The value of `expr` at sample point k with the point's coordinates as exact rationals: a Rational when
-    the expression is rational there, else evaluated to `digits` significant digits. Records the point.
-
-    A large expression (a deep network's derivative) is evaluated by mpmath with shared subexpressions once, at
-    `digits` and again at twice as many: a value that moves between the two is refused (NumericError)."""
-    try:
-        return rational_value(expr, pts, k, point)
-    except NotRational:
-        pass
-    try:
-        return _precise(expr, pts, k, point, digits)
-    except NumericError:
-        if _larger_than(expr, EXACT_NODES):
-            raise
-    # What mpmath cannot evaluate (a function it does not know): SymPy's own evaluation
-    ints = {s: sp.Integer(v) for s in expr.free_symbols if isinstance(s, sp.Symbol)
-            and (v := pts.integers.get(s.name)) is not None}
-    e = expr.xreplace(ints)
-    for s, v in ints.items():
-        point[s.name] = int(v)
-    if e.has(sp.Sum, sp.Product):
-        e = e.doit()
-    subs: dict[sp.Basic, sp.Expr] = {}
-    for atom in e.atoms(sp.Indexed):
-        if not all(i.is_Integer for i in atom.indices):
-            return None
-        key = value_key(str(atom.base.label), tuple(int(i) for i in atom.indices))
-        val = float(pts.keyed_value(key)[k])
-        subs[atom] = sp.Rational(val)
-        point[key] = round(val, 6)
-    labels = {a.base.label for a in e.atoms(sp.Indexed)}
-    for s in e.free_symbols:
-        if isinstance(s, sp.Symbol) and s not in labels:
-            arr = pts.symbol_value(s)
-            val = float(arr[k]) if isinstance(arr, np.ndarray) else float(arr)
-            subs[s] = sp.Rational(val)
-            point[s.name] = round(val, 6)
-    # An opaque function (f[x, \phi]) is a fixed random function; its value at the point is exact data.
-    opaque = sorted(e.atoms(sp.core.function.AppliedUndef), key=sp.default_sort_key)
-    if opaque:
-        ev = Evaluator(pts)
-        for atom in opaque:
-            subs[atom] = sp.Rational(float(ev(atom)[k]))
-    value = e.xreplace(subs)
-    return value if value.is_Rational else sp.N(value, digits)
-
-
-def _larger_than(expr: sp.Basic, limit: int) -> bool:
-    for n, _ in enumerate(sp.preorder_traversal(expr)):
-        if n > limit:
-            return True
-    return False
-
-
-def _precise(expr: sp.Expr, pts: SamplePoints, k: int, point: dict[str, object], digits: int) -> sp.Expr:
-    first = precise_value(expr, pts, k, digits, point)
-    second = precise_value(expr, pts, k, 2 * digits)
-    scale = max(mpmath.mpf(1), abs(second))
-    if abs(first - second) > mpmath.mpf(10) ** (5 - digits) * scale:
-        raise NumericError("the value is not stable under higher precision")
-    if isinstance(second, mpmath.mpc):
-        return sp.Float(second.real, digits) + sp.I * sp.Float(second.imag, digits)
-    return sp.Float(second, digits)
 
 
 def _concrete_combinatorics(expr: sp.Expr) -> bool:

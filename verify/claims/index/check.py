@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -39,6 +40,7 @@ from verify.claims.index.indices import index_lists
 from verify.claims.index.patterns import elementwise as _elementwise
 from verify.claims.index.patterns import expand
 from verify.claims.index.patterns import mul as _mul
+from verify.claims.index.values import agree, precise_value, shown
 from verify.result import ClaimResult, Verdict
 
 __all__ = ["IndexError_", "IndexVerdict", "Model", "build_model", "check_index_claim", "parse"]
@@ -74,6 +76,13 @@ class Model:
         if name in self.data:
             return self.data[name].shape
         return self.shapes.get(name, ())
+
+    def exact_valuation(self) -> dict[sp.Symbol, Fraction]:
+        """The valuation's floats as the exact binary fractions they are (built once per set of leaves)."""
+        key = ("exact", len(self.valuation))
+        if key not in self.cache:
+            self.cache[key] = {s: Fraction(float(v)) for s, v in self.valuation.items()}
+        return self.cache[key]
 
     def declared(self, name: str) -> bool:
         return name in self.shapes or name in self.defs or name in self.data
@@ -395,10 +404,6 @@ def values_at(node, model: Model, env: dict[str, int], target=None):
     return Eval(model, target=target).ev(node, env)
 
 
-def _num(v) -> complex:
-    return complex(sp.N(as_expr(v)))
-
-
 def compare(lhs, rhs, cond, model: Model, rng: dict[str, int]) -> tuple[str, str]:
     """('ok' | 'wrong' | 'undecided', message) over every component."""
     letters = sorted(rng)
@@ -421,32 +426,23 @@ def compare(lhs, rhs, cond, model: Model, rng: dict[str, int]) -> tuple[str, str
                 undecided += 1
                 continue
             checked += 1
-            x = as_expr(aa[pos]).xreplace(model.valuation)
-            y = as_expr(bb[pos]).xreplace(model.valuation)
-            if abs(_num(x) - _num(y)) <= 1e-9 * (1 + abs(_num(x))):
+            # agreement only exactly or to 50 digits (verify/claims/index/values.py)
+            exact = model.exact_valuation()
+            x, y = precise_value(aa[pos], exact), precise_value(bb[pos], exact)
+            if x is None or y is None:
+                undecided += 1
                 continue
-            if not _confirmed(aa[pos], bb[pos], model):
+            if agree(x, y):
                 continue
             where = "component " + ", ".join(f"{c}={v + 1}" for c, v in env.items()) if env else ""
             if aa.shape:
                 where += (", " if where else "") + f"entry {tuple(k + 1 for k in pos)}"
-            return "wrong", (f"{where}: " if where else "") + f"claim {_fmt(_num(y))}, derived {_fmt(_num(x))}"
+            return "wrong", (f"{where}: " if where else "") + f"claim {shown(y)}, derived {shown(x)}"
     if undecided and not checked:
         return "undecided", "no component is given a value by the claim"
     if undecided:
         return "undecided", f"{undecided} elided or uncovered component(s) could not be read"
     return "ok", ""
-
-
-def _fmt(z: complex) -> str:
-    return f"{z.real:.6g}" if abs(z.imag) < 1e-12 else f"{z:.6g}"
-
-
-def _confirmed(a, b, model: Model) -> bool:
-    """The disagreement survives exact rational inputs evaluated to 40 digits."""
-    exact = {s: sp.Rational(float(v)) for s, v in model.valuation.items()}
-    d = sp.N((as_expr(a) - as_expr(b)).xreplace(exact), 40)
-    return abs(complex(d)) > 1e-25
 
 
 def check_sides(sides: list, cond, model: Model, hint: bool = True) -> IndexVerdict:
