@@ -11,6 +11,8 @@ principal complex values (mpmath's `mpc`); the caller decides what that means.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from fractions import Fraction
 from math import comb, factorial
 from typing import Any
 
@@ -86,15 +88,22 @@ class PointEvaluator:
         self.point.setdefault(name, round(float(value), 6))
         return mpmath.mpf(float(value))
 
+    def _symbol(self, e: sp.Symbol):
+        value = self.pts.symbol_value(e)
+        if isinstance(value, (int, np.integer)):
+            self.point.setdefault(e.name, int(value))
+            return mpmath.mpf(int(value))
+        return self._scalar(e.name, value[self.k])
+
+    def _indexed(self, e: sp.Indexed):
+        key = value_key(str(e.base.label), tuple(self._int(i) for i in e.indices))
+        return self._scalar(key, self.pts.keyed_value(key)[self.k])
+
     def _node(self, e: sp.Basic):  # noqa: C901 - one dispatch over node types, as in derive/numeric.py
         if isinstance(e, sp.Symbol):
             if e in self._bound:
                 return mpmath.mpf(self._bound[e])
-            value = self.pts.symbol_value(e)
-            if isinstance(value, (int, np.integer)):
-                self.point.setdefault(e.name, int(value))
-                return mpmath.mpf(int(value))
-            return self._scalar(e.name, value[self.k])
+            return self._symbol(e)
         if isinstance(e, sp.Add):
             return mpmath.fsum(self._ev(a) for a in e.args)
         if isinstance(e, sp.Mul):
@@ -140,8 +149,7 @@ class PointEvaluator:
         if isinstance(e, (sp.Sum, sp.Product)):
             return self._sum(e)
         if isinstance(e, sp.Indexed):
-            key = value_key(str(e.base.label), tuple(self._int(i) for i in e.indices))
-            return self._scalar(key, self.pts.keyed_value(key)[self.k])
+            return self._indexed(e)
         if isinstance(e, sp.KroneckerDelta):
             return mpmath.mpf(1 if self._ev(e.args[0]) == self._ev(e.args[1]) else 0)
         if isinstance(e, sp.binomial):
@@ -216,6 +224,35 @@ class PointEvaluator:
         if len(args) > 1:
             total += mpmath.mpf(coupling_weight) * coupling
         return total + mpmath.mpf(shift)
+
+
+class ValuesEvaluator(PointEvaluator):
+    """Evaluate with given exact values of the free symbols (no sample points, no indexed data, no opaque
+    functions: those raise NumericError)."""
+
+    def __init__(self, values: Mapping[sp.Symbol, Fraction], digits: int) -> None:
+        super().__init__(SamplePoints(n=1, seed=0), 0, digits)
+        self.values = values
+
+    def _symbol(self, e: sp.Symbol):
+        value = self.values.get(e)
+        if value is None:
+            raise NumericError(f"no value for {e.name}")
+        return mpmath.mpf(value.numerator) / value.denominator
+
+    def _indexed(self, e: sp.Indexed):
+        raise NumericError("no values for indexed quantities")
+
+    def _oracle(self, name: str, args: list) -> mpmath.mpf:
+        raise NumericError(f"no values for the function {name}")
+
+
+def value_with(expr: sp.Basic, values: Mapping[sp.Symbol, Fraction], digits: int) -> mpmath.mpf | mpmath.mpc:
+    """`expr` to `digits` digits with each free symbol at its exact value; NumericError when it has none."""
+    try:
+        return ValuesEvaluator(values, digits)(expr)
+    except (ZeroDivisionError, OverflowError, ValueError, TypeError) as exc:
+        raise NumericError(f"cannot evaluate at the point ({exc})") from None
 
 
 def precise_value(expr: sp.Basic, pts: SamplePoints, k: int, digits: int,

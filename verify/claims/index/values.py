@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fractions import Fraction
 
+import mpmath
 import sympy as sp
 
 from derive.exact import NotRational, as_rational, rational_at
+from derive.numeric import NumericError
+from derive.precise import value_with
 from derive.safe import as_expr
 
 AGREE_DIGITS = 50
@@ -27,8 +30,16 @@ def precise_value(value: object, exact: Mapping[sp.Symbol, Fraction]) -> sp.Expr
         pass
     except ZeroDivisionError:
         return None
-    v = sp.N(expr.xreplace({s: as_rational(f) for s, f in exact.items()}), AGREE_DIGITS)
-    return v if v.is_number and v.is_finite else None
+    try:   # mpmath, shared subexpressions once; what it does not know, SymPy's own evaluation
+        value = value_with(expr, exact, AGREE_DIGITS)
+    except NumericError:
+        v = sp.N(expr.xreplace({s: as_rational(f) for s, f in exact.items()}), AGREE_DIGITS)
+        return v if v.is_number and v.is_finite else None
+    if not mpmath.isfinite(value):
+        return None
+    if isinstance(value, mpmath.mpc):
+        return sp.Float(value.real, AGREE_DIGITS) + sp.I * sp.Float(value.imag, AGREE_DIGITS)
+    return sp.Float(value, AGREE_DIGITS)
 
 
 def agree(x: sp.Expr, y: sp.Expr) -> bool:
