@@ -42,12 +42,36 @@ def _random_variables(decls: Declarations) -> dict[sp.Symbol, Any]:
     return out
 
 
+# Each claim of an exercise lowers the exercise's givens again, so the same expectation is asked for many times
+# in one process; it depends only on the expression and the distributions (a budget running out is never kept).
+_MEMO: dict[tuple, sp.Expr | ExpectationUndecided] = {}
+_MEMO_SIZE = 512
+
+
 def expectation(expr: sp.Expr, decls: Declarations, *, variance: bool = False) -> sp.Expr:
     """E[expr] (or Var[expr]) over the declared random variables, exact and Monte-Carlo checked."""
     rvs = _random_variables(decls)
     used = {s: rv for s, rv in rvs.items() if s in expr.free_symbols}
     if not used:
         return sp.Integer(0) if variance else expr
+    key = (expr, variance, tuple(sorted((s.name, rv.pspace.distribution.args) for s, rv in used.items())))
+    hit = _MEMO.get(key)
+    if isinstance(hit, ExpectationUndecided):
+        raise ExpectationUndecided(str(hit))
+    if hit is not None:
+        return hit
+    if len(_MEMO) >= _MEMO_SIZE:
+        _MEMO.clear()
+    try:
+        value = _expectation(expr, used, decls, variance)
+    except ExpectationUndecided as exc:
+        _MEMO[key] = exc
+        raise
+    _MEMO[key] = value
+    return value
+
+
+def _expectation(expr: sp.Expr, used: dict, decls: Declarations, variance: bool) -> sp.Expr:
     target = expr.xreplace(used)
     exact = _by_intervals(expr, used, variance) if len(used) == 1 else None
     try:
