@@ -62,7 +62,7 @@ class RationalEvaluator:
             return Fraction(int(e))
         if e.is_Rational:
             return Fraction(int(e.p), int(e.q))
-        key = (e, tuple(sorted(self._bound.items(), key=str))) if self._bound else e
+        key = (e, tuple(self._bound.items())) if self._bound else e   # (insertion order: outer index first)
         hit = self._memo.get(key)
         if hit is None:
             hit = self._node(e)

@@ -62,7 +62,7 @@ class PointEvaluator:
     def _ev(self, e: sp.Basic):
         if e.is_Atom and not isinstance(e, (sp.Symbol, sp.Indexed)):   # (SymPy counts x_i as an atom)
             return self._atom(e)
-        key = (e, tuple(sorted(self._bound.items(), key=str))) if self._bound else e
+        key = (e, tuple(self._bound.items())) if self._bound else e   # (insertion order: outer index first)
         hit = self._memo.get(key)
         if hit is None:
             hit = self._node(e)
