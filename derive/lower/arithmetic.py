@@ -51,7 +51,14 @@ def neg(low: Lowerer, node: Node) -> Any:
 def add(low: Lowerer, node: Node) -> Any:
     """A flat chain `a + b - c + ...` (derive/parse/transformer.py): terms, a subtracted one as `minus(t)`."""
     signs = [-1 if t.kind == "minus" else 1 for t in node.args]
-    values = [low.expr(t.args[0] if t.kind == "minus" else t) for t in node.args]
+    terms = [t.args[0] if t.kind == "minus" else t for t in node.args]
+    values = [low.expr(t) for t in terms]
+    if any(isinstance(v, sp.MatrixBase) for v in values):
+        # `\mathbf{0} + v`: a bold zero beside a vector is the zero vector of its size (it lowers to the number 0)
+        kept = [(v, s) for v, s, t in zip(values, signs, terms, strict=True)
+                if not (t.kind == "bold" and not isinstance(v, sp.MatrixBase) and v == 0)]
+        if kept and len(kept) < len(values):
+            values, signs = [v for v, _ in kept], [s for _, s in kept]
     if len(values) > 2 and all(isinstance(v, sp.Expr) for v in values):
         return sp.Add(*(v if s > 0 else -v for v, s in zip(values, signs, strict=True)))   # one flattening
     total = values[0] if signs[0] > 0 else -values[0]

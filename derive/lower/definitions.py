@@ -16,6 +16,7 @@ from derive.parse.latex import LatexParseError, parse_latex
 from derive.spec.declarations import NAME_RE, DeclarationError, Declarations, IllPosedValue, declare_symbols
 from derive.spec.errors import SpecError
 from derive.spec.model import ExerciseSpec
+from derive.spec.repairs import run_together
 
 
 def build_declarations(ex: ExerciseSpec) -> Declarations:
@@ -86,7 +87,7 @@ def written_name(decls: Declarations, key: str) -> str | None:
 def _define(decls: Declarations, key: str, value: Any) -> None:
     key = written_name(decls, key) or key
     if NAME_RE.match(key):
-        problem = ragged_rows(value)  # malformed data: claims using it are ill-posed, not a spec error
+        problem = garbled_entry(value) or ragged_rows(value)  # malformed data: claims using it are ill-posed
         decls.given[key] = IllPosedValue(key, problem) if problem else given_value(decls, value)
         return
     # A function definition written as in the notes: `f[x, \phi]`, `\text{sig}[z]`.
@@ -107,6 +108,13 @@ def _define(decls: Declarations, key: str, value: Any) -> None:
             raise ValueError("function parameters must be names")
         params.append(p)
     decls.given_functions[name] = (tuple(params), given_value(decls, value))
+
+
+def garbled_entry(value: Any) -> str | None:
+    """`entry 0.30.4 is two numbers run together` for a given with such an entry (read as LaTeX it would be
+    the product 0.30 · .4), else None."""
+    text = run_together(value)
+    return f"entry {text} is two numbers run together" if text is not None else None
 
 
 def ragged_rows(value: Any) -> str | None:
