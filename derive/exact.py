@@ -21,6 +21,7 @@ import numpy as np
 import sympy as sp
 
 from derive.numeric import MAX_SUM_TERMS, NumericError, SamplePoints, value_key
+from derive.walk import MemoWalk
 
 MAX_EXPONENT = 4096     # x^6000 is rational but its digits are not worth the time: evaluated to 60 digits instead
 
@@ -33,14 +34,13 @@ def _relation(op: str, a: Fraction, b: Fraction) -> bool:
     return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b, "==": a == b, "!=": a != b}[op]
 
 
-class RationalEvaluator:
+class RationalEvaluator(MemoWalk):
     """Values as Fractions, given the value of each free symbol (`values`); an unknown symbol or an indexed
     quantity is NotRational (subclasses read them from sample points)."""
 
     def __init__(self, values: Mapping[sp.Symbol, Fraction] | None = None) -> None:
+        super().__init__()
         self.values = values or {}
-        self._memo: dict[Any, Any] = {}
-        self._bound: dict[sp.Symbol, int] = {}
 
     def _symbol(self, e: sp.Symbol) -> Fraction:
         value = self.values.get(e)
@@ -57,17 +57,12 @@ class RationalEvaluator:
             raise NotRational("a condition, not a value")
         return value
 
-    def _ev(self, e: sp.Basic) -> Any:
+    def _leaf(self, e: sp.Basic) -> Fraction | None:
         if e.is_Integer:
             return Fraction(int(e))
         if e.is_Rational:
             return Fraction(int(e.p), int(e.q))
-        key = (e, tuple(self._bound.items())) if self._bound else e   # (insertion order: outer index first)
-        hit = self._memo.get(key)
-        if hit is None:
-            hit = self._node(e)
-            self._memo[key] = hit
-        return hit
+        return None
 
     def _node(self, e: sp.Basic) -> Any:  # noqa: C901 - one dispatch over node types, as in derive/precise.py
         if isinstance(e, sp.Symbol):
@@ -108,14 +103,8 @@ class RationalEvaluator:
             raise NotRational("no branch of the piecewise function holds")
         if isinstance(e, sp.core.relational.Relational):
             return _relation(e.rel_op, self._ev(e.lhs), self._ev(e.rhs))
-        if e is sp.true or e is sp.false:
-            return bool(e)
-        if isinstance(e, sp.And):
-            return all(self._ev(a) for a in e.args)
-        if isinstance(e, sp.Or):
-            return any(self._ev(a) for a in e.args)
-        if isinstance(e, sp.Not):
-            return not self._ev(e.args[0])
+        if (truth := self._connective(e)) is not None:
+            return truth
         if isinstance(e, sp.KroneckerDelta):
             return Fraction(1 if self._ev(e.args[0]) == self._ev(e.args[1]) else 0)
         if isinstance(e, sp.binomial):
@@ -146,18 +135,11 @@ class RationalEvaluator:
         if end - start + 1 > MAX_SUM_TERMS:
             raise NotRational("a sum with too many terms")
         inner = e.func(e.function, *e.limits[1:]) if len(e.limits) > 1 else e.function
-        saved = self._bound.get(var)
-        out = Fraction(0) if isinstance(e, sp.Sum) else Fraction(1)
-        try:
-            for k in range(start, end + 1):
-                self._bound[var] = k
-                term = self._ev(inner)
-                out = out + term if isinstance(e, sp.Sum) else out * term
-        finally:
-            if saved is None:
-                self._bound.pop(var, None)
-            else:
-                self._bound[var] = saved
+        if isinstance(e, sp.Sum):
+            return sum(self._terms(var, start, end, inner), Fraction(0))
+        out = Fraction(1)
+        for term in self._terms(var, start, end, inner):
+            out *= term
         return out
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fractions import Fraction
 from math import comb, factorial
-from typing import Any
 
 import mpmath
 import numpy as np
@@ -22,6 +21,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.numeric import MAX_SUM_TERMS, NumericError, SamplePoints, value_key
+from derive.walk import MemoWalk
 
 _UNARY = {
     sp.exp: mpmath.exp, sp.log: mpmath.log, sp.sin: mpmath.sin, sp.cos: mpmath.cos, sp.tan: mpmath.tan,
@@ -39,7 +39,7 @@ _RELATIONS = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, 
               ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
 
 
-class PointEvaluator:
+class PointEvaluator(MemoWalk):
     """Evaluate expressions at point `k` of `pts` with `digits` significant digits (plus guard digits).
 
     `point` collects the coordinates used (name -> value), for the counterexample a report prints."""
@@ -47,10 +47,9 @@ class PointEvaluator:
     GUARD_DIGITS = 20
 
     def __init__(self, pts: SamplePoints, k: int, digits: int) -> None:
+        super().__init__()
         self.pts, self.k, self.digits = pts, k, digits
         self.point: dict[str, object] = {}
-        self._memo: dict[Any, Any] = {}
-        self._bound: dict[sp.Symbol, int] = {}
 
     def __call__(self, expr: sp.Basic) -> mpmath.mpf | mpmath.mpc:
         with mpmath.workdps(self.digits + self.GUARD_DIGITS):
@@ -59,15 +58,10 @@ class PointEvaluator:
                 raise NumericError("a condition, not a value")
             return +mpmath.mpmathify(value)
 
-    def _ev(self, e: sp.Basic):
+    def _leaf(self, e: sp.Basic):
         if e.is_Atom and not isinstance(e, (sp.Symbol, sp.Indexed)):   # (SymPy counts x_i as an atom)
             return self._atom(e)
-        key = (e, tuple(self._bound.items())) if self._bound else e   # (insertion order: outer index first)
-        hit = self._memo.get(key)
-        if hit is None:
-            hit = self._node(e)
-            self._memo[key] = hit
-        return hit
+        return None
 
     def _atom(self, e: sp.Basic):
         if e.is_Integer:
@@ -140,12 +134,8 @@ class PointEvaluator:
             return mpmath.nan
         if isinstance(e, sp.core.relational.Relational):
             return _RELATIONS[e.rel_op](self._real(self._ev(e.lhs)), self._real(self._ev(e.rhs)))
-        if isinstance(e, sp.And):
-            return all(self._ev(a) for a in e.args)
-        if isinstance(e, sp.Or):
-            return any(self._ev(a) for a in e.args)
-        if isinstance(e, sp.Not):
-            return not self._ev(e.args[0])
+        if (truth := self._connective(e)) is not None:
+            return truth
         if isinstance(e, (sp.Sum, sp.Product)):
             return self._sum(e)
         if isinstance(e, sp.Indexed):
@@ -199,17 +189,7 @@ class PointEvaluator:
         if end - start + 1 > MAX_SUM_TERMS:
             raise NumericError("sum with too many terms to evaluate")
         inner = e.func(body, *e.limits[1:]) if len(e.limits) > 1 else body
-        saved = self._bound.get(var)
-        terms = []
-        try:
-            for k in range(start, end + 1):
-                self._bound[var] = k
-                terms.append(self._ev(inner))
-        finally:
-            if saved is None:
-                self._bound.pop(var, None)
-            else:
-                self._bound[var] = saved
+        terms = list(self._terms(var, start, end, inner))
         return mpmath.fsum(terms) if isinstance(e, sp.Sum) else mpmath.fprod(terms)
 
     def _oracle(self, name: str, args: list) -> mpmath.mpf:
