@@ -22,7 +22,15 @@ from verify.grade.judge import grade_batch
 from verify.grade.key import AnswerKeys, derive_keys
 from verify.grade.output import AnswerSet, ResultsFile, read_results
 from verify.grade.submissions import Answer, BadLine, read_submissions
-from verify.grade.summary import HISTOGRAM, REPORT, SUMMARY, Tally, histogram_lines, write_report, write_summary
+from verify.grade.summary import (
+    HISTOGRAM,
+    REPORT,
+    SUMMARY,
+    Tally,
+    histogram_lines,
+    write_report,
+    write_summary,
+)
 from verify.run.progress import ProgressLine
 from verify.run.runner import RunOptions
 from verify.version import VERSION
