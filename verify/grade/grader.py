@@ -59,6 +59,7 @@ class GradeOutcome:
     failed: list[str] = field(default_factory=list)   # why tasks failed (their answers are not written)
     not_graded: int = 0        # answers of failed tasks
     histogram: list[str] = field(default_factory=list)
+    key_seconds: float = 0.0   # wall time of deriving the key
 
 
 class _Counter(ProgressLine):
@@ -75,7 +76,9 @@ def grade(exercises: list[ExerciseSpec], submissions: Path, out: Path, opts: Run
     called after each batch is written. SpecError for a broken spec, UsageError for unusable input."""
     errors = errors if errors is not None else sys.stderr
     outcome = GradeOutcome()
+    start = time.monotonic()
     keys = derive_keys(exercises, opts)
+    outcome.key_seconds = time.monotonic() - start
     run = {"seed": opts.seed, "timeout": opts.timeout, "memory_mb": opts.memory_mb, "allow_code": opts.allow_code,
            "version": VERSION}
     results = ResultsFile(out, run)
