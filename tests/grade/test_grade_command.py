@@ -137,3 +137,18 @@ def test_points_are_validated_at_spec_load(tmp_path: Path, capsys) -> None:
     answers.write_text("", encoding="utf-8")
     assert main(["grade", str(bad), str(answers), "--out", str(tmp_path / "o")]) == 2
     assert capsys.readouterr().err.strip() == f"{bad}:7: points must be a non-negative number"
+
+
+def test_feedback_pages_show_each_students_own_notes(spec: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "ada.md").write_text("Question 1\n<!-- derivcheck: demo/1#cube -->\n$$3x^3$$\n", encoding="utf-8")
+    (folder / "bob lee.md").write_text("% not a marker in Markdown\n<!-- derivcheck: demo/2#square -->\n"
+                                       "$$a^2 + 2ab + b^2$$\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["grade", str(spec), str(folder), "--out", str(out), "--feedback", "-q"]) == 0
+    assert sorted(p.name for p in (out / "feedback").iterdir()) == ["ada", "bob_lee"]
+    ada = (out / "feedback" / "ada" / "notes-ada-md.html").read_text(encoding="utf-8")
+    assert "Question 1" in ada and "wrong" in ada and "counterexample" in ada.lower()
+    bob = (out / "feedback" / "bob_lee" / "index.html").read_text(encoding="utf-8")
+    assert "correct" in bob

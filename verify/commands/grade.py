@@ -16,10 +16,13 @@ from derive.spec.errors import SpecError
 from verify.commands.specs import add_run_options, load_exercises, run_options, spec_error
 from verify.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from verify.grade.executors import add_executor_options, open_executor
+from verify.grade.feedback import FEEDBACK, write_feedback
 from verify.grade.grader import DEFAULT_BATCH, grade
 from verify.grade.output import RESULTS
 from verify.grade.submissions import submission_form
 from verify.grade.summary import HISTOGRAM, REPORT, SUMMARY
+from verify.report.html.builder import HtmlReportError
+from verify.version import VERSION
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -31,6 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help=f"folder for {RESULTS}, {SUMMARY}, {HISTOGRAM}, {REPORT} (default grades); "
                         "a re-run with the same folder skips answers already graded")
     p.add_argument("--select", action="append", default=[], help="only exercises whose id starts with this")
+    p.add_argument("--feedback", action="store_true",
+                   help=f"also write an HTML report per student in DIR/{FEEDBACK}/ (holds the results in memory)")
     p.add_argument("--batch", type=int, default=DEFAULT_BATCH, metavar="N",
                    help=f"answers per task (default {DEFAULT_BATCH})")
     add_executor_options(p)
@@ -43,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if args.batch < 1:
         raise UsageError(f"--batch needs at least 1 answer, not {args.batch}")
     submissions = Path(args.submissions)
-    submission_form(submissions)   # a wrong path is reported before anything is derived
+    form = submission_form(submissions)   # a wrong path is reported before anything is derived
     exercises = load_exercises([args.specs], args.select)
     out = Path(args.out)
     try:
@@ -54,6 +59,12 @@ def run(args: argparse.Namespace) -> int:
         raise spec_error(exc) from None
     for line in outcome.histogram:
         print(line)
+    if args.feedback and (out / RESULTS).exists():
+        try:
+            write_feedback(out, out / RESULTS, notes_folder=submissions if form == "folder" else None,
+                           version=VERSION)
+        except HtmlReportError as exc:
+            raise UsageError(str(exc)) from None
     if not args.quiet:
         print(f"graded {outcome.graded} answers ({outcome.skipped} already in {out / RESULTS}), "
               f"{outcome.bad} bad entries; scores in {out / SUMMARY}, report {out / REPORT}", file=sys.stderr)

@@ -17,6 +17,7 @@ its result reaches this process once, so nothing is lost and nothing is written 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -75,6 +76,7 @@ class DaskExecutor:
         self.stall_seconds, self.in_flight = stall_seconds, in_flight
         self.cluster: Any = None
         self.client: Any = None
+        self._config: Any = None
 
     def __enter__(self) -> DaskExecutor:
         try:
@@ -84,10 +86,12 @@ class DaskExecutor:
             raise UsageError("--workers and --scheduler need Dask: pip install 'dask[distributed]'") from None
         # Tasks here are CPU-bound and bring their own limits: no work stealing of running tasks, no memory
         # manager pausing or restarting workers on their own measure.
-        dask.config.set({"distributed.scheduler.work-stealing": False,
-                         "distributed.worker.memory.pause": False,
-                         "distributed.worker.memory.terminate": False,
-                         "distributed.worker.daemon": False})
+        # Non-daemonic workers: a daemonic process may not start the processes each task forks. Set for as long
+        # as the executor is open (the local cluster's workers are started with it).
+        self._config = dask.config.set({"distributed.scheduler.work-stealing": False,
+                                        "distributed.worker.memory.pause": False,
+                                        "distributed.worker.memory.terminate": False,
+                                        "distributed.worker.daemon": False})
         try:
             if self.workers is not None:
                 self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
@@ -111,6 +115,9 @@ class DaskExecutor:
         if self.cluster is not None:
             self.cluster.close(timeout=CLOSE_SECONDS)
             self.cluster = None
+        if self._config is not None:
+            self._config.__exit__(None, None, None)
+            self._config = None
 
     @property
     def description(self) -> str:
@@ -122,7 +129,6 @@ class DaskExecutor:
 
     def worker_pids(self) -> dict[str, int]:
         """The process id of each worker (for tests that kill one)."""
-        import os
         return self.client.run(os.getpid)
 
     def share(self, data: Any) -> Any:
