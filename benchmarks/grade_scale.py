@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import random
 import resource
 import sys
@@ -162,6 +163,13 @@ def peak_mb_here() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _worker_cpu() -> float:
+    """CPU seconds of this worker and of the grading processes it forked (and waited for)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _worker_peak() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -170,13 +178,18 @@ def _worker_peak() -> float:
 
 def run_once(exercises, source: Path, out: Path, opts: RunOptions, workers: int, batch: int) -> dict:
     with DaskExecutor(workers=workers, stall_seconds=600) as executor:
+        cpu0 = sum(executor.client.run(_worker_cpu).values())
+        load0 = os.getloadavg()[0]
         start = time.perf_counter()
         outcome = grade(exercises, source, out, opts, executor, batch_size=batch)
         seconds = time.perf_counter() - start
+        cpu = sum(executor.client.run(_worker_cpu).values()) - cpu0
+        load = (load0 + os.getloadavg()[0]) / 2
         worker_peak = max(executor.client.run(_worker_peak).values())
     grading = seconds - outcome.key_seconds
     return {"workers": workers, "graded": outcome.graded, "seconds": grading, "key_seconds": outcome.key_seconds,
-            "rate": outcome.graded / grading, "worker_peak_mb": worker_peak, "failed": len(outcome.failed)}
+            "rate": outcome.graded / grading, "worker_peak_mb": worker_peak, "failed": len(outcome.failed),
+            "cpu_ms": 1000 * cpu / max(1, outcome.graded), "load": load}
 
 
 def agreement(out: Path, key: dict[tuple[str, str, str], str]) -> tuple[int, int, list[str]]:
@@ -235,7 +248,8 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(run)
             print(f"{workers} worker(s): {run['graded']} answers in {run['seconds']:.1f} s (after the key, "
                   f"{run['key_seconds']:.1f} s) = {run['rate']:.1f} answers/s; agreement with the key {agree}/{total} = {100 * run['agreement']:.2f} %; "
-                  f"peak memory: worker {run['worker_peak_mb']:.0f} MB", flush=True)
+                  f"peak memory: worker {run['worker_peak_mb']:.0f} MB; CPU {run['cpu_ms']:.0f} ms per answer "
+                  f"(workers and their processes); load average {run['load']:.1f} on {os.cpu_count()} cores", flush=True)
             for line in examples:
                 print("  disagrees:", line, flush=True)
         if len(runs) == 2:
@@ -243,9 +257,9 @@ def main(argv: list[str] | None = None) -> int:
                 sorted((Path(tmp) / f"out{runs[1]['workers']}" / "results.jsonl").read_text().splitlines())
             print(f"speed-up {runs[0]['workers']} -> {runs[1]['workers']} workers: "
                   f"{runs[1]['rate'] / runs[0]['rate']:.2f}x; results identical after sorting: {same}")
-            per_answer = 1 / runs[0]["rate"]
-            print(f"per answer: {per_answer * 1000:.0f} ms of one worker; 32 workers would grade "
-                  f"{32 / per_answer:.0f} answers/s if the client keeps up")
+            per_answer = runs[0]["cpu_ms"] / 1000
+            print(f"per answer: {per_answer * 1000:.0f} ms of CPU; 32 workers with a core each would grade about "
+                  f"{32 / per_answer:.0f} answers/s ({32 * 3600 / per_answer:,.0f} an hour)")
     print(f"peak memory of this (client) process: {peak_mb_here():.0f} MB")
     return 0 if all(r["agreement"] == 1.0 for r in runs) else 1
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from verify.exit_codes import EXIT_FINDINGS, EXIT_OK, UsageError, did_you_mean
-from verify.grade.executors import TaskFailed, add_executor_options, open_executor
+from verify.grade.executors import TaskFailed, add_executor_options, forked, open_executor
 from verify.lint.core import LintOutcome, lint_text
 from verify.lint.suggest import dump, validated
 from verify.report import FORMATS, render
 from verify.result import Report
+from verify.run.workers import Limits
 
 SUFFIXES = (".md", ".markdown", ".tex")
 
@@ -46,10 +47,16 @@ class LintSettings:
     explain: bool
 
 
+# A file's lint has no budget of its own (its steps have): the limits of the forked process are backstops.
+LINT_LIMITS = Limits(seconds=3600.0, memory_mb=None)
+
+
 def lint_task(settings: LintSettings, payload: tuple[int, str, str, str], workers: int) -> LintOutcome:
-    """One executor task: one file's text linted."""
+    """One executor task: one file's text linted, in a forked process where the steps' budgets hold as locally
+    (a Dask task runs in a thread, where signals cannot interrupt it)."""
     _, text, kind, file = payload
-    return lint_text(text, kind=kind, file=file, seed=settings.seed, explain=settings.explain)
+    return forked(lambda: lint_text(text, kind=kind, file=file, seed=settings.seed, explain=settings.explain),
+                  LINT_LIMITS)
 
 
 def _expand(paths: list[Path]) -> list[Path]:

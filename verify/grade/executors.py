@@ -17,12 +17,15 @@ its result reaches this process once, so nothing is lost and nothing is written 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from verify.exit_codes import UsageError
+from verify.run.workers import Job, Limits, Overrun, run_jobs
 
 CONNECT_SECONDS = 30.0   # to reach a scheduler, or to start a local cluster's workers
 CLOSE_SECONDS = 30.0
@@ -36,6 +39,40 @@ class TaskFailed:
 
 
 Task = Callable[[Any, Any, int], Any]
+T = TypeVar("T")
+
+# Forking while another thread of the same process is inside SymPy could hand the child a held lock: the tasks
+# of one process that fork take turns (a Dask worker should run one thread; more only queue here).
+FORK_LOCK = threading.Lock()
+DAEMONIC = ("this worker process is daemonic and cannot start the processes that run under limits; start Dask "
+            "workers with DASK_DISTRIBUTED__WORKER__DAEMON=False")
+
+
+def check_can_fork() -> None:
+    """RuntimeError (with the fix) in a daemonic process, which may not start processes."""
+    if multiprocessing.current_process().daemon:
+        raise RuntimeError(DAEMONIC)
+
+
+def forked(call: Callable[[], T], limits: Limits) -> T:
+    """`call()` in a worker process forked from this one (verify/run/workers.py), so that the budgets of
+    `time_limit` (signals: a main thread) hold inside a Dask task too; RuntimeError when it did not finish."""
+    check_can_fork()
+    found: list[Any] = []
+    stopped: list[str] = []
+
+    def on_overrun(o: Overrun) -> None:
+        stopped.append(f"stopped: {o.reason} {o.detail}".strip())
+
+    def on_error(_job: int, exc: Exception) -> None:
+        stopped.append(f"{type(exc).__name__}: {exc}")
+
+    with FORK_LOCK:
+        run_jobs(Job([1], lambda n: None, lambda _s, _n, _k: call()), [0], workers=1, limits=limits,
+                 on_done=lambda _n, _k, value: found.append(value), on_overrun=on_overrun, on_error=on_error)
+    if not found:
+        raise RuntimeError(stopped[0] if stopped else "the worker process ended without a result")
+    return found[0]
 
 
 class LocalExecutor:
@@ -204,4 +241,5 @@ def add_executor_options(p: Any) -> None:
                    help="run on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786)")
 
 
-__all__ = ["DaskExecutor", "LocalExecutor", "TaskFailed", "add_executor_options", "open_executor"]
+__all__ = ["DAEMONIC", "FORK_LOCK", "DaskExecutor", "LocalExecutor", "TaskFailed", "add_executor_options", "check_can_fork",
+           "forked", "open_executor"]

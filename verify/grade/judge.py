@@ -11,21 +11,17 @@ It returns one JSON line per answer, in the batch's order.
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import replace
 from typing import Any
 
 from derive.spec.errors import SpecError
 from verify.claims.context import result_for
+from verify.grade.executors import FORK_LOCK, check_can_fork
 from verify.grade.key import AnswerKeys, ClaimKey, ExerciseKey
 from verify.grade.submissions import Answer
 from verify.result import ClaimResult, Verdict
 from verify.run.runner import RunOptions, check_in_worker, overrun_message
 from verify.run.workers import Job, Overrun, run_jobs
-
-# Forking while another thread of the same process is inside SymPy could hand the child a held lock: the tasks
-# of one process take turns (a Dask worker should run one thread; more only queue here).
-_FORKING = threading.Lock()
 
 
 def result_line(student: str, result: ClaimResult, points: float) -> str:
@@ -85,7 +81,8 @@ def grade_batch(keys: AnswerKeys, answers: list[Answer], opts: RunOptions, worke
     def on_error(n: int, exc: Exception) -> None:
         found[n] = failed(n, f"internal error ({type(exc).__name__}: {str(exc)[:200]}); please report it")
 
-    with _FORKING:
+    check_can_fork()
+    with FORK_LOCK:
         for ek, _ck in looked:
             ek.state()   # built here once, inherited by the forked workers
         run_jobs(Job([1] * len(answers), lambda n: None, step), range(len(answers)),
