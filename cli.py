@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("verify.commands.report", "write an HTML folder, a LaTeX document or a PDF of a run"),
     "lint": ("verify.commands.lint", "check the equality steps of notes without a spec"),
     "show": ("verify.commands.show", "the derivation of one exercise"),
+    "grade": ("verify.commands.grade", "grade students' answers against the specs (locally or on Dask)"),
 }
 
 _INVALID_CHOICE = re.compile(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)$")

@@ -34,6 +34,8 @@ _CLAIM_KEYS = {"id", "line", "latex", "expect", "context", "tol", "notes", "reas
                # `summation: einstein`: an index repeated among the factors of a product side and not on the
                # left side is summed over its declared range (derive/lower/index.py `einstein`).
                "summation",
+               # `points: 2`: what a correct answer to the claim scores in `derivcheck grade` (default 1)
+               "points",
                # code claims' kernels and region claims' networks (derive/spec/code_claims.py, networks.py)
                *CODE_KEYS, *REGION_KEYS}
 STATUSES = ("unfinished",)
@@ -212,6 +214,10 @@ def _claim(path: Path, c: Any, ex_id: str, kinds: Collection[str]) -> ClaimSpec:
     expect = c.get("expect")
     if expect is not None and (isinstance(expect, bool) or not isinstance(expect, (str, int, float, list))):
         raise SpecError(path, c.line_of("expect"), "expect must be a recipe, LaTeX or a number")
+    points = c.get("points")
+    if points is not None and (isinstance(points, bool) or not isinstance(points, (int, float))
+                               or not points >= 0 or points == float("inf")):
+        raise SpecError(path, c.line_of("points"), "points must be a non-negative number")
     if c.get("summation") not in (None, "einstein"):
         raise SpecError(path, c.line_of("summation"), "summation must be einstein")
     try:   # read here so that a malformed kernel or network is a spec error before anything runs
@@ -239,6 +245,7 @@ def _claim(path: Path, c: Any, ex_id: str, kinds: Collection[str]) -> ClaimSpec:
         given_lines={k: c.line for k in (given or {})},
         from_claim=_from_claim(path, c, ex_id),
         summation=c.get("summation"),
+        points=float(points) if points is not None else None,
         data=data,
         raw=dict(c),
     )

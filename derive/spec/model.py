@@ -46,6 +46,7 @@ class ClaimSpec:
     given_lines: dict[str, int] = field(default_factory=dict)
     from_claim: dict[str, ClaimRef] = field(default_factory=dict)
     summation: str | None = None       # `einstein`: repeated index letters are summed
+    points: float | None = None        # what a correct answer scores in `derivcheck grade` (None: 1)
     data: CodeClaim | RegionClaim | None = None   # a code claim's kernel, a region claim's network (read at load)
     raw: dict[str, Any] = field(default_factory=dict)   # the claim's YAML mapping, for kind-specific keys
 

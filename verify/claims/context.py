@@ -115,6 +115,21 @@ def latex_of(value: Any) -> str | None:
 _UNSET = object()
 
 
+@dataclass(frozen=True)
+class DerivedTruth:
+    """A claim's truth derived ahead of checking, so that many answers to one claim (`derivcheck grade`) share
+    one derivation: the value, or the exception deriving raised (re-raised to each kind that asks, as
+    `ClaimContext.truth` does)."""
+
+    value: Any = None
+    error: BaseException | None = None
+
+    def get(self) -> Any:
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
 @dataclass
 class ClaimContext:
     """One claim being checked. Kinds read from it and answer with `result(...)`."""
@@ -125,12 +140,15 @@ class ClaimContext:
     seed: int
     proof_seconds: float = 3.0
     allow_code: bool = False
+    derived: DerivedTruth | None = None   # given: the truth is not derived again here
     _truth: Any = field(default=_UNSET, repr=False)
     _truth_error: Exception | None = field(default=None, repr=False)
 
     @property
     def truth(self) -> Any:
         """The derived value (None without `expect:`); raises what deriving raised, every time it is asked."""
+        if self.derived is not None:
+            return self.derived.get()
         if self._truth is _UNSET and self._truth_error is None:
             try:
                 self._truth = derive_truth(self.exercise, self.exercise, self.claim, self.decls)

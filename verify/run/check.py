@@ -7,7 +7,7 @@ from typing import Any
 from derive.lower.definitions import build_declarations
 from derive.spec.declarations import Declarations
 from derive.spec.model import ClaimSpec, ExerciseSpec
-from verify.claims.context import ClaimContext, claim_declarations, claim_seed, result_for
+from verify.claims.context import ClaimContext, DerivedTruth, claim_declarations, claim_seed, result_for
 from verify.claims.registry import check_claim
 from verify.compare.budget import time_limit
 from verify.result import ClaimResult, Verdict
@@ -26,14 +26,16 @@ def check_exercise(ex: ExerciseSpec, *, seed: int = 0, timeout: float = 10.0,
 
 
 def check_one(ex: ExerciseSpec, claim: ClaimSpec, decls: Declarations, *, seed: int = 0, timeout: float = 10.0,
-              allow_code: bool = False, settings: dict[str, Any] | None = None) -> ClaimResult:
+              allow_code: bool = False, settings: dict[str, Any] | None = None,
+              derived: DerivedTruth | None = None) -> ClaimResult:
     """One claim as `verify` checks it: its own declarations, the exercise's notation (`settings`, read from
-    the exercise when not given), the time budget."""
+    the exercise when not given), the time budget. `derived`: the claim's truth, derived once beforehand
+    (grading many answers to one claim); by default the claim derives it itself."""
     try:
         with time_limit(timeout), notation(settings if settings is not None else exercise_notation(ex)):
             ctx = ClaimContext(ex, claim, claim_declarations(ex, claim, decls),
                                seed=claim_seed(seed, ex.id, claim.id), proof_seconds=min(3.0, timeout / 3),
-                               allow_code=allow_code)
+                               allow_code=allow_code, derived=derived)
             return check_claim(ctx)
     except TimeoutError:
         return result_for(ex, claim, Verdict.UNVERIFIED, f"time budget of {timeout:g} s ran out")

@@ -21,7 +21,7 @@ from derive.parse.latex import parse_latex
 from derive.recipes.interpreter import parse_recipe
 from derive.spec.errors import SpecError
 from derive.spec.model import ClaimSpec, ExerciseSpec
-from verify.claims.context import result_for
+from verify.claims.context import DerivedTruth, result_for
 from verify.claims.registry import estimated_cost
 from verify.compare.curves import collecting_plots, unplotted
 from verify.result import ClaimResult, Report, Verdict
@@ -68,10 +68,10 @@ def overrun_message(reason: str, limits: Limits, detail: str = "") -> str:
 
 
 def _check_claim(ex: ExerciseSpec, claim: ClaimSpec, state: tuple[Any, dict[str, Any]],
-                 opts: RunOptions) -> ClaimResult:
+                 opts: RunOptions, derived: DerivedTruth | None = None) -> ClaimResult:
     """One claim in a worker. The claim's own alarm can fire anywhere inside SymPy; whatever comes out once its
     CPU budget is spent (an exception, a reading error) is reported as the budget running out, never as
-    `unparsed` or a spec error."""
+    `unparsed` or a spec error. `derived`: the claim's truth when it was derived beforehand (grading)."""
     decls, settings = state
     start = time.process_time()
 
@@ -81,7 +81,7 @@ def _check_claim(ex: ExerciseSpec, claim: ClaimSpec, state: tuple[Any, dict[str,
     try:
         with collecting_plots(opts.plots):
             result = check_one(ex, claim, decls, seed=opts.seed, timeout=opts.timeout, allow_code=opts.allow_code,
-                               settings=settings)
+                               settings=settings, derived=derived)
     except SpecError:
         if spent():
             return result_for(ex, claim, Verdict.UNVERIFIED, budget_message(opts.timeout))
@@ -100,6 +100,10 @@ def _check_claim(ex: ExerciseSpec, claim: ClaimSpec, state: tuple[Any, dict[str,
         # has some for every wrong claim; only a run without has none).
         result.plot = unplotted(result)
     return result
+
+
+# The public name, for `derivcheck grade` (verify/grade/judge.py): the same limits and error policy per answer.
+check_in_worker = _check_claim
 
 
 class _SuiteWork:
@@ -218,5 +222,5 @@ def _run(exercises: list[ExerciseSpec], selections: list[list[int]], opts: RunOp
     return [[results[n][k] for k in sorted(results.get(n, {}))] for n in range(len(exercises))]
 
 
-__all__ = ["DEFAULT_MEMORY_MB", "TOOL_VERSION", "RunOptions", "budget_message", "check_claims", "overrun_message",
-           "run_suite"]
+__all__ = ["DEFAULT_MEMORY_MB", "TOOL_VERSION", "RunOptions", "budget_message", "check_claims", "check_in_worker",
+           "overrun_message", "run_suite"]

@@ -94,8 +94,12 @@ def _usage(pid: int) -> tuple[float, int] | None:
     return (int(fields[11]) + int(fields[12])) / ticks, int(fields[21]) * resource.getpagesize()
 
 
-def _serve(conn: Connection, work: Job, limits: Limits) -> None:
+def _serve(conn: Connection, work: Job, limits: Limits, parent_end: Connection | None = None) -> None:
     """A worker's loop: take (job, first step) from the parent, report each step's start and result."""
+    if parent_end is not None:
+        # The parent's end of the pipe, inherited by the fork: closed, so that a parent killed outright (a Dask
+        # worker killed mid-task) leaves this worker reading end-of-file and exiting, not waiting forever.
+        parent_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle; it ends the workers
     warnings.simplefilter("ignore")                # numpy's RuntimeWarnings are no message for the user
     with contextlib.suppress(ValueError, OSError):     # a worker ended by SIGXCPU leaves no core file
@@ -146,7 +150,8 @@ class _Worker:
         sys.stdout.flush()
         sys.stderr.flush()
         parent_end, child_end = multiprocessing.Pipe()
-        self.process = multiprocessing.get_context("fork").Process(target=_serve, args=(child_end, work, limits),
+        self.process = multiprocessing.get_context("fork").Process(target=_serve,
+                                                                   args=(child_end, work, limits, parent_end),
                                                                    daemon=True)
         self.process.start()
         child_end.close()
