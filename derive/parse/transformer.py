@@ -113,6 +113,14 @@ class ToAst(Transformer_NonRecursive):
     def pos(self, children):
         return Node("pos", (children[-1],))
 
+    def negation(self, children):
+        return Node("not", (children[-1],))
+
+    def setop(self, children):
+        """`A \\cup B`, `A \\cap B`, `A \\setminus B` -> setop(name, A, B) (`\\smallsetminus` is `setminus`)."""
+        name = _cmd(str(children[1]))
+        return Node("setop", ("setminus" if name == "smallsetminus" else name, children[0], children[2]))
+
     def binmul(self, children):
         token = children[1]
         op = "cdot" if token.type == "LDOT" else _cmd(str(token)) if str(token) != "*" else "ast"
@@ -245,6 +253,9 @@ class ToAst(Transformer_NonRecursive):
 
     def dots(self, _):
         return Node("dots")
+
+    def emptyset(self, _):
+        return Node("emptyset")
 
     def styled(self, children):
         style = _cmd(str(children[0]))
