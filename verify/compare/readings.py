@@ -17,7 +17,7 @@ import sympy as sp
 from derive.lower.errors import LoweringError
 from derive.lower.lowerer import Lowerer
 from derive.lower.syntax import split_arguments
-from derive.parse.latex import statements_of
+from derive.parse.latex import parse_tree, statements_of
 from derive.parse.tree import Formula, Node, Statement, is_sep
 
 # relation text (derive/parse/transformer.py) -> (normalised operator, whether the difference is negated)
@@ -98,6 +98,10 @@ class Reading:
 
 def read_side(formula: Formula, low: Lowerer) -> Reading:
     """The reading of one side; raises ReadingError (or LoweringError for a value that has no meaning)."""
+    if "\\" in formula.source:   # `\\wedge` / `\\vee` between relations: statements lose them
+        rows = parse_tree(formula.source)
+        if _has_logic(rows):
+            return _logic(rows, low)
     statements = formula.statements
     if len(statements) == 1 and len(statements[0].operands) == 1 and _cut(statements[0].operands[0]) is None:
         node = statements[0].operands[0]
@@ -363,13 +367,48 @@ def _members(left: Any, target: sp.Set) -> list[Term]:
     raise ReadingError(f"membership in {target} is not compared (write it as intervals and finite sets)")
 
 
+def _logic(rows: Node, low: Lowerer) -> Reading:
+    """Relations joined by `\\vee` / `\\lor` (binding least) and `\\wedge` / `\\land`, as derive/lower's
+    conditions read them: alternatives of the "or" parts, each the relations of its "and" parts."""
+    filled = [r for r in rows.args if r.args]
+    if len(filled) != 1:
+        raise ReadingError("\\wedge / \\vee are compared within one row")
+    terms: list[Term] = []
+    for either in _split(list(filled[0].args), "or"):
+        both: list[Term] = [[]]
+        for part in _split(either, "and"):
+            if not part:
+                raise ReadingError("\\wedge / \\vee join relations on both sides")
+            value = _condition(statements_of(Node("rows", (Node("row", tuple(part)),))), low).value
+            both = [t + u for t in both for u in value]
+        terms += both
+        if len(terms) > MAX_TERMS or len(both) > MAX_TERMS:
+            raise ReadingError(f"more than {MAX_TERMS} alternatives to compare")
+    return Reading("condition", terms, "a combination of relations (and / or / not)")
+
+
+def _has_logic(rows: Node) -> bool:
+    return any(is_sep(i, "logic") for r in rows.args for i in r.args)
+
+
+def _split(items: list[Node], word: str) -> list[list[Node]]:
+    parts: list[list[Node]] = [[]]
+    for item in items:
+        if is_sep(item, "logic") and item.args[0] == word:
+            parts.append([])
+        else:
+            parts[-1].append(item)
+    return parts
+
+
 def _denied(node: Node, low: Lowerer, kinds: set[str]) -> list[Term]:
     """`\\neg (x > 1)`: the relations in the parentheses, denied (not (a or b) is not a and not b; not (r and s)
     is not r or not s), as alternatives."""
     inner = node.args[0]
     if inner.kind != "paren" or not any(is_sep(i, "rel") for r in inner.args[0].args for i in r.args):
         raise ReadingError("\\neg denies a relation in parentheses: \\neg (x > 1)")
-    terms = _condition(statements_of(inner.args[0]), low).value
+    rows = inner.args[0]
+    terms = (_logic(rows, low) if _has_logic(rows) else _condition(statements_of(rows), low)).value
     kinds.add("inequality")
     out: list[Term] = [[]]
     for term in terms:
