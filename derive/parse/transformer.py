@@ -230,7 +230,8 @@ class ToAst(Transformer_NonRecursive):
 
     # ------------------------------------------------------------ atoms
     def number(self, children):
-        return Node("number", (str(children[0]).replace("{,}", ""),), text=str(children[0]))
+        # `1{,}000`, and `1,000` in a document (derive/parse/document.lark): the separator is no digit
+        return Node("number", (str(children[0]).replace("{,}", "").replace(",", ""),), text=str(children[0]))
 
     def letter(self, children):
         return Node("name", (str(children[0]),), text=str(children[0]))
