@@ -167,14 +167,19 @@ _EDGE_SPACING = ("\\qquad", "\\quad", "\\,", "\\;", "\\:", "\\!", "\\ ")
 
 
 def _strip_spacing(text: str) -> str:
-    """`text` without blanks and spacing commands at either end (`\\quad` only as a whole command)."""
+    """`text` without blanks and spacing commands at either end (`\\quad` only as a whole command; the control
+    space `\\ ` needs its blank, and the end of a line break `\\\\ ` is none)."""
     while True:
         before = text
-        text = text.strip()
+        text = text.lstrip()
         for mark in _EDGE_SPACING:
             rest = text[len(mark):]
             if text.startswith(mark) and not (mark[-1] == "d" and rest[:1] and (rest[0].isalnum() or rest[0] == "_")):
                 text = rest
+        if text.endswith("\\ ") and not text.endswith("\\\\ "):
+            text = text[:-2]
+        text = text.rstrip()
+        for mark in _EDGE_SPACING[:-1]:
             if text.endswith(mark):
                 text = text[: -len(mark)]
         if text == before:
