@@ -82,10 +82,11 @@ STAR_MARKS = frozenset({"*", "star", "ast"})
 # Node kinds that are parts of a larger construct, read by their parent and never values by themselves:
 # separators and rows, script lists, the pieces of a derivative, elisions, intervals and sets (conditions),
 # a function name without its argument, an empty side, a subtracted term of a sum, the side `0^+` a limit
-# approaches from.
+# approaches from; set operations, the empty set and a denied relation (`\neg`) are sets and conditions too.
 PARTS = frozenset({
     "rows", "row", "rel", "amp", "comma", "semi", "mid", "period", "colon", "logic", "scripts", "partial", "minus",
-    "partial_order", "top", "dots", "interval", "set", "func", "underset", "empty", "side",
+    "partial_order", "top", "dots", "interval", "set", "func", "underset", "empty", "side", "setop", "emptyset",
+    "not",
 })
 
 # strict.py: lint's reading, which refuses where the default one guesses.
@@ -193,6 +194,8 @@ class Lowerer:
             items = [i for r in items[0].args[0].args for i in r.args]   # `(z > 0)` in a case
         if not items:
             return sp.true
+        if len(items) == 1 and items[0].kind == "not":   # `\neg (x > 1)`: the relation denied
+            return sp.Not(self.condition([items[0].args[0]]))
         for word, combine in (("or", sp.Or), ("and", sp.And)):   # `x > 0 \wedge y > 0`; \vee binds less
             if any(is_sep(i, "logic") and i.args[0] == word for i in items):
                 parts = [[]]

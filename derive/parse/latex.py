@@ -15,10 +15,13 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from derive.parse.abs_bars import AbsBars  # plain |x| pairs into an absolute value
 from derive.parse.macro_args import MacroArgs  # `\frac12`: TeX's one-token arguments
+from derive.parse.spacing import QuadCommas  # lint's documents: `\quad` between formulas
 from derive.parse.transformer import ToAst, sum_of
 from derive.parse.tree import Formula, Node, Statement, is_sep
 
 _GRAMMAR = Path(__file__).with_name("latex.lark")
+# Lint reads whole documents: equation numbers, `\quad` between formulas, `1,000` (a second cached parser).
+_DOCUMENT = Path(__file__).with_name("document.lark")
 _ALIGN_ENVS = {"aligned", "align", "alignat", "alignedat", "split", "gathered", "gather", "equation",
                "multline"}
 MAX_FORMULA_CHARS = 20_000
@@ -65,19 +68,25 @@ def lark_unwrapped() -> Iterator[None]:
         raise
 
 
-@lru_cache(maxsize=1)
-def _parser() -> Lark:
+@lru_cache(maxsize=2)
+def _parser(document: bool = False) -> Lark:
+    grammar = _GRAMMAR.read_text(encoding="utf-8")
+    postlex = AbsBars(MacroArgs(_NormBars()))
+    if document:
+        grammar += "\n" + _DOCUMENT.read_text(encoding="utf-8")
+        postlex = QuadCommas(postlex)
     with lark_unwrapped():   # built on first use, possibly inside a claim's budget
-        return Lark(_GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="basic",
-                    propagate_positions=True, maybe_placeholders=False, postlex=AbsBars(MacroArgs(_NormBars())))
+        return Lark(grammar, parser="lalr", lexer="basic", propagate_positions=True, maybe_placeholders=False,
+                    postlex=postlex)
 
 
-def parse_tree(text: str) -> Node:
-    """The raw `rows` node of a formula."""
+def parse_tree(text: str, document: bool = False) -> Node:
+    """The raw `rows` node of a formula (`document`: as lint reads formulas of a document, derive/parse/
+    document.lark)."""
     if len(text) > MAX_FORMULA_CHARS:
         raise LatexParseError(f"formula too long ({len(text)} characters)")
     try:
-        tree = _parser().parse(text)
+        tree = _parser(document).parse(text)
     except UnexpectedInput as exc:
         raise _parse_error(text, exc) from None
     with lark_unwrapped():
@@ -117,12 +126,14 @@ def _parse_error(text: str, exc: UnexpectedInput) -> LatexParseError:
 
 
 @lru_cache(maxsize=4096)
-def parse_latex(text: str) -> Formula:
-    """Parse one formula (without its `\\[ \\]` or `$` delimiters) into statements."""
+def parse_latex(text: str, document: bool = False) -> Formula:
+    """Parse one formula (without its `\\[ \\]` or `$` delimiters) into statements. `document`: read as lint
+    reads a formula of a document: an equation number at the end of a row (`\\quad (21.11)`) is dropped, `\\quad`
+    outside braces separates formulas like a comma, and `1,000` is one number."""
     stripped = text.strip()
     if not stripped:
         raise LatexParseError("empty formula", 1, None)
-    rows = parse_tree(stripped)
+    rows = parse_tree(stripped, document)
     return Formula(statements=statements_of(rows), source=stripped)
 
 

@@ -113,6 +113,14 @@ class ToAst(Transformer_NonRecursive):
     def pos(self, children):
         return Node("pos", (children[-1],))
 
+    def negation(self, children):
+        return Node("not", (children[-1],))
+
+    def setop(self, children):
+        """`A \\cup B`, `A \\cap B`, `A \\setminus B` -> setop(name, A, B) (`\\smallsetminus` is `setminus`)."""
+        name = _cmd(str(children[1]))
+        return Node("setop", ("setminus" if name == "smallsetminus" else name, children[0], children[2]))
+
     def binmul(self, children):
         token = children[1]
         op = "cdot" if token.type == "LDOT" else _cmd(str(token)) if str(token) != "*" else "ast"
@@ -222,7 +230,8 @@ class ToAst(Transformer_NonRecursive):
 
     # ------------------------------------------------------------ atoms
     def number(self, children):
-        return Node("number", (str(children[0]).replace("{,}", ""),), text=str(children[0]))
+        # `1{,}000`, and `1,000` in a document (derive/parse/document.lark): the separator is no digit
+        return Node("number", (str(children[0]).replace("{,}", "").replace(",", ""),), text=str(children[0]))
 
     def letter(self, children):
         return Node("name", (str(children[0]),), text=str(children[0]))
@@ -245,6 +254,9 @@ class ToAst(Transformer_NonRecursive):
 
     def dots(self, _):
         return Node("dots")
+
+    def emptyset(self, _):
+        return Node("emptyset")
 
     def styled(self, children):
         style = _cmd(str(children[0]))

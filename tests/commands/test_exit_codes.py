@@ -80,7 +80,7 @@ def test_equiv_codes_tell_equal_different_unreadable_and_undecided_apart():
     assert undecided.returncode == EXIT_UNDECIDED and undecided.stdout.startswith("undecided: ")
 
 
-def _stuck(a, b, symbols, *, seed, timeout):
+def _stuck(a, b, symbols, *, seed, timeout, prove=False):
     if a == "stuck":
         with time_limit(timeout):   # the alarm cannot fire inside this C loop
             hashlib.pbkdf2_hmac("sha256", b"derivcheck", b"salt", 10**9)

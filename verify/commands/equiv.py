@@ -28,7 +28,7 @@ from derive.spec.declarations import DeclarationError, Declarations, declare_sym
 from verify.claims.context import claim_seed
 from verify.compare.budget import time_limit
 from verify.compare.engine import always_proving
-from verify.compare.readings import Reading, ReadingError, SetBuilder, read_side
+from verify.compare.readings import Reading, ReadingError, SetBuilder, SetOp, read_side
 from verify.compare.sides import compare_readings
 from verify.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNDECIDED, EXIT_USAGE, UsageError, did_you_mean
 from verify.report import format_counterexample, one_line
@@ -107,11 +107,17 @@ def _latex(side: Reading) -> str:
     """The side as read (a condition as `difference op 0` per relation), for the JSON answer."""
     if side.kind == "expression":
         return to_latex(side.value)
-    if isinstance(side.value, SetBuilder):
-        return rf"\left\{{{side.value.var} \mid {_terms_latex(side.value.terms)}\right\}}"
     if side.kind == "set":
-        return sp.latex(side.value)
+        return _set_latex(side.value)
     return _terms_latex(side.value)
+
+
+def _set_latex(value: Any) -> str:
+    if isinstance(value, SetBuilder):
+        return rf"\left\{{{value.var} \mid {_terms_latex(value.terms)}\right\}}"
+    if isinstance(value, SetOp):   # a set operation over a set-builder, kept as written until solved
+        return rf" \{value.op} ".join(rf"\left({_set_latex(p)}\right)" for p in value.parts)
+    return sp.latex(value)
 
 
 def _terms_latex(terms) -> str:

@@ -4,7 +4,7 @@
 | --- | --- |
 | expressions (scalars, matrices) | equal.compare (sampling, exact agreement, proof) |
 | conditions (equations, inequalities, chains, systems) | conditions.compare_conditions (same solution set) |
-| sets (finite sets, intervals) | sets.compare_sets (same elements) |
+| sets (finite sets, intervals, their unions, intersections, differences) | sets.compare_sets (same elements) |
 | a condition in one unknown and a set | its exact solution set against the set |
 
 Any other pair (an equation against an expression, say) is not comparable: NotComparable, a bad input.
@@ -17,7 +17,7 @@ import sympy as sp
 from verify.compare.conditions import compare_conditions, show_set, solution_set
 from verify.compare.equal import compare
 from verify.compare.points import domain_of
-from verify.compare.readings import Reading, ReadingError, SetBuilder
+from verify.compare.readings import Reading, ReadingError, SetBuilder, SetOp, combine
 from verify.compare.sets import compare_sets
 from verify.compare.types import Comparison
 
@@ -40,8 +40,8 @@ def compare_readings(a: Reading, b: Reading, *, seed: int, proof_seconds: float 
 
 
 def _compare(a: Reading, b: Reading, *, seed: int, proof_seconds: float) -> Comparison:
-    unsolved = [side for side in (a, b) if isinstance(side.value, SetBuilder)]
-    if unsolved:   # {x | condition}: the condition's exact solution set, or no verdict
+    unsolved = [side for side in (a, b) if isinstance(side.value, (SetBuilder, SetOp))]
+    if unsolved:   # {x | condition} (also inside A \cup B): the condition's exact solution set, or no verdict
         if "expression" in (a.kind, b.kind):
             raise NotComparable(f"a is {a.what} and b is {b.what}: not comparable")
         solved = [_solve_builder(side) for side in (a, b)]
@@ -75,16 +75,26 @@ def _compare(a: Reading, b: Reading, *, seed: int, proof_seconds: float) -> Comp
 
 
 def _solve_builder(side: Reading) -> Reading | None:
-    if not isinstance(side.value, SetBuilder):
+    if not isinstance(side.value, (SetBuilder, SetOp)):
         return side
-    builder = side.value
-    if builder.free_symbols:
+    solved = _solved_set(side.value)
+    return None if solved is None else Reading("set", solved, side.what)
+
+
+def _solved_set(value: sp.Set | SetBuilder | SetOp) -> sp.Set | None:
+    """A set with its set-builders replaced by their exact solution sets (None where one has none)."""
+    if isinstance(value, SetOp):
+        parts = [_solved_set(p) for p in value.parts]
+        return None if any(p is None for p in parts) else combine(value.op, *parts)
+    if not isinstance(value, SetBuilder):
+        return value
+    if value.free_symbols:
         raise ReadingError("a set-builder's condition may only use its own unknown")
-    solved = solution_set([list(t) for t in builder.terms], builder.var)
-    domain = domain_of(builder.var)
+    solved = solution_set([list(t) for t in value.terms], value.var)
+    domain = domain_of(value.var)
     if solved is None or domain is None:
         return None
-    return Reading("set", sp.Intersection(solved, domain), side.what)
+    return sp.Intersection(solved, domain)
 
 
 __all__ = ["NotComparable", "compare_readings"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -27,11 +27,9 @@ from verify.lint.source import (
     Sections,
     after_prose,
     before_prose,
-    blank_equation_numbers,
     find_sections,
     operand_texts,
     relation_offsets,
-    separate_at_spacing,
     statement_text,
     text_after,
 )
@@ -56,14 +54,7 @@ from verify.lint.syntax import (
 from verify.notes.math import MathSpan, find_math
 from verify.result import ClaimResult, Counterexample, Location, Report, Verdict
 
-_THOUSANDS = re.compile(r"(?<![\d,.{_])\d{1,3}(?:,\d{3})+(?![\d,])")
 _SCI_NOTATION = re.compile(r"\d(?:\.\d+)?e[-+]?\d")
-
-
-def _join_thousands(m: re.Match) -> str:
-    """`1,000` -> `1000 ` (same length, so columns stay right)."""
-    text = m.group(0)
-    return text.replace(",", "") + " " * text.count(",")
 
 
 @dataclass
@@ -179,12 +170,10 @@ class _Run:
         return scope
 
     def _parse(self, span: MathSpan) -> tuple[MathSpan, Formula | None]:
-        # Equation numbers and `\quad` between formulas would otherwise be read as factors, and the
-        # comma of `1,000` as a separator.
-        latex = separate_at_spacing(blank_equation_numbers(span.latex))
-        span = replace(span, latex=_THOUSANDS.sub(_join_thousands, latex))
+        # A document's formulas: equation numbers, `\quad` between formulas and the comma of `1,000` are read
+        # by the grammar's document rules (derive/parse/document.lark), the text is left as written.
         try:
-            return span, parse_latex(span.latex)
+            return span, parse_latex(span.latex, document=True)
         except (LatexParseError, RecursionError, ValueError):
             return span, None
 

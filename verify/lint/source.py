@@ -126,7 +126,8 @@ def relation_offsets(latex: str) -> list[int]:
 
 
 _REL_TOKEN = re.compile(r"\\[a-zA-Z]+|.")
-_STOPS = re.compile(r"\\\\|\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}|\\quad|\\qquad|(?<![\\{]),(?!\})|;")
+# Where an operand's text ends; the comma of `1,000` is inside a number (as derive/parse/document.lark reads it).
+_STOPS = re.compile(r"\\\\|\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}|\\quad|\\qquad|(?<![\\{]),(?!\})(?!(?<=\d,)\d{3}(?!\d))|;")
 
 
 def operand_texts(latex: str, offs: list[int], n: int) -> list[str]:
@@ -161,25 +162,37 @@ def _stop_after(latex: str, pos: int) -> int:
     return m.start() if m else len(latex)
 
 
-_EDGE_SPACING = re.compile(r"^(\s|\\q?quad\b|\\[,;:! ])+|(\s|\\q?quad\b|\\[,;:! ])+$")
+# Spacing commands that may stand at either end of an operand's text (display only).
+_EDGE_SPACING = ("\\qquad", "\\quad", "\\,", "\\;", "\\:", "\\!", "\\ ")
+
+
+def _strip_spacing(text: str) -> str:
+    """`text` without blanks and spacing commands at either end (`\\quad` only as a whole command; the control
+    space `\\ ` needs its blank, and the end of a line break `\\\\ ` is none)."""
+    while True:
+        before = text
+        text = text.lstrip()
+        for mark in _EDGE_SPACING:
+            rest = text[len(mark):]
+            if text.startswith(mark) and not (mark[-1] == "d" and rest[:1] and (rest[0].isalnum() or rest[0] == "_")):
+                text = rest
+        if text.endswith("\\ ") and not text.endswith("\\\\ "):
+            text = text[:-2]
+        text = text.rstrip()
+        for mark in _EDGE_SPACING[:-1]:
+            if text.endswith(mark):
+                text = text[: -len(mark)]
+        if text == before:
+            return text
 
 
 def _clean(text: str) -> str:
-    text = _EDGE_SPACING.sub("", text.replace("&", " ")).strip()
+    text = _strip_spacing(text.replace("&", " "))
     if text.startswith("\\boxed{") and text.count("{") > text.count("}"):
         text = text[len("\\boxed{"):].strip()   # `\boxed{A = B}`: the box opens before the first operand
     while text.endswith(("}", ".")) and text.count("{") < text.count("}") + (text.endswith(".")):
         text = text[:-1].rstrip()
     return " ".join(text.split())
-
-
-# `... = -0.280 \quad (21.11)`: an equation number after spacing, at the end of a row.
-_EQUATION_NUMBER = re.compile(r"\\q?quad\s*\(\s*[A-Za-z]?\d+(?:\.\d+)*[a-z]?\s*\)(?=\s*(?:$|\\\\|\\end|&|[,.;]\s*$))")
-
-
-def blank_equation_numbers(latex: str) -> str:
-    """The formula with equation numbers replaced by spaces (same length: columns stay right)."""
-    return _EQUATION_NUMBER.sub(lambda m: " " * len(m.group(0)), latex)
 
 
 def text_after(lines: list[str], span_line: int, span_column: int, end_line: int, latex: str, delimiter: str) -> str | None:
@@ -193,33 +206,6 @@ def text_after(lines: list[str], span_line: int, span_column: int, end_line: int
     if at < 0:
         return None
     return line[at + len(closer):]
-
-
-_SPACING = re.compile(r"\\q?quad(?![a-zA-Z])")
-
-
-def separate_at_spacing(latex: str) -> str:
-    r"""`\quad` at the top level separates formulas (`Z = UW + B \quad U = g(Z)`): read it as a comma.
-    The comma is padded to the command's length so that columns stay right."""
-    out = []
-    depth = 0
-    i = 0
-    while i < len(latex):
-        ch = latex[i]
-        if ch == "\\":
-            m = _SPACING.match(latex, i)
-            if m and depth == 0:
-                out.append("," + " " * (len(m.group(0)) - 1))
-                i = m.end()
-                continue
-            out.append(latex[i : i + 2])
-            i += 2
-            continue
-        depth += ch == "{"
-        depth -= ch == "}" and depth > 0
-        out.append(ch)
-        i += 1
-    return "".join(out)
 
 
 _TEXT_CMD = re.compile(r"\\(?:text|textrm|textit|textbf|mbox)\s*\{[^{}]*\}")
