@@ -362,7 +362,7 @@ def tends_to(e: sp.Expr, t: Any, target: sp.Expr, where: Any = None) -> Property
         value = sp.limit(expr, tt, sp.oo)
         if value.has(sp.Limit):
             return Property(statement, None, "SymPy could not compute the limit")
-        if sp.simplify(value - target) == 0:
+        if _same_limit(value, target):
             return Property(statement, True, f"the limit is {_show(value)} (computed exactly)")
         return Property(statement, False, f"the limit is {_show(value)}, not {_show(target)} (exact)")
     if not isinstance(where, (list, tuple)) or len(where) != 3 or not isinstance(where[0], sp.Symbol):
@@ -371,7 +371,7 @@ def tends_to(e: sp.Expr, t: Any, target: sp.Expr, where: Any = None) -> Property
     statement += f" for every {_show(p)} in ({_show(lo)}, {_show(hi)})"
     s = sp.Symbol("s_param", positive=True)
     value = sp.limit(expr.xreplace({p: lo + (hi - lo) / (1 + s)}), tt, sp.oo)
-    if not value.has(sp.Limit) and sp.simplify(value - target) == 0:
+    if not value.has(sp.Limit) and _same_limit(value, target):
         return Property(statement, True, f"the limit is {_show(target)} for every such {_show(p)} (computed "
                         "exactly)")
     rng = random.Random(0)
@@ -380,10 +380,17 @@ def tends_to(e: sp.Expr, t: Any, target: sp.Expr, where: Any = None) -> Property
         at = sp.limit(expr.xreplace({p: q}), tt, sp.oo)
         if at.has(sp.Limit):
             continue
-        if sp.simplify(at - target) != 0:
+        if not _same_limit(at, target):
             return Property(statement, False, f"at {_show(p)} = {_show(q)} the limit is {_show(at)}, not "
                             f"{_show(target)} (exact)", {"point": f"{p} = {_show(q)}"})
     return Property(statement, None, "the limit could not be computed for every value, and no value refutes it")
+
+
+def _same_limit(value: sp.Expr, target: sp.Expr) -> bool:
+    """Limits agree: the same infinity (oo - oo is nan, never 0), or a difference that simplifies to 0."""
+    if value.is_infinite or target.is_infinite:
+        return value == target
+    return sp.simplify(value - target) == 0
 
 
 def equals(a: Any, b: Any) -> Property:

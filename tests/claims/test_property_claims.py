@@ -185,3 +185,15 @@ def test_property_claims_are_registered_and_validated(tmp_path: Path) -> None:
         """), encoding="utf-8")
     with pytest.raises(Exception, match="did you mean 'property'"):
         load_file(spec)
+
+
+def test_an_infinite_limit_agrees_only_with_the_same_infinity() -> None:
+    # oo - oo is nan for SymPy: "tends to infinity" must be compared as the same infinity, not by a difference
+    q, n = sp.symbols("q n", positive=True)
+    tends_to = RECIPE_OPS["tends_to"]
+    assert tends_to(q ** n, n, sp.oo, where=[q, sp.Integer(1), sp.Integer(3)]).holds is True
+    refuted = tends_to(q ** n, n, sp.oo, where=[q, sp.Integer(0), sp.Integer(2)])
+    assert refuted.holds is False and "q = " in refuted.witness["point"]
+    assert tends_to(-(q ** n), n, sp.oo, where=[q, sp.Integer(1), sp.Integer(3)]).holds is False
+    assert tends_to(sp.exp(n), n, sp.oo).holds is True
+    assert tends_to(-sp.exp(n), n, sp.oo).holds is False
