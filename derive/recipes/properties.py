@@ -398,9 +398,32 @@ def equals(a: Any, b: Any) -> Property:
     diff = sp.simplify(sp.Matrix(a) - sp.Matrix(b)) if isinstance(a, sp.MatrixBase) else sp.simplify(a - b)
     if diff == 0 or (isinstance(diff, sp.MatrixBase) and diff.is_zero_matrix):
         return Property(statement, True, "equal (exact)")
-    if not isinstance(diff, sp.MatrixBase) and diff.is_number:
-        return Property(statement, False, f"they differ by {_show(diff)} (exact)")
+    cells = [(f"entry ({i + 1}, {j + 1}): ", diff[i, j]) for i in range(diff.rows) for j in range(diff.cols)] \
+        if isinstance(diff, sp.MatrixBase) else [("", diff)]
+    for where, entry in cells:
+        if entry.is_number and _exact_sign(entry) not in (0, None):
+            return Property(statement, False, f"{where}they differ by {_show(entry)} (exact)")
+    for where, entry in cells:   # an identity in free names is refuted by one value of them
+        point = _differing_point(entry)
+        if point is not None:
+            text = _point_text(point)
+            return Property(statement, False, f"{where}they differ at {text} (exact)", {"point": text})
     return Property(statement, None, "the difference could not be shown to vanish or not")
+
+
+def _differing_point(diff: sp.Expr) -> dict[sp.Symbol, Any] | None:
+    """Values within the names' declared signs and integrality where diff is exactly nonzero, or None."""
+    rng = random.Random(0)
+    for _ in range(SAMPLES if diff.free_symbols else 0):
+        point = {}
+        for v in sorted(diff.free_symbols, key=str):
+            q = sp.Integer(rng.randint(1, 9)) if v.is_integer else sp.Rational(rng.randint(1, 400), rng.randint(1, 40))
+            sign = 1 if v.is_positive or v.is_nonnegative else -1 if v.is_negative or v.is_nonpositive else \
+                rng.choice((1, -1))
+            point[v] = sign * q
+        if _exact_sign(diff.xreplace(point)) not in (0, None):
+            return point
+    return None
 
 
 def ordered(a: Any, b: Any, *, strict: bool) -> Property:
