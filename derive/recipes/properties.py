@@ -362,7 +362,7 @@ def tends_to(e: sp.Expr, t: Any, target: sp.Expr, where: Any = None) -> Property
         value = sp.limit(expr, tt, sp.oo)
         if value.has(sp.Limit):
             return Property(statement, None, "SymPy could not compute the limit")
-        if sp.simplify(value - target) == 0:
+        if _same_limit(value, target):
             return Property(statement, True, f"the limit is {_show(value)} (computed exactly)")
         return Property(statement, False, f"the limit is {_show(value)}, not {_show(target)} (exact)")
     if not isinstance(where, (list, tuple)) or len(where) != 3 or not isinstance(where[0], sp.Symbol):
@@ -371,7 +371,7 @@ def tends_to(e: sp.Expr, t: Any, target: sp.Expr, where: Any = None) -> Property
     statement += f" for every {_show(p)} in ({_show(lo)}, {_show(hi)})"
     s = sp.Symbol("s_param", positive=True)
     value = sp.limit(expr.xreplace({p: lo + (hi - lo) / (1 + s)}), tt, sp.oo)
-    if not value.has(sp.Limit) and sp.simplify(value - target) == 0:
+    if not value.has(sp.Limit) and _same_limit(value, target):
         return Property(statement, True, f"the limit is {_show(target)} for every such {_show(p)} (computed "
                         "exactly)")
     rng = random.Random(0)
@@ -380,10 +380,17 @@ def tends_to(e: sp.Expr, t: Any, target: sp.Expr, where: Any = None) -> Property
         at = sp.limit(expr.xreplace({p: q}), tt, sp.oo)
         if at.has(sp.Limit):
             continue
-        if sp.simplify(at - target) != 0:
+        if not _same_limit(at, target):
             return Property(statement, False, f"at {_show(p)} = {_show(q)} the limit is {_show(at)}, not "
                             f"{_show(target)} (exact)", {"point": f"{p} = {_show(q)}"})
     return Property(statement, None, "the limit could not be computed for every value, and no value refutes it")
+
+
+def _same_limit(value: sp.Expr, target: sp.Expr) -> bool:
+    """Limits agree: the same infinity (oo - oo is nan, never 0), or a difference that simplifies to 0."""
+    if value.is_infinite or target.is_infinite:
+        return value == target
+    return sp.simplify(value - target) == 0
 
 
 def equals(a: Any, b: Any) -> Property:
@@ -391,9 +398,32 @@ def equals(a: Any, b: Any) -> Property:
     diff = sp.simplify(sp.Matrix(a) - sp.Matrix(b)) if isinstance(a, sp.MatrixBase) else sp.simplify(a - b)
     if diff == 0 or (isinstance(diff, sp.MatrixBase) and diff.is_zero_matrix):
         return Property(statement, True, "equal (exact)")
-    if not isinstance(diff, sp.MatrixBase) and diff.is_number:
-        return Property(statement, False, f"they differ by {_show(diff)} (exact)")
+    cells = [(f"entry ({i + 1}, {j + 1}): ", diff[i, j]) for i in range(diff.rows) for j in range(diff.cols)] \
+        if isinstance(diff, sp.MatrixBase) else [("", diff)]
+    for where, entry in cells:
+        if entry.is_number and _exact_sign(entry) not in (0, None):
+            return Property(statement, False, f"{where}they differ by {_show(entry)} (exact)")
+    for where, entry in cells:   # an identity in free names is refuted by one value of them
+        point = _differing_point(entry)
+        if point is not None:
+            text = _point_text(point)
+            return Property(statement, False, f"{where}they differ at {text} (exact)", {"point": text})
     return Property(statement, None, "the difference could not be shown to vanish or not")
+
+
+def _differing_point(diff: sp.Expr) -> dict[sp.Symbol, Any] | None:
+    """Values within the names' declared signs and integrality where diff is exactly nonzero, or None."""
+    rng = random.Random(0)
+    for _ in range(SAMPLES if diff.free_symbols else 0):
+        point = {}
+        for v in sorted(diff.free_symbols, key=str):
+            q = sp.Integer(rng.randint(1, 9)) if v.is_integer else sp.Rational(rng.randint(1, 400), rng.randint(1, 40))
+            sign = 1 if v.is_positive or v.is_nonnegative else -1 if v.is_negative or v.is_nonpositive else \
+                rng.choice((1, -1))
+            point[v] = sign * q
+        if _exact_sign(diff.xreplace(point)) not in (0, None):
+            return point
+    return None
 
 
 def ordered(a: Any, b: Any, *, strict: bool) -> Property:

@@ -185,3 +185,38 @@ def test_property_claims_are_registered_and_validated(tmp_path: Path) -> None:
         """), encoding="utf-8")
     with pytest.raises(Exception, match="did you mean 'property'"):
         load_file(spec)
+
+
+def test_an_infinite_limit_agrees_only_with_the_same_infinity() -> None:
+    # oo - oo is nan for SymPy: "tends to infinity" must be compared as the same infinity, not by a difference
+    q, n = sp.symbols("q n", positive=True)
+    tends_to = RECIPE_OPS["tends_to"]
+    assert tends_to(q ** n, n, sp.oo, where=[q, sp.Integer(1), sp.Integer(3)]).holds is True
+    refuted = tends_to(q ** n, n, sp.oo, where=[q, sp.Integer(0), sp.Integer(2)])
+    assert refuted.holds is False and "q = " in refuted.witness["point"]
+    assert tends_to(-(q ** n), n, sp.oo, where=[q, sp.Integer(1), sp.Integer(3)]).holds is False
+    assert tends_to(sp.exp(n), n, sp.oo).holds is True
+    assert tends_to(-sp.exp(n), n, sp.oo).holds is False
+
+
+def test_equals_refutes_a_false_identity_at_a_point_within_the_declared_signs() -> None:
+    equals = RECIPE_OPS["equals"]
+    x, y = sp.symbols("x y", real=True)
+    p = sp.Symbol("p", positive=True)
+    assert equals((x + y) ** 2, x ** 2 + 2 * x * y + y ** 2).holds is True
+    wrong = equals((x + y) ** 2, x ** 2 + y ** 2)   # differs wherever x y != 0: a point names it
+    assert wrong.holds is False and "x = " in wrong.witness["point"] and "y = " in wrong.witness["point"]
+    assert equals(sp.sqrt(p ** 2), p).holds is True              # p > 0: no negative value is tried
+    refuted = equals(sp.sqrt(x ** 2), x)                         # x real: |x| != x for x < 0
+    assert refuted.holds is False and "x = -" in refuted.witness["point"]
+    n = sp.Symbol("n", integer=True, positive=True)
+    assert equals(sp.cos(sp.pi * n) ** 2, 1).holds is not False  # only integers are tried for n
+
+
+def test_equals_of_matrices_names_the_entry_that_differs() -> None:
+    a, b = sp.symbols("a b", real=True)
+    equals = RECIPE_OPS["equals"]
+    numeric = equals(sp.Matrix([[1, 2], [3, 4]]), sp.Matrix([[1, 2], [3, 5]]))
+    assert numeric.holds is False and "entry (2, 2)" in numeric.evidence and "-1" in numeric.evidence
+    symbolic = equals(sp.Matrix([a * b, a + b]), sp.Matrix([b * a, b - a]))
+    assert symbolic.holds is False and "entry (2, 1)" in symbolic.evidence and "a = " in symbolic.witness["point"]
