@@ -379,11 +379,7 @@ class Lowerer:
             raise Ambiguous(f"{name} has an ambiguous definition here")
         if not self.settings.expand and name in self.decls.given and name not in self.decls.assumptions:
             return self.decls.symbol(name)
-        if any(c in name for c in "-+*"):
-            # `a^{(\ell-1)}`, `w_{t+1}`, `w_*` are declared as a^ellm1, w_tp1, w_star (names hold no - + *)
-            alias = name.replace("-", "m").replace("+", "p").replace("*", "star")
-            if alias in self.decls.constants or alias in self.decls.given or alias in self.decls.assumptions:
-                name = alias
+        name = self.declared_name(name)
         if name in self.decls.constants:
             return self.decls.constants[name]
         if name not in self.decls.assumptions and name not in self.decls.given:
@@ -394,6 +390,17 @@ class Lowerer:
         if name in self.decls.given and name not in self.decls.assumptions:
             return self.decls.given[name]
         return self.decls.symbol(name)
+
+    def declared_name(self, name: str) -> str:
+        """`a^{(\\ell-1)}`, `w_{t+1}`, `w_*` are declared as a^ellm1, w_tp1, w_star (names hold no - + *):
+        the declared spelling of a name when there is one, else the name as written."""
+        if not any(c in name for c in "-+*"):
+            return name
+        alias = name.replace("-", "m").replace("+", "p").replace("*", "star")
+        d = self.decls
+        if alias in d.constants or alias in d.given or alias in d.assumptions:
+            return alias
+        return name
 
     def index_letters(self, script: Node) -> list[sp.Expr]:
         raw = script_text(script)
