@@ -150,6 +150,16 @@ def _budget_cause(exc: BaseException) -> BaseException | None:
     return None
 
 
+def is_label_list(script: Node) -> bool:
+    """`^{(\\ell),(i)}`: labels in parentheses separated by commas (a layer and an example) name one quantity."""
+    if script.kind != "group" or len(script.args[0].args) != 1:
+        return False
+    items = script.args[0].args[0].args
+    labels, commas = items[0::2], items[1::2]
+    return len(items) >= 3 and len(items) % 2 == 1 and all(c.kind == "comma" for c in commas) \
+        and all(x.kind == "paren" and x.text == "(" for x in labels)
+
+
 class Lowerer:
     """Reads syntax trees under `decls`; holds what one reading accumulates (bound indices, index values)."""
 
@@ -315,8 +325,8 @@ class Lowerer:
             label = script_text(node.args[1]).strip('()')
             if label in STAR_MARKS:
                 label = "star"   # w^*, w^{\ast} and w^\star are one name, w^star (as a spec may spell it)
-            if self.index_values:
-                label = valued_label(self, label)   # h^{(t-1)} at t = 2 is h^1
+            if self.index_values:   # h^{(t-1)} at t = 2 is h^1; a^{(\ell),(i)} at i = 2 is a^ell,2
+                label = ",".join(valued_label(self, part) for part in label.split(","))
             return f"{base}^{label}" if base else None
         return None
 
@@ -324,7 +334,7 @@ class Lowerer:
         """`^{(\\ell)}`, `^{\\text{H}}`, `^{\\mathcal{O}}` name a layer; they are not powers."""
         inner = script_inner(script)
         if inner is None:
-            return False
+            return is_label_list(script)
         if inner.kind == "paren" and inner.text == "(":
             return True
         if inner.kind in ("text", "style"):
