@@ -196,10 +196,10 @@ def operator(low: Lowerer, node: Node) -> Any:
 def index_operator(low: Lowerer, factor: Node, rest: list[Node]) -> tuple[Any, int] | None:
     """`\\max_k z_k` (max over an index) and `\\nabla_{\\mathbf{x}} f` (gradient) acting on what follows:
     (value, number of following factors used), or None when the factor is something else."""
-    if factor.kind == "name":   # \nabla f(x) of a scalar function: f'(x)
+    if factor.kind == "name":   # \nabla f(x) of a scalar function: f'(x); \nabla f of a given f
         head = rest[0]
         if head.kind != "call":
-            return None
+            return bare_gradient(low, head)
         fn = low.function(low.name_of(head.args[0]))
         if fn is None:
             return None
@@ -220,6 +220,27 @@ def index_operator(low: Lowerer, factor: Node, rest: list[Node]) -> tuple[Any, i
     if head.kind == "func" and head.args[0] == "lim":
         return limit(low, script, rest), len(rest)
     return None
+
+
+def bare_gradient(low: Lowerer, node: Node) -> tuple[Any, int] | None:
+    """`\\nabla f` with no variable written, for a given scalar f: its gradient by the one declared vector it
+    depends on (`\\nabla f = [\\partial f / \\partial x_1, ...]`). None for anything but a given name; an error
+    when f depends on several declared vectors (the variable must then be written, `\\nabla_{x} f`)."""
+    name = low.name_of(node)
+    if name is None or name not in low.decls.given:
+        return None
+    value = low.expr(node)
+    if isinstance(value, sp.MatrixBase) or not isinstance(value, sp.Expr):
+        return None
+    vectors = []
+    for vector_name, (_, cols) in low.decls.shapes.items():
+        vector = low.symbol(vector_name)
+        if cols == 1 and isinstance(vector, sp.MatrixBase) and any(value.has(e) for e in vector):
+            vectors.append(vector)
+    if len(vectors) != 1:
+        raise LoweringError(f"\\nabla {name} without a variable: {name} depends on {len(vectors)} declared "
+                            f"vectors (write \\nabla_{{x}} {name})")
+    return gradient(value, vectors[0]), 1
 
 
 def is_limit(head: Node) -> bool:

@@ -151,6 +151,16 @@ def _budget_cause(exc: BaseException) -> BaseException | None:
     return None
 
 
+def is_label_list(script: Node) -> bool:
+    """`^{(\\ell),(i)}`: labels in parentheses separated by commas (a layer and an example) name one quantity."""
+    if script.kind != "group" or len(script.args[0].args) != 1:
+        return False
+    items = script.args[0].args[0].args
+    labels, commas = items[0::2], items[1::2]
+    return len(items) >= 3 and len(items) % 2 == 1 and all(c.kind == "comma" for c in commas) \
+        and all(x.kind == "paren" and x.text == "(" for x in labels)
+
+
 class Lowerer:
     """Reads syntax trees under `decls`; holds what one reading accumulates (bound indices, index values)."""
 
@@ -318,8 +328,8 @@ class Lowerer:
             label = script_text(node.args[1]).strip('()')
             if label in STAR_MARKS:
                 label = "star"   # w^*, w^{\ast} and w^\star are one name, w^star (as a spec may spell it)
-            if self.index_values:
-                label = valued_label(self, label)   # h^{(t-1)} at t = 2 is h^1
+            if self.index_values:   # h^{(t-1)} at t = 2 is h^1; a^{(\ell),(i)} at i = 2 is a^ell,2
+                label = ",".join(valued_label(self, part) for part in label.split(","))
             return f"{base}^{label}" if base else None
         return None
 
@@ -327,7 +337,7 @@ class Lowerer:
         """`^{(\\ell)}`, `^{\\text{H}}`, `^{\\mathcal{O}}` name a layer; they are not powers."""
         inner = script_inner(script)
         if inner is None:
-            return False
+            return is_label_list(script)
         if inner.kind == "paren" and inner.text == "(":
             return True
         if inner.kind in ("text", "style"):
@@ -382,11 +392,7 @@ class Lowerer:
             raise Ambiguous(f"{name} has an ambiguous definition here")
         if not self.settings.expand and name in self.decls.given and name not in self.decls.assumptions:
             return self.decls.symbol(name)
-        if any(c in name for c in "-+*"):
-            # `a^{(\ell-1)}`, `w_{t+1}`, `w_*` are declared as a^ellm1, w_tp1, w_star (names hold no - + *)
-            alias = name.replace("-", "m").replace("+", "p").replace("*", "star")
-            if alias in self.decls.constants or alias in self.decls.given or alias in self.decls.assumptions:
-                name = alias
+        name = self.declared_name(name)
         if name in self.decls.constants:
             return self.decls.constants[name]
         if name not in self.decls.assumptions and name not in self.decls.given:
@@ -397,6 +403,17 @@ class Lowerer:
         if name in self.decls.given and name not in self.decls.assumptions:
             return self.decls.given[name]
         return self.decls.symbol(name)
+
+    def declared_name(self, name: str) -> str:
+        """`a^{(\\ell-1)}`, `w_{t+1}`, `w_*` are declared as a^ellm1, w_tp1, w_star (names hold no - + *):
+        the declared spelling of a name when there is one, else the name as written."""
+        if not any(c in name for c in "-+*"):
+            return name
+        alias = name.replace("-", "m").replace("+", "p").replace("*", "star")
+        d = self.decls
+        if alias in d.constants or alias in d.given or alias in d.assumptions:
+            return alias
+        return name
 
     def index_letters(self, script: Node) -> list[sp.Expr]:
         raw = script_text(script)

@@ -48,9 +48,13 @@ class ShapeInference:
 
     # ------------------------------------------------------------ quantities
     def of_name(self, name: str) -> Shape:
+        name = self.low.declared_name(name)   # A^{(\ell-1)} is declared as A^ellm1, as the lowerer reads it
         if name in self.decls.shapes:
             return self.decls.shapes[name]
         text = self.given_text.get(name)
+        if isinstance(text, list) and text:   # given as numbers: a column [..] or a matrix [[..], ..]
+            cols = len(text[0]) if isinstance(text[0], list) else 1
+            return sp.Integer(len(text)), sp.Integer(cols)
         if isinstance(text, str) and name not in self._busy:
             self._busy.add(name)
             try:
@@ -71,7 +75,12 @@ class ShapeInference:
         if k in ("neg", "pos"):
             return self.of(node.args[0])
         if k == "sup" and self.low.is_transpose(node.args[1]):
-            r, c = self.of(node.args[0])
+            base = node.args[0]
+            if base.kind == "call" and not self._is_function(base.args[0]):
+                # \delta (\mathbf{a})^\top is \delta times (\mathbf{a})^\top, as the lowerer reads it
+                r, c = self.of(single_expression(base.args[1]))
+                return self._product([self.of(base.args[0]), (c, r)])
+            r, c = self.of(base)
             return c, r
         if k == "minus":   # a subtracted term of a sum
             return self.of(node.args[0])
@@ -89,15 +98,26 @@ class ShapeInference:
             return self.derivative(*self._derivative_parts(node))
         if k == "call":
             head, rows = node.args
-            name = self.low.name_of(head)
-            if name is not None and self.low.function(name) is not None:
-                shapes = [self.of(single_expression(rows))]
-                return shapes[0]   # activations act elementwise
+            if self._is_function(head):
+                return self.of(single_expression(rows))   # activations act elementwise
             return self._product([self.of(head), self.of(single_expression(rows))])
         name = self.low.name_of(node)
         if name is not None:
             return self.of_name(name)
+        if k == "bold" and self._is_ones(node):   # \mathbf{1}: the all-ones vector given as `ones`
+            return self.of_name("ones")
         raise ShapeError(f"cannot infer the size of {node.kind!r}")
+
+    def _is_function(self, head: Node) -> bool:
+        name = self.low.name_of(head)
+        return name is not None and self.low.function(name) is not None
+
+    def _is_ones(self, node: Node) -> bool:
+        try:
+            inner = single_expression(node.args[0])
+        except LoweringError:
+            return False
+        return inner.kind == "number" and inner.args[0] == "1" and "ones" in self.given_text
 
     def _product(self, shapes: list[Shape]) -> Shape:
         out: Shape | None = None

@@ -225,6 +225,11 @@ class ToAst(Transformer_NonRecursive):
         """`0^+`, `3^{-}`: the side a one-sided limit approaches from (no value by itself)."""
         return Node("side", (str(children[-1]),))
 
+    def script_plus_minus(self, children):
+        """`y_{\\pm 1}`: a label (the ±1 encoding of y), the name y_pm1; never a value."""
+        sign = str(children[0]).lstrip("\\")
+        return Node("name", (f"{sign}{children[1]}",), text=f"\\{sign} {children[1]}")
+
     def script_star(self, children):
         return Node("name", (str(children[0]).lstrip("\\"),), text=str(children[0]))
 

@@ -34,3 +34,37 @@ exercises:
 """
     v = {k: r.verdict for k, r in _results(tmp_path, spec).items()}
     assert v == {"omega": Verdict.CORRECT, "omega-t": Verdict.WRONG, "beta": Verdict.CORRECT, "jac": Verdict.CORRECT}
+
+
+def test_layer_labels_the_all_ones_vector_and_a_transposed_group(tmp_path: Path) -> None:
+    # A^{(\ell-1)} is declared A^ellm1 (as the lowerer reads it), \mathbf{1} is the given `ones`, and
+    # \Delta (A)^\top is \Delta times (A)^\top, as in a formula
+    spec = r"""
+exercises:
+  - id: t/batch-sizes
+    layout: denominator
+    symbols:
+      W^ell: {shape: [4, 3]}
+      W^ellp1: {shape: [2, 4]}
+      b^ell: {shape: [4]}
+      A^ellm1: {shape: [3, 5]}
+      cal_L_batch: {shape: []}
+    given:
+      n_ellm1: 3
+      n_ell: 4
+      n_ellp1: 2
+      m: 5
+      ones: [1, 1, 1, 1, 1]
+      Z^ell: '\mathbf{W}^{(\ell)} \mathbf{A}^{(\ell-1)} + \mathbf{b}^{(\ell)} \mathbf{1}^\top'
+      Delta^ell: '\frac{\partial \mathcal{L}_{\text{batch}}}{\partial Z^{(\ell)}}'
+    claims:
+      - {id: z, kind: shape, latex: 'Z^{(\ell)} = W^{(\ell)} A^{(\ell-1)} + \mathbf{b}^{(\ell)} \mathbf{1}^\top \in \mathbb{R}^{n_\ell \times m}'}
+      - {id: delta, kind: shape, latex: '\Delta^{(\ell)} \in \mathbb{R}^{n_\ell \times m}'}
+      - {id: grad, kind: shape, latex: '\Delta^{(\ell)} (A^{(\ell-1)})^\top \in \mathbb{R}^{n_\ell \times n_{\ell-1}}'}
+      - {id: grad-t, kind: shape, latex: '\Delta^{(\ell)} (A^{(\ell-1)})^\top \in \mathbb{R}^{n_{\ell-1} \times n_\ell}'}
+      - {id: ones, kind: shape, latex: '\mathbf{1} \in \mathbb{R}^{m}'}
+      - {id: back, kind: shape, latex: '(W^{(\ell+1)})^\top \Delta^{(\ell)} \in \mathbb{R}^{n_\ell \times m}'}
+"""
+    v = {k: r.verdict for k, r in _results(tmp_path, spec).items()}
+    assert v == {"z": Verdict.CORRECT, "delta": Verdict.CORRECT, "grad": Verdict.CORRECT, "grad-t": Verdict.WRONG,
+                 "ones": Verdict.CORRECT, "back": Verdict.ILL_POSED}

@@ -142,3 +142,42 @@ def test_enumerated_minibatch_expectation_sign_subgradient_and_permutation(tmp_p
     assert r["minus-sign"].verdict == Verdict.WRONG
     assert r["torch-permute"].verdict in (Verdict.WRONG, Verdict.ILL_POSED)
     assert r["einstein"].verdict == Verdict.UNVERIFIED and "summation convention" in r["einstein"].message
+
+
+def test_nabla_without_a_variable_is_the_gradient_by_the_one_vector_the_quantity_depends_on(tmp_path):
+    body = """
+  - id: t/11
+    layout: denominator
+    symbols: {x: {shape: [3]}, d: {shape: [3]}}
+    given:
+      f: 'x_1^2 x_2 + \\sin(x_3) x_1'
+      g: 'x_1 d_2'
+    claims:
+"""
+    r = run(tmp_path, body + claims(
+        """
+        - id: components
+          latex: '\\nabla f = \\begin{bmatrix} 2 x_1 x_2 + \\sin(x_3) \\\\ x_1^2 \\\\ x_1 \\cos(x_3) \\end{bmatrix}'
+          expect: 'grad(f, x)'
+        """,
+        """
+        - id: directional
+          latex: '\\mathbf{d}^T \\nabla f = \\nabla f \\cdot \\mathbf{d}'
+          expect: 'dot(d, grad(f, x))'
+        """,
+        """
+        - id: swapped
+          latex: '\\nabla f = \\begin{bmatrix} x_1^2 \\\\ 2 x_1 x_2 + \\sin(x_3) \\\\ x_1 \\cos(x_3) \\end{bmatrix}'
+          expect: 'grad(f, x)'
+        """,
+        """
+        - id: two-vectors
+          latex: '\\nabla g'
+          expect: 'grad(g, x)'
+        """))
+    assert r["components"].verdict == Verdict.CORRECT, r["components"].message
+    assert r["directional"].verdict == Verdict.CORRECT, r["directional"].message
+    assert r["swapped"].verdict == Verdict.WRONG
+    # g depends on x and on d: which gradient is meant must be written (\nabla_{x} g)
+    assert r["two-vectors"].verdict == Verdict.UNPARSED
+    assert "2 declared vectors" in r["two-vectors"].message

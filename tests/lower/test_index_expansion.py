@@ -211,3 +211,37 @@ def test_unrolled_sums_substitute_the_letter_in_time_labels(tmp_path):
     assert r["right"].verdict == Verdict.CORRECT, r["right"].message
     assert r["same-step"].verdict == Verdict.WRONG, r["same-step"].message
     assert r["inputs"].verdict == Verdict.CORRECT, r["inputs"].message
+
+
+def test_a_layer_label_and_an_example_label_name_one_quantity_read_in_an_unrolled_sum(tmp_path):
+    # \delta^{(\ell),(i)} at i = 2 is delta^ell,2 (declared so), the average gradient of a mini-batch of two
+    body = r"""
+  - id: t/labels
+    layout: denominator
+    symbols:
+      W^ell: {shape: [2, 3]}
+      b^ell: {shape: [2]}
+      a^ellm1,1: {shape: [3]}
+      a^ellm1,2: {shape: [3]}
+      i: {range: [1, 2]}
+    given:
+      m: 2
+      'f[u, v]': '\log(1 + e^{u}) + u v^2'
+      z^ell,1: '\mathbf{W}^{(\ell)} \mathbf{a}^{(\ell-1),(1)} + \mathbf{b}^{(\ell)}'
+      z^ell,2: '\mathbf{W}^{(\ell)} \mathbf{a}^{(\ell-1),(2)} + \mathbf{b}^{(\ell)}'
+      L^1: 'f[(\mathbf{z}^{(\ell),(1)})_1, (\mathbf{z}^{(\ell),(1)})_2]'
+      L^2: 'f[(\mathbf{z}^{(\ell),(2)})_2, (\mathbf{z}^{(\ell),(2)})_1]'
+      cal_L: '\frac{1}{2} (L^{(1)} + L^{(2)})'
+      delta^ell,1: '\frac{\partial L^{(1)}}{\partial \mathbf{z}^{(\ell),(1)}}'
+      delta^ell,2: '\frac{\partial L^{(2)}}{\partial \mathbf{z}^{(\ell),(2)}}'
+    claims:
+      - id: average
+        latex: '\frac{1}{m} \sum_{i=1}^m \boldsymbol{\delta}^{(\ell),(i)} (\mathbf{a}^{(\ell-1),(i)})^\top'
+        expect: '"\frac{\partial \mathcal{L}}{\partial \mathbf{W}^{(\ell)}}"'
+      - id: first-example-twice
+        latex: '\frac{1}{m} \sum_{i=1}^m \boldsymbol{\delta}^{(\ell),(1)} (\mathbf{a}^{(\ell-1),(1)})^\top'
+        expect: '"\frac{\partial \mathcal{L}}{\partial \mathbf{W}^{(\ell)}}"'
+"""
+    r = run(tmp_path, body)
+    assert r["average"].verdict == Verdict.CORRECT, r["average"].message
+    assert r["first-example-twice"].verdict == Verdict.WRONG

@@ -142,3 +142,10 @@ def test_huge_exponent_is_refused():
 def test_prose_alone_is_not_mathematics():
     with pytest.raises(LoweringError):
         lower(r"\text{Total parameters}")
+
+
+def test_plus_minus_subscript_is_a_label_not_a_value():
+    # y_{\pm 1} (labels in {-1, +1}) and y_{01} are two names: the conversion y_{01} = (y_{\pm 1} + 1)/2
+    assert lower(r"y_{\pm 1}") == S("y_pm1")
+    assert lower(r"y_{\mp 1}") != lower(r"y_{\pm 1}")
+    assert lower(r"\frac{y_{\pm 1} + 1}{2}") - (S("y_pm1") + 1) / 2 == 0
