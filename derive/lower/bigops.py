@@ -161,7 +161,9 @@ def bounds(low: Lowerer, lower: Node | None, upper: Node | None) -> tuple[sp.Sym
         else:
             bound_name = low.name_of(upper.args[0].args[0].args[0]) if upper.kind == "group" and \
                 len(upper.args[0].args) == 1 and len(upper.args[0].args[0].args) == 1 else low.name_of(upper)
-            if bound_name and not decls.has_symbol(bound_name):
+            # a given number or constant (`m_B: 4`) keeps its value; only an unknown letter becomes a count
+            if bound_name and not decls.has_symbol(bound_name) and bound_name not in decls.given \
+                    and bound_name not in decls.constants:
                 decls.assumptions.setdefault(bound_name, {"integer": True, "positive": True})
             elif bound_name is None:
                 _declare_counts(decls, upper)

@@ -46,6 +46,7 @@ from derive.lower.settings import DEFAULT, LoweringSettings
 from derive.lower.syntax import (
     ACCENT_NAMES,
     canonical_script,
+    label_list,
     script_inner,
     script_text,
     single_expression,
@@ -312,19 +313,19 @@ class Lowerer:
             return f"{base}_prime" if base else None
         if k == "sup" and self.is_label(node.args[1]):
             base = self.name_of(node.args[0])
-            label = script_text(node.args[1]).strip('()')
-            if label in STAR_MARKS:
-                label = "star"   # w^*, w^{\ast} and w^\star are one name, w^star (as a spec may spell it)
+            parts = label_list(node.args[1]) or [node.args[1]]
+            labels = [script_text(p).strip('()') for p in parts]
+            labels = ["star" if x in STAR_MARKS else x for x in labels]   # w^*, w^{\ast}, w^\star: w^star
             if self.index_values:
-                label = valued_label(self, label)   # h^{(t-1)} at t = 2 is h^1
-            return f"{base}^{label}" if base else None
+                labels = [valued_label(self, x) for x in labels]   # h^{(t-1)} at t = 2 is h^1
+            return f"{base}^{','.join(labels)}" if base else None
         return None
 
     def is_label(self, script: Node) -> bool:
         """`^{(\\ell)}`, `^{\\text{H}}`, `^{\\mathcal{O}}` name a layer; they are not powers."""
         inner = script_inner(script)
         if inner is None:
-            return False
+            return label_list(script) is not None   # z_j^{(\ell), (i)}: a layer and an example
         if inner.kind == "paren" and inner.text == "(":
             return True
         if inner.kind in ("text", "style"):

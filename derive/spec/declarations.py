@@ -10,7 +10,7 @@ import sympy as sp
 
 from derive.lower.functions import Builder
 
-NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\^[A-Za-z0-9()]+)?$")
+NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\^[A-Za-z0-9(),]+)?$")   # z^ell,i: two labels
 _ASSUMPTION_KEYS = {"real", "positive", "negative", "nonnegative", "nonpositive", "integer", "nonzero"}
 
 

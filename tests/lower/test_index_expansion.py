@@ -211,3 +211,46 @@ def test_unrolled_sums_substitute_the_letter_in_time_labels(tmp_path):
     assert r["right"].verdict == Verdict.CORRECT, r["right"].message
     assert r["same-step"].verdict == Verdict.WRONG, r["same-step"].message
     assert r["inputs"].verdict == Verdict.CORRECT, r["inputs"].message
+
+
+def test_a_given_size_read_as_a_sum_bound_keeps_its_value_in_later_formulas(tmp_path):
+    # A definition that sums up to a given size (`m: 4`) must not turn the size into an unknown count for the
+    # formulas read after it: the claim's own 1/m is 1/4, so the right mean is correct and 1/(m-1) is wrong.
+    r = run(tmp_path, """
+      - id: t/size
+        symbols: {i: {range: [1, 4]}}
+        given: {m: 4, u_1: 1, u_2: 2, u_3: 4, u_4: 9, mu: '\\frac{1}{m} \\sum_{i=1}^{m} u_i'}
+        claims:
+          - id: variance
+            latex: '\\frac{1}{m} \\sum_{i=1}^{m} (u_i - \\mu)^2'
+            expect: '(9 + 4 + 0 + 25) / 4'
+          - id: sample-variance-is-not-it
+            latex: '\\frac{1}{m-1} \\sum_{i=1}^{m} (u_i - \\mu)^2'
+            expect: '(9 + 4 + 0 + 25) / 4'
+    """)
+    assert r["variance"].verdict == Verdict.CORRECT, r["variance"].message
+    assert r["sample-variance-is-not-it"].verdict == Verdict.WRONG
+
+
+def test_a_layer_and_an_example_label_together_name_one_quantity(tmp_path):
+    # z_j^{(\ell), (i)}: unit j of layer ell for example i; the example label takes its value in an unrolled sum,
+    # and a spec key may be written the same way
+    low = Lowerer(Declarations())
+    assert low.name_of(parse_latex("z_j^{(\\ell), (i)}").statements[0].operands[0]) == "z_j^ell,i"
+    low.index_values["i"] = 3
+    assert low.name_of(parse_latex("z_j^{(\\ell),(i)}").statements[0].operands[0]) == "z_j^ell,3"
+    assert low.name_of(parse_latex("z^{(\\ell), 2}").statements[0].operands[0]) is None   # a power, not labels
+    r = run(tmp_path, """
+      - id: t/labels
+        symbols: {i: {range: [1, 3]}}
+        given: {'z^{(\\ell), (1)}': 1, 'z^{(\\ell), (2)}': 5, 'z^{(\\ell), (3)}': 9}
+        claims:
+          - id: mean
+            latex: '\\frac{1}{3} \\sum_{i=1}^{3} z^{(\\ell), (i)}'
+            expect: '5'
+          - id: first-twice
+            latex: '\\frac{1}{3} (z^{(\\ell), (1)} + z^{(\\ell),(1)} + z^{(\\ell), (3)})'
+            expect: '5'
+    """)
+    assert r["mean"].verdict == Verdict.CORRECT, r["mean"].message
+    assert r["first-twice"].verdict == Verdict.WRONG
