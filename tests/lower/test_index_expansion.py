@@ -254,3 +254,24 @@ def test_a_layer_and_an_example_label_together_name_one_quantity(tmp_path):
     """)
     assert r["mean"].verdict == Verdict.CORRECT, r["mean"].message
     assert r["first-twice"].verdict == Verdict.WRONG
+
+
+def test_a_sum_over_two_letters_is_the_double_sum_over_their_ranges(tmp_path):
+    # `\sum_{i,j} |W_{ij}|` (the entrywise 1-norm of a matrix, as L1 penalties write it)
+    r = run(tmp_path, """
+      - id: t/pairs
+        symbols: {W: {shape: [2, 3]}, i: {range: [1, 2]}, j: {range: [1, 3]}}
+        claims:
+          - id: entrywise
+            latex: '\\sum_{i,j} |W_{ij}|'
+            expect: 'sum_entries(abs(W))'
+          - id: no-bars
+            latex: '\\sum_{i, j} W_{ij}'
+            expect: 'sum_entries(abs(W))'
+          - id: diagonal-only
+            latex: '\\sum_{i} |W_{ii}|'
+            expect: 'sum_entries(abs(W))'
+    """)
+    assert r["entrywise"].verdict == Verdict.CORRECT, r["entrywise"].message
+    assert r["no-bars"].verdict == Verdict.WRONG
+    assert r["diagonal-only"].verdict == Verdict.WRONG
