@@ -247,7 +247,8 @@ def op_adam(w: Any, g: Any, m: Any = None, v: Any = None, t: Any = 1, lr: Any = 
     w_new, m_new, v_new = K.adam_step(W, G.reshape(W.shape), M.reshape(W.shape), V.reshape(W.shape), int(step),
                                       to_float(lr, "lr"), to_float(beta1, "beta1"), to_float(beta2, "beta2"),
                                       to_float(eps, "eps"))
-    return KernelRecord("adam", {"w": to_sympy(w_new), "m": to_sympy(m_new), "v": to_sympy(v_new)})
+    shape = to_array(w, "w").shape   # a number stays a number
+    return KernelRecord("adam", {k: to_sympy(a.reshape(shape)) for k, a in (("w", w_new), ("m", m_new), ("v", v_new))})
 
 
 def op_l2_penalty(*ws: Any, lam: Any = 1, convention: Any = "full") -> Any:

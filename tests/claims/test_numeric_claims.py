@@ -202,5 +202,7 @@ def test_adam_recipe_takes_a_step_from_given_moments(tmp_path):
     step = interp.run("adam(w, g, m, v, t=3, beta1=0.8, beta2=0.9)")
     assert [float(x) for x in step.component("m")] == pytest.approx([0.8 * 0.1 + 0.2 * 2, 0.8 * 0.2 - 0.2 * 0.5])
     assert [float(x) for x in step.component("v")] == pytest.approx([0.9 * 0.04 + 0.1 * 4, 0.9 * 0.01 + 0.1 * 0.25])
+    scalar = interp.run("adam(0.5, 2, lr=0.1).w - 0.5")   # a number stays a number
+    assert float(scalar) == pytest.approx(-0.1 * 2 / (2 + 1e-8))
     with pytest.raises(RecipeError, match="counts from 1"):
         interp.run("adam(w, g, t=0)")
