@@ -216,6 +216,9 @@ def index_operator(low: Lowerer, factor: Node, rest: list[Node]) -> tuple[Any, i
         return extremum(low, head.args[0], letters[0], rest[0]), 1
     if head.kind == "name" and head.args[0] == "nabla":
         var = low.script_value(script)
+        at = _evaluated_at(low, rest, var)
+        if at is not None:
+            return at, 1
         return gradient(product(low, rest), var), len(rest)
     if head.kind == "func" and head.args[0] == "lim":
         return limit(low, script, rest), len(rest)
@@ -241,6 +244,20 @@ def bare_gradient(low: Lowerer, node: Node) -> tuple[Any, int] | None:
         raise LoweringError(f"\\nabla {name} without a variable: {name} depends on {len(vectors)} declared "
                             f"vectors (write \\nabla_{{x}} {name})")
     return gradient(value, vectors[0]), 1
+def _evaluated_at(low: Lowerer, rest: list[Node], var: Any) -> Any:
+    """`\\nabla_{\\theta} \\mathcal{L}(\\theta_t)`: the gradient by theta taken at theta_t, f'(theta_t), when a declared
+    scalar function is applied to one argument free of the variable (read literally it would be 0); else None."""
+    if len(rest) != 1 or rest[0].kind != "call" or not isinstance(var, sp.Symbol):
+        return None
+    fn = low.function(low.name_of(rest[0].args[0]) or "")
+    args = split_arguments(rest[0].args[1])
+    if fn is None or len(args) != 1:
+        return None
+    arg = low.argument(args[0])
+    if isinstance(arg, sp.MatrixBase) or not isinstance(arg, sp.Basic) or arg.has(var):
+        return None
+    u = sp.Dummy("u", real=True)
+    return sp.diff(fn([u]), u).xreplace({u: arg})
 
 
 def is_limit(head: Node) -> bool:

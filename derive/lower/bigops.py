@@ -35,6 +35,11 @@ def bigop(low: Lowerer, node: Node) -> Any:
     if ranges is not None:
         return _over_ranges(low, op, ranges, body)
     items = low.condition_items(lower) if upper is None and lower is not None else []
+    letters = _letter_list(low, items)
+    if letters:   # `\sum_{i,j} W_{ij}`: the sum over i of the sum over j, each letter over its range
+        for letter in reversed(letters[1:]):
+            body = Node("bigop", (op, _script_of(letter), None, body))
+        return bigop(low, Node("bigop", (op, _script_of(letters[0]), None, body)))
     if op == "sum" and len(items) == 3 and is_sep(items[1], "rel"):
         if items[1].args[0] == "!=" and low.name_of(items[0]) and low.name_of(items[2]):
             return _excluding(low, items[0], items[2], body)
@@ -58,9 +63,21 @@ def bigop(low: Lowerer, node: Node) -> Any:
     return loop
 
 
+def _letter_list(low: Lowerer, items: list[Node]) -> list[Node] | None:
+    """The letters of `_{i,j}` (two or more names separated by commas); None for any other subscript."""
+    letters = items[0::2]
+    if len(letters) < 2 or len(items) != 2 * len(letters) - 1 or not all(is_sep(c, "comma") for c in items[1::2]):
+        return None
+    return letters if all(n.kind == "name" and low.name_of(n) for n in letters) else None
+
+
+def _script_of(item: Node) -> Node:
+    return Node("group", (Node("rows", (Node("row", (item,)),)),))
+
+
 def _excluding(low: Lowerer, index: Node, other: Node, body: Node) -> Any:
     """`\\sum_{i \\ne j} f_i`: the sum over i's whole range without the term i = j."""
-    whole = bigop(low, Node("bigop", ("sum", Node("group", (Node("rows", (Node("row", (index,)),)),)), None, body)))
+    whole = bigop(low, Node("bigop", ("sum", _script_of(index), None, body)))
     if not isinstance(whole, sp.Sum):
         raise LoweringError("\\sum_{i \\ne j} needs a sum over a range")
     name, at = str(whole.limits[0][0]), low.expr(other)
@@ -161,7 +178,9 @@ def bounds(low: Lowerer, lower: Node | None, upper: Node | None) -> tuple[sp.Sym
         else:
             bound_name = low.name_of(upper.args[0].args[0].args[0]) if upper.kind == "group" and \
                 len(upper.args[0].args) == 1 and len(upper.args[0].args[0].args) == 1 else low.name_of(upper)
-            if bound_name and not decls.has_symbol(bound_name):
+            # a given number or constant (`m_B: 4`) keeps its value; only an unknown letter becomes a count
+            if bound_name and not decls.has_symbol(bound_name) and bound_name not in decls.given \
+                    and bound_name not in decls.constants:
                 decls.assumptions.setdefault(bound_name, {"integer": True, "positive": True})
             elif bound_name is None:
                 _declare_counts(decls, upper)

@@ -95,6 +95,17 @@ def script_inner(script: Node) -> Node | None:
         return None
 
 
+def label_list(script: Node) -> list[Node] | None:
+    """The labels of `^{(\\ell), (i)}` (layer and example), each a `( )` group; None for any other script."""
+    if script.kind != "group":
+        return None
+    items = [i for r in script.args[0].args for i in r.args]
+    labels = items[0::2]
+    if len(labels) < 2 or any(not is_sep(c, "comma") for c in items[1::2]) or len(items) != 2 * len(labels) - 1:
+        return None
+    return labels if all(i.kind == "paren" and i.text == "(" for i in labels) else None
+
+
 def times(a, b):
     """a·b, where a 1×1 matrix (`v^T w`) is the number it holds."""
     product = a * b

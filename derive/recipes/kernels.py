@@ -232,6 +232,25 @@ def op_momentum(w: Any, g: Any, v: Any = None, lr: Any = 0.01, beta: Any = 0.9,
     return KernelRecord("momentum", {"w": to_sympy(w_new), "v": to_sympy(v_new)})
 
 
+def op_adam(w: Any, g: Any, m: Any = None, v: Any = None, t: Any = 1, lr: Any = 1e-3, beta1: Any = 0.9,
+            beta2: Any = 0.999, eps: Any = 1e-8) -> KernelRecord:
+    """Adam step number `t` (1-based) from the moments `m`, `v` (zeros when left out): `.w`, `.m`, `.v` new."""
+    W, G = matrix(w, "w"), matrix(g, "g")
+    _same_shape(W, G, "adam")
+    M = np.zeros_like(W) if m is None else matrix(m, "m")
+    V = np.zeros_like(W) if v is None else matrix(v, "v")
+    _same_shape(W, M, "adam first moment")
+    _same_shape(W, V, "adam second moment")
+    step = to_float(t, "t")
+    if step != int(step) or step < 1:
+        raise RecipeError(f"adam: the step number t counts from 1, got {t}")
+    w_new, m_new, v_new = K.adam_step(W, G.reshape(W.shape), M.reshape(W.shape), V.reshape(W.shape), int(step),
+                                      to_float(lr, "lr"), to_float(beta1, "beta1"), to_float(beta2, "beta2"),
+                                      to_float(eps, "eps"))
+    shape = to_array(w, "w").shape   # a number stays a number
+    return KernelRecord("adam", {k: to_sympy(a.reshape(shape)) for k, a in (("w", w_new), ("m", m_new), ("v", v_new))})
+
+
 def op_l2_penalty(*ws: Any, lam: Any = 1, convention: Any = "full") -> Any:
     """`lam * sum ||W||_F^2` over the given weights (`convention=half` for lam/2)."""
     return sp.Float(sum(K.l2_penalty(matrix(w, "w"), to_float(lam, "lam"), _name(convention, "convention"))
@@ -373,7 +392,8 @@ def op_fd_jacobian(f: Any, x: Any) -> Any:
 
 
 KERNEL_OPS: dict[str, Callable[..., Any]] = {
-    "mlp": op_mlp, "rnn": op_rnn, "sgd": op_sgd, "momentum": op_momentum, "l2_penalty": op_l2_penalty,
+    "mlp": op_mlp, "rnn": op_rnn, "sgd": op_sgd, "momentum": op_momentum, "adam": op_adam,
+    "l2_penalty": op_l2_penalty,
     "batchnorm": op_batchnorm, "dropout": op_dropout, "sigmoid": op_sigmoid, "bce": op_bce, "mean": op_mean,
     "fd_grad": op_fd_grad, "fd_jacobian": op_fd_jacobian, "lstm_cell": op_lstm_cell, "attention": op_attention,
 }

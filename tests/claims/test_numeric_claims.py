@@ -9,6 +9,7 @@ import pytest
 import sympy as sp
 
 from derive.lower.definitions import build_declarations
+from derive.recipes.errors import RecipeError
 from derive.recipes.interpreter import RecipeInterpreter
 from verify.claims.numeric import compare_numeric, printed_sides
 from verify.claims.registry import load_file
@@ -185,3 +186,23 @@ def test_given_inputs_quoted_in_a_computation_are_exact(tmp_path):
     assert results["right-expr"].verdict == Verdict.CORRECT
     assert results["rounded-gradient"].verdict == Verdict.WRONG   # 0.1 * 2e-5 off, beyond 0.1 * 0.5e-5
     assert results["result"].verdict == Verdict.CORRECT
+
+
+def test_adam_recipe_takes_a_step_from_given_moments(tmp_path):
+    # First step from zero moments: the bias corrections give m_hat = g and v_hat = g^2, so each weight moves by
+    # lr * g / (|g| + eps); from other moments the new moments are the two moving averages.
+    path = tmp_path / "spec.yaml"
+    path.write_text("notes: n.md\nexercises:\n  - id: t/adam\n    given: {w: [[0.5, -1]], g: [[2, -0.5]], "
+                    "m: [[0.1, 0.2]], v: [[0.04, 0.01]]}\n    claims:\n      - id: c\n        latex: 'x = 0.1'\n"
+                    "        expect: 'adam(w, g).m'\n", encoding="utf-8")
+    (ex,) = load_file(path)
+    interp = RecipeInterpreter(build_declarations(ex))
+    w1 = interp.run("adam(w, g, lr=0.1).w")
+    assert [float(x) for x in w1] == pytest.approx([0.5 - 0.1 * 2 / (2 + 1e-8), -1 + 0.1 * 0.5 / (0.5 + 1e-8)])
+    step = interp.run("adam(w, g, m, v, t=3, beta1=0.8, beta2=0.9)")
+    assert [float(x) for x in step.component("m")] == pytest.approx([0.8 * 0.1 + 0.2 * 2, 0.8 * 0.2 - 0.2 * 0.5])
+    assert [float(x) for x in step.component("v")] == pytest.approx([0.9 * 0.04 + 0.1 * 4, 0.9 * 0.01 + 0.1 * 0.25])
+    scalar = interp.run("adam(0.5, 2, lr=0.1).w - 0.5")   # a number stays a number
+    assert float(scalar) == pytest.approx(-0.1 * 2 / (2 + 1e-8))
+    with pytest.raises(RecipeError, match="counts from 1"):
+        interp.run("adam(w, g, t=0)")

@@ -181,3 +181,27 @@ def test_nabla_without_a_variable_is_the_gradient_by_the_one_vector_the_quantity
     # g depends on x and on d: which gradient is meant must be written (\nabla_{x} g)
     assert r["two-vectors"].verdict == Verdict.UNPARSED
     assert "2 declared vectors" in r["two-vectors"].message
+
+
+def test_nabla_by_a_variable_of_a_function_applied_at_another_point_is_the_gradient_there(tmp_path):
+    # \nabla_{\theta} L(\theta_t) is the gradient of L taken at theta_t (read literally, by theta, it would be 0)
+    r = run(tmp_path, """
+  - id: t/at
+    given: {'\\mathcal{L}[u]': 'u^3 + \\log(1 + e^{u})'}
+    claims:
+      - id: at-theta-t
+        latex: '\\nabla_{\\theta} \\mathcal{L}(\\theta_t)'
+        expect: 'subs(diff("\\mathcal{L}[u]", u), u=theta_t)'
+      - id: zero-is-not-it
+        latex: '0'
+        expect: '"\\nabla_{\\theta} \\mathcal{L}(\\theta_t)"'
+      - id: at-theta
+        latex: '\\nabla_{\\theta} \\mathcal{L}(\\theta)'
+        expect: 'subs(diff("\\mathcal{L}[u]", u), u=theta)'
+      - id: step
+        latex: '\\beta v_t + \\nabla_{\\theta} \\mathcal{L}(\\theta_t - \\eta \\beta v_t)'
+        expect: 'beta * v_t + subs(diff("\\mathcal{L}[u]", u), u=theta_t - eta * beta * v_t)'
+""")
+    for cid in ("at-theta-t", "at-theta", "step"):
+        assert r[cid].verdict == Verdict.CORRECT, (cid, r[cid].message)
+    assert r["zero-is-not-it"].verdict == Verdict.WRONG

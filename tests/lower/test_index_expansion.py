@@ -245,3 +245,67 @@ def test_a_layer_label_and_an_example_label_name_one_quantity_read_in_an_unrolle
     r = run(tmp_path, body)
     assert r["average"].verdict == Verdict.CORRECT, r["average"].message
     assert r["first-example-twice"].verdict == Verdict.WRONG
+
+
+def test_a_given_size_read_as_a_sum_bound_keeps_its_value_in_later_formulas(tmp_path):
+    # A definition that sums up to a given size (`m: 4`) must not turn the size into an unknown count for the
+    # formulas read after it: the claim's own 1/m is 1/4, so the right mean is correct and 1/(m-1) is wrong.
+    r = run(tmp_path, """
+      - id: t/size
+        symbols: {i: {range: [1, 4]}}
+        given: {m: 4, u_1: 1, u_2: 2, u_3: 4, u_4: 9, mu: '\\frac{1}{m} \\sum_{i=1}^{m} u_i'}
+        claims:
+          - id: variance
+            latex: '\\frac{1}{m} \\sum_{i=1}^{m} (u_i - \\mu)^2'
+            expect: '(9 + 4 + 0 + 25) / 4'
+          - id: sample-variance-is-not-it
+            latex: '\\frac{1}{m-1} \\sum_{i=1}^{m} (u_i - \\mu)^2'
+            expect: '(9 + 4 + 0 + 25) / 4'
+    """)
+    assert r["variance"].verdict == Verdict.CORRECT, r["variance"].message
+    assert r["sample-variance-is-not-it"].verdict == Verdict.WRONG
+
+
+def test_a_layer_and_an_example_label_together_name_one_quantity(tmp_path):
+    # z_j^{(\ell), (i)}: unit j of layer ell for example i; the example label takes its value in an unrolled sum,
+    # and a spec key may be written the same way
+    low = Lowerer(Declarations())
+    assert low.name_of(parse_latex("z_j^{(\\ell), (i)}").statements[0].operands[0]) == "z_j^ell,i"
+    low.index_values["i"] = 3
+    assert low.name_of(parse_latex("z_j^{(\\ell),(i)}").statements[0].operands[0]) == "z_j^ell,3"
+    assert low.name_of(parse_latex("z^{(\\ell), 2}").statements[0].operands[0]) is None   # a power, not labels
+    r = run(tmp_path, """
+      - id: t/labels
+        symbols: {i: {range: [1, 3]}}
+        given: {'z^{(\\ell), (1)}': 1, 'z^{(\\ell), (2)}': 5, 'z^{(\\ell), (3)}': 9}
+        claims:
+          - id: mean
+            latex: '\\frac{1}{3} \\sum_{i=1}^{3} z^{(\\ell), (i)}'
+            expect: '5'
+          - id: first-twice
+            latex: '\\frac{1}{3} (z^{(\\ell), (1)} + z^{(\\ell),(1)} + z^{(\\ell), (3)})'
+            expect: '5'
+    """)
+    assert r["mean"].verdict == Verdict.CORRECT, r["mean"].message
+    assert r["first-twice"].verdict == Verdict.WRONG
+
+
+def test_a_sum_over_two_letters_is_the_double_sum_over_their_ranges(tmp_path):
+    # `\sum_{i,j} |W_{ij}|` (the entrywise 1-norm of a matrix, as L1 penalties write it)
+    r = run(tmp_path, """
+      - id: t/pairs
+        symbols: {W: {shape: [2, 3]}, i: {range: [1, 2]}, j: {range: [1, 3]}}
+        claims:
+          - id: entrywise
+            latex: '\\sum_{i,j} |W_{ij}|'
+            expect: 'sum_entries(abs(W))'
+          - id: no-bars
+            latex: '\\sum_{i, j} W_{ij}'
+            expect: 'sum_entries(abs(W))'
+          - id: diagonal-only
+            latex: '\\sum_{i} |W_{ii}|'
+            expect: 'sum_entries(abs(W))'
+    """)
+    assert r["entrywise"].verdict == Verdict.CORRECT, r["entrywise"].message
+    assert r["no-bars"].verdict == Verdict.WRONG
+    assert r["diagonal-only"].verdict == Verdict.WRONG
