@@ -16,7 +16,7 @@ import sympy as sp
 
 from derive.lower.errors import LoweringError
 from derive.lower.lowerer import Lowerer
-from derive.lower.syntax import single_expression
+from derive.lower.syntax import single_expression, split_arguments, walk
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.parse.tree import Node
 from derive.spec.declarations import Declarations
@@ -98,6 +98,9 @@ class ShapeInference:
             return self.derivative(*self._derivative_parts(node))
         if k == "call":
             head, rows = node.args
+            name = self.low.name_of(head)
+            if name is not None and self.opaque(name):
+                return self.decls.shapes.get(name, SCALAR)   # an unspecified map: its declared value size
             if self._is_function(head):
                 return self.of(single_expression(rows))   # activations act elementwise
             return self._product([self.of(head), self.of(single_expression(rows))])
@@ -132,6 +135,60 @@ class ShapeInference:
             out = (out[0], s[1])
         return out or SCALAR
 
+    # ------------------------------------------------------------ maps
+    def opaque(self, name: str) -> bool:
+        """An unspecified function (`functions: {f: opaque}`)."""
+        return getattr(self.decls.functions.get(name), "opaque_head", None) is not None
+
+    def signature(self, name: str) -> tuple[list[Shape], Shape]:
+        """(sizes of the arguments, size of the value) of the map `name`: a function given as `name[p, q]`
+        (its parameters' sizes, its body's size), or an unspecified one (its arguments' sizes wherever the
+        exercise's definitions apply it, all alike; its declared size, else a scalar)."""
+        for key, text in self.given_text.items():
+            call = _call_of(str(key), self.low)
+            if call is not None and call[0] == name and isinstance(text, str):
+                args = [self.of(a) for a in call[1]]
+                try:
+                    body = parse_latex(text).statements[0].operands[0]
+                except (LatexParseError, IndexError) as exc:
+                    raise ShapeError(f"cannot read the definition of {name}: {exc}") from None
+                return args, self.of(body)
+        if isinstance(self.given_text.get(name), str):
+            return [self._variable_of(name)], self.of_name(name)
+        if not self.opaque(name):
+            raise ShapeError(f"{name} is neither given nor an unspecified function")
+        uses = []
+        for text in self.given_text.values():
+            if not isinstance(text, str):
+                continue
+            try:
+                tree = parse_latex(text)
+            except LatexParseError:
+                continue
+            for node in walk([st.operands for st in tree.statements]):
+                call = _call_of(node, self.low)
+                if call is not None and call[0] == name:
+                    uses.append([self.of(a) for a in call[1]])
+        if not uses:
+            raise ShapeError(f"{name} is not applied in any definition (given:), so its arguments are unknown")
+        if any(u != uses[0] for u in uses):
+            raise ShapeError(f"{name} is applied to arguments of different sizes", ill_posed=True)
+        return uses[0], self.decls.shapes.get(name, SCALAR)
+
+    def _variable_of(self, name: str) -> Shape:
+        """The size of the one declared vector or matrix a quantity's definition uses (h given as g[f[x], f[x]]
+        is a map of x)."""
+        tree = parse_latex(self.given_text[name])
+        used = []
+        for node in walk([st.operands for st in tree.statements]):
+            v = self.low.name_of(node) if node.kind == "name" else None
+            if v is not None and v in self.decls.shapes and v not in self.decls.functions and v not in used:
+                used.append(v)
+        if len(used) != 1:
+            raise ShapeError(f"{name} is given as an expression of {len(used)} declared vectors or matrices; "
+                             "its domain is not one of them")
+        return self.of_name(used[0])
+
     # ------------------------------------------------------------ derivatives
     def _derivative_parts(self, node: Node) -> tuple[Node, Node] | None:
         try:
@@ -157,6 +214,18 @@ class ShapeInference:
         raise ShapeError(f"the derivative of a {fmt(a)} quantity by a {fmt(b)} one is a higher-order tensor")
 
     # ------------------------------------------------------------ claims
+    def claimed_spaces(self, node: Node) -> list[Shape]:
+        """A claimed domain: `\\mathbb{R}^M \\times \\mathbb{R}^M` is two arguments of size M, `\\mathbb{R}^{M \\times M}`
+        one M x M matrix, `\\mathbb{R}` a number."""
+        while node.kind in ("paren", "group"):
+            node = single_expression(node.args[0])
+        factors = list(node.args) if node.kind == "mul" and all(self._space(f) for f in node.args) else [node]
+        return [SCALAR if self.low.name_of(f) == "bb_R" else self.claimed_size(f) for f in factors]
+
+    def _space(self, node: Node) -> bool:
+        base = node.args[0] if node.kind == "sup" else node
+        return self.low.name_of(base) == "bb_R"
+
     def claimed_size(self, node: Node) -> Shape:
         while node.kind in ("paren", "group"):
             node = single_expression(node.args[0])
@@ -186,6 +255,34 @@ class ShapeInference:
         while len(dims) < 2:
             dims.append(sp.Integer(1))
         return dims[0], dims[1]
+
+
+def spaces_text(shapes: list[Shape]) -> str:
+    """`R^{M} x R^{M}`-like text of a domain: one space per argument."""
+    def one(shape: Shape) -> str:
+        if shape == SCALAR:
+            return "R"
+        return f"R^{shape[0]}" if shape[1] == 1 else f"R^({fmt(shape)})"
+    return " x ".join(one(s) for s in shapes)
+
+
+def _call_of(node: Node | str, low: Lowerer) -> tuple[str, list[Node]] | None:
+    """(name, arguments) of an application `f[x, y]` / `f(x)` (a node, or the LaTeX of one), else None."""
+    if isinstance(node, str):
+        try:
+            operands = parse_latex(node).statements[0].operands
+        except (LatexParseError, IndexError):
+            return None
+        if len(operands) != 1:
+            return None
+        node = operands[0]
+    if node.kind != "call":
+        return None
+    name = low.name_of(node.args[0])
+    args = split_arguments(node.args[1])
+    if name is None or not args or any(len(a) != 1 for a in args):
+        return None
+    return name, [a[0] for a in args]
 
 
 def numeric_sizes(decls: Declarations) -> dict[sp.Symbol, sp.Expr]:

@@ -68,3 +68,37 @@ exercises:
     v = {k: r.verdict for k, r in _results(tmp_path, spec).items()}
     assert v == {"z": Verdict.CORRECT, "delta": Verdict.CORRECT, "grad": Verdict.CORRECT, "grad-t": Verdict.WRONG,
                  "ones": Verdict.CORRECT, "back": Verdict.ILL_POSED}
+
+
+def test_signatures_of_maps_are_read_off_their_use(tmp_path: Path) -> None:
+    # f: R^N -> R^M applied to x; g scalar, applied to two M-vectors; h = g(f(x), f(x)) a map of x
+    spec = r"""
+exercises:
+  - id: t/maps
+    functions: {f: opaque, g: opaque, k: opaque}
+    symbols:
+      x: {shape: [N]}
+      f: {shape: [M]}
+      u: {shape: []}
+    given:
+      h: 'g[f[x], f[x]]'
+      'q[u]': '2 u + 1'
+    claims:
+      - {id: f, kind: shape, latex: 'f : \mathbb{R}^N \rightarrow \mathbb{R}^M'}
+      - {id: f-codomain, kind: shape, latex: 'f : \mathbb{R}^N \rightarrow \mathbb{R}^N'}
+      - {id: g-pair, kind: shape, latex: 'g : \mathbb{R}^M \times \mathbb{R}^M \rightarrow \mathbb{R}'}
+      - {id: g-matrix, kind: shape, latex: 'g : \mathbb{R}^{M \times M} \rightarrow \mathbb{R}'}
+      - {id: h, kind: shape, latex: 'h : \mathbb{R}^N \rightarrow \mathbb{R}'}
+      - {id: h-vector, kind: shape, latex: 'h : \mathbb{R}^N \rightarrow \mathbb{R}^M'}
+      - {id: q, kind: shape, latex: 'q : \mathbb{R} \rightarrow \mathbb{R}'}
+      - {id: k-unused, kind: shape, latex: 'k : \mathbb{R} \rightarrow \mathbb{R}'}
+"""
+    results = _results(tmp_path, spec)
+    v = {k: r.verdict for k, r in results.items()}
+    assert v == {"f": Verdict.CORRECT, "f-codomain": Verdict.WRONG, "g-pair": Verdict.CORRECT,
+                 "g-matrix": Verdict.WRONG, "h": Verdict.CORRECT, "h-vector": Verdict.WRONG,
+                 "q": Verdict.CORRECT, "k-unused": Verdict.UNVERIFIED}
+    assert "domain: g takes R^M x R^M" in results["g-matrix"].message
+    assert "not R^(M x M)" in results["g-matrix"].message
+    assert "codomain: f gives R^M, not R^N" in results["f-codomain"].message
+    assert "not applied in any definition" in results["k-unused"].message

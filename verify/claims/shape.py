@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from derive.lower.errors import LoweringError
-from derive.lower.shapes import ShapeError, ShapeInference, fmt, numeric_sizes
+from derive.lower.shapes import SCALAR, ShapeError, ShapeInference, fmt, numeric_sizes, spaces_text
 from derive.parse.latex import LatexParseError, parse_latex
-from derive.parse.tree import Formula, Node
+from derive.parse.tree import Formula, Node, Statement
 from derive.spec.declarations import Declarations
 from verify.claims.context import ClaimContext
 from verify.result import ClaimResult, Verdict
@@ -59,6 +59,8 @@ def check_shape_claim(formula: Formula, decls: Declarations, given_text: dict[st
         return ShapeVerdict("unparsed", "a size claim reads `<quantity> : R \\times C`")
     inference = ShapeInference(decls, given_text, layout)
     numbers = numeric_sizes(decls)
+    if len(statements) == 1 and statements[0].relations == [":", "->"]:
+        return check_signature(statements[0], inference, numbers)
     for k, st in enumerate(statements):
         prefix = f"row {k + 1} of {len(statements)}: " if len(statements) > 1 else ""
         own = st.operands[0] if st.relations and st.operands[0].kind != "empty" else None
@@ -82,3 +84,30 @@ def check_shape_claim(formula: Formula, decls: Declarations, given_text: dict[st
                                 + hint, fmt(derived))
         return ShapeVerdict("wrong", prefix + f"size {fmt(claimed)} where {fmt(derived)} is derived", fmt(derived))
     return ShapeVerdict("correct", f"correct (size {fmt(derived)}, {layout or 'no'} layout)", fmt(derived))
+
+
+def check_signature(st: Statement, inference: ShapeInference, numbers: dict) -> ShapeVerdict:
+    """`f : A \\rightarrow B`: the map's arguments where the exercise applies it (or its parameters) against the
+    domain A, one space per argument, and the size of its value against B."""
+    name = inference.low.name_of(st.operands[0])
+    if name is None:
+        return ShapeVerdict("unparsed", "a map's signature reads `f : A \\rightarrow B` with f a name")
+    try:
+        args, value = inference.signature(name)
+        claimed_args = inference.claimed_spaces(st.operands[1])
+        claimed_value = inference.claimed_size(st.operands[2]) \
+            if inference.low.name_of(st.operands[2]) != "bb_R" else SCALAR
+    except ShapeError as exc:
+        return ShapeVerdict("ill-posed" if exc.ill_posed else "unverified", str(exc))
+    except (LoweringError, ValueError) as exc:
+        return ShapeVerdict("unparsed", str(exc))
+    args = [(r.xreplace(numbers), c.xreplace(numbers)) for r, c in args]
+    value = (value[0].xreplace(numbers), value[1].xreplace(numbers))
+    derived = f"{spaces_text(args)} -> {spaces_text([value])}"
+    if [tuple(s) for s in claimed_args] != args:
+        return ShapeVerdict("wrong", f"domain: {name} takes {spaces_text(args)} ({len(args)} argument(s) of size "
+                            f"{', '.join(fmt(a) for a in args)}), not {spaces_text(claimed_args)}", derived)
+    if tuple(claimed_value) != value:
+        return ShapeVerdict("wrong", f"codomain: {name} gives {spaces_text([value])}, not "
+                            f"{spaces_text([claimed_value])}", derived)
+    return ShapeVerdict("correct", f"correct ({name}: {derived})", derived)
