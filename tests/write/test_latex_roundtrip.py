@@ -133,6 +133,7 @@ d, i = sp.symbols("d i", integer=True)
     (sp.Symbol("cal_L"), {}, r"\mathcal{L}"),
     (sp.Symbol("b^2"), {}, r"b^{(2)}"),
     (sp.Symbol("f^t"), {}, r"f^{(t)}"),
+    (sp.Symbol("delta^ell,2"), {}, r"\delta^{(\ell),(2)}"),   # a layer and an example label
     (sp.Symbol("w_star"), {}, r"w_{\star}"),
     (sp.Symbol("theta_d0"), {}, r"\theta_{d0}"),
     # entries of concrete vectors and matrices (derive/matcalc.py entry_name)
@@ -163,6 +164,7 @@ def test_writer_uses_notation_that_reads_back(value, settings, expected):
     (sp.Rational(10 ** 70 + 1, 3), {}),   # no exact short form: written out exactly
     (sp.Symbol("w_t[2]") * sp.Symbol("x_i[1]") + sp.Symbol("a[2,1]"),
      {"w_t": {"shape": [3]}, "x_i": {"shape": [3]}, "a": {"shape": [2, 2]}}),
+    (sp.Symbol("a^ellm1,2[1]") * sp.Symbol("delta^ell,1"), {"a^ellm1,2": {"shape": [3]}}),
 ])
 def test_names_and_numbers_read_back(value, symbols):
     assert _round_trip(value, to_latex(value), _declarations(symbols)) is None

@@ -31,7 +31,7 @@ _NOTATION: ContextVar[dict[str, Any] | None] = ContextVar("notation", default=No
 _ACCENTS = frozenset({"hat", "tilde", "bar", "vec", "dot", "ddot", "check", "breve", "acute", "grave"})
 _STYLES = {"cal": "mathcal", "bb": "mathbb", "bbm": "mathbbm", "sf": "mathsf", "frak": "mathfrak",
            "scr": "mathscr"}
-_NAME = re.compile(r"[A-Za-z0-9_]+(\^[A-Za-z0-9_]+)?")
+_NAME = re.compile(r"[A-Za-z0-9_]+(\^[A-Za-z0-9_]+(,[A-Za-z0-9_]+)*)?")   # a^ellm1,2: two labels
 _SCRIPT_WORDS = {"star": r"\star"}   # `w_\star` is read as w_star
 READABLE_DIGITS = 60   # longer numbers are written as powers when they are one
 _SIGNIFICANT = 45   # digits of a huge number with no exact short form: more than the 40 of the exact re-check
@@ -64,7 +64,8 @@ class NotesLatexPrinter(LatexPrinter):
             return super()._deal_with_super_sub(string)
         if "^" in string:   # `^{(2)}`, `^{(t)}`, `^{\text{H}}` label a layer: the parentheses say it is no power
             base, label = string.split("^", 1)
-            return rf"{self._name(base)}^{{({self._name(label)})}}"
+            labels = ",".join(f"({self._name(part)})" for part in label.split(","))   # a^ellm1,2: a^{(..),(2)}
+            return rf"{self._name(base)}^{{{labels}}}"
         return self._name(string)
 
     def _name(self, string: str) -> str:
