@@ -96,7 +96,4 @@ def test_a_killed_worker_loses_nothing_and_writes_nothing_twice(cluster, spec: P
     local = grade(exercises, source, tmp_path / "local", RunOptions(), LocalExecutor(jobs=2))
     assert local.graded == len(rows)
     assert _sorted_lines(out) == _sorted_lines(tmp_path / "local")
-    # The nanny starts a new worker in its place; wait for it, so the cluster closes whole (no half-started worker
-    # left behind).
-    cluster.client.wait_for_workers(2, timeout=STALL)
     assert killed[0] not in cluster.worker_pids().values()

@@ -121,7 +121,11 @@ def _serve(conn: Connection, work: Job, limits: Limits, parent_end: Connection |
             state = work.prepare(job)
             for k in range(first, work.sizes[job]):
                 _start(conn, k, limits)
-                conn.send(("done", k, work.step(state, job, k)))
+                value = work.step(state, job, k)
+                try:
+                    conn.send(("done", k, value))
+                except (BrokenPipeError, ConnectionResetError):
+                    return   # the parent is gone (killed outright): nobody to tell
         except Exception as exc:  # noqa: BLE001 - handed to the parent, which decides
             conn.send(("error", _picklable(exc)))
         conn.send(("end",))
