@@ -139,3 +139,9 @@ def test_index_agreement_is_exact_not_floating_point():
     assert tiny.verdict == "wrong", tiny.message
     logistic = check_index_claim(r"\frac{\partial J}{\partial z_i} = \frac{e^{z_i}}{1 + e^{z_i}} - y_i", LOGISTIC)
     assert logistic.verdict == "correct", logistic.message   # not rational: agreement to 50 digits
+
+
+def test_a_definition_without_its_indices_is_a_clear_message_not_a_crash():
+    lines = ["shape W = (3, 4)", "shape x = (4)", "shape b = (3)", "shape z = (3)", r"z = W x + b"]
+    v = check_index_claim(r"\frac{\partial z_i}{\partial W_{ij}} = x_j", lines)
+    assert v.verdict == "unparsed" and "definition of z: 0 indices written" in v.message

@@ -140,6 +140,10 @@ def build_model(lines: list[str], seed: int = 0) -> Model:
             if len(sides) != 2 or sides[0][0] != "ref":
                 raise IndexError_(f"definition must be `name_{{indices}} = ...`: {line!r}")
             m.defs[sides[0][1]] = (sides[0][2], sides[1])
+    for name, (letters, _) in m.defs.items():
+        if name in m.shapes and len(letters) != len(m.shapes[name]):
+            raise IndexError_(f"definition of {name}: {len(letters)} indices written but {name} has shape "
+                              f"{m.shapes[name]}; define it component by component (`{name}_{{i}} = ...`)")
     return m
 
 
