@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from verify.exit_codes import UsageError
 from verify.notes.math import find_math
@@ -105,13 +106,17 @@ def _answer(values: dict[str, object], file: str, line: int) -> Entry:
     return Answer(student, exercise, claim, latex, file, line)
 
 
+def _open_binary(path: Path) -> BinaryIO:
+    """The submission file, opened for reading bytes (decoded line by line, so one bad line is reported)."""
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise UsageError(f"cannot read: {exc.strerror or exc}", where=str(path)) from None
+
+
 def read_jsonl(path: Path) -> Iterator[Entry]:
     file = str(path)
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        raise UsageError(f"cannot read: {exc.strerror or exc}", where=file) from None
-    with fh:
+    with _open_binary(path) as fh:
         for number, raw in enumerate(fh, start=1):
             try:
                 text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
@@ -140,11 +145,7 @@ def _decoded_lines(fh) -> Iterator[str]:
 
 def read_csv(path: Path) -> Iterator[Entry]:
     file = str(path)
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        raise UsageError(f"cannot read: {exc.strerror or exc}", where=file) from None
-    with fh:
+    with _open_binary(path) as fh:
         rows = csv.reader(_decoded_lines(fh), strict=True)
         try:
             header = next(rows, None)
