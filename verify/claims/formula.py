@@ -76,6 +76,11 @@ def lower_chain(found: list[Statement], low: Lowerer) -> list[Side]:
     for group, st in enumerate(found):
         for k, node in enumerate(st.operands):
             relation = st.relations[k - 1] if k > 0 else None
+            if relation == "~" and _printed_number(node) is not None:
+                # `... \approx 0.333`: the printed number is held to its own digits (never skipped: a chain
+                # whose only check came after the \approx would pass without checking anything)
+                sides.append(Side(node, None, None, group, relation))
+                break
             if relation is not None and relation not in CHAIN_RELATIONS:
                 break
             if node.kind == "empty":
@@ -87,11 +92,40 @@ def lower_chain(found: list[Statement], low: Lowerer) -> list[Side]:
     return sides
 
 
+def _printed_number(node: Node) -> str | None:
+    """The digits of a number as written (`0.333`, `-2.5`, `10`), or None for anything else."""
+    if node.kind == "neg" and node.args and node.args[0].kind == "number":
+        return "-" + str(node.args[0].args[0])
+    return str(node.args[0]) if node.kind == "number" else None
+
+
+def _approximately(node: Node, ref: Any) -> Comparison:
+    """A number written after \approx against the derived value: equal when the value rounds to it (half a unit
+    of its last printed digit); otherwise wrong, with the exact difference."""
+    text = _printed_number(node) or ""
+    digits = len(text.split(".", 1)[1]) if "." in text else 0
+    printed = sp.Rational(text.replace("{,}", ""))
+    try:
+        value = sp.N(ref, 50) if isinstance(ref, sp.Basic) and ref.is_number else None
+    except (TypeError, ValueError):
+        value = None
+    if value is None or not value.is_real:
+        return Comparison(None, reason="the value after \\approx is compared only with a derived number")
+    half = sp.Rational(1, 2) / 10 ** digits
+    if abs(value - printed) <= half:
+        return Comparison(True, evidence=f"the derived value {sp.N(value, 8)} rounds to {text}")
+    return Comparison(False, diagnosis="precision",
+                      evidence=f"the derived value is {sp.N(value, 8)}; {text} is off by {sp.N(abs(value - printed), 3)}, "
+                               f"more than half a unit of its last digit")
+
+
 def _compare_side(side: Side, ref: Any, seed: int, proof_seconds: float) -> tuple[Comparison, Any]:
     """The side against the derivation. A likelihood derived up to what does not move its maximum
     (`likelihood_equiv`) is matched up to a factor only by a claim that says so (`\\propto`, or a bare
     expression); `Pr(y | x) = ...` between densities is an equality, and a dropped normaliser makes it wrong.
     Returns the comparison and what the side was compared with (the density, when held to equality)."""
+    if side.relation == "~":
+        return _approximately(side.node, ref), ref
     if side.relation == "propto" and not isinstance(ref, ArgminClass):
         return Comparison(None, reason="\\propto is checked against a likelihood or loss derived up to a factor "
                                        "(likelihood_equiv, argmin_equiv)"), ref
