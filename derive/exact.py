@@ -12,6 +12,7 @@ Anything that is not rational at a rational point (exp, log, a fractional power,
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from fractions import Fraction
 from math import ceil, comb, factorial, floor
@@ -30,8 +31,12 @@ class NotRational(Exception):
     """The expression is not a rational function of the point at this point (or not cheaply)."""
 
 
+_RELATIONS = {"<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge, "==": operator.eq,
+              "!=": operator.ne}
+
+
 def _relation(op: str, a: Fraction, b: Fraction) -> bool:
-    return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b, "==": a == b, "!=": a != b}[op]
+    return _RELATIONS[op](a, b)   # (only the one comparison asked for, on a hot path)
 
 
 class RationalEvaluator(MemoWalk):

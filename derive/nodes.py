@@ -53,8 +53,7 @@ def free_symbols_of(expr: object) -> set[sp.Basic]:
             out = frozenset((node,))
         elif node.is_Number or not node.args:
             out = frozenset(node.free_symbols)
-        elif isinstance(node, _PLAIN) and not isinstance(node, (sp.Subs, sp.Lambda)):
-            # (iterative over the chain of first arguments would be nicer; depth is bounded by the parser's limit)
+        elif isinstance(node, _PLAIN):
             out = frozenset().union(*(free(a) for a in node.args if isinstance(a, sp.Basic)))
         else:
             out = frozenset(node.free_symbols)
