@@ -17,13 +17,13 @@ from derive.spec.claim_data import ClaimDataError
 from derive.spec.code_claims import CODE_KEYS, read_code_claim
 from derive.spec.declarations import NAME_RE
 from derive.spec.errors import SpecError
-from derive.spec.model import ClaimRef, ClaimSpec, ExerciseSpec
+from derive.spec.model import ClaimRef, ClaimSpec, Definition, ExerciseSpec
 from derive.spec.networks import REGION_KEYS, read_region_claim
 from derive.spec.yaml_lines import Located, load_yaml
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 _EXERCISE_KEYS = {"id", "title", "symbols", "functions", "given", "claims", "status", "reason", "notes",
-                  "context", "unknowns", "labels", "layout"}
+                  "context", "unknowns", "labels", "layout", "definitions"}
 _CLAIM_KEYS = {"id", "line", "latex", "expect", "context", "tol", "notes", "reason", "unknowns", "status",
                "code", "kind", "symbols", "given",
                # `from_claim: {name: claim-id}` (or `exercise-id#claim-id`): in `expect`, `name` is the value
@@ -139,6 +139,7 @@ def _exercise(path: Path, ex: Any, default_notes: Any, kinds: Collection[str]) -
         unknowns=_names(ex.get("unknowns"), path, ex.line_of("unknowns"), "unknowns"),
         labels=_names(ex.get("labels"), path, ex.line_of("labels"), "labels"),
         layout=_layout(ex.get("layout"), path, ex.line_of("layout")),
+        definitions=_definitions(path, ex),
     )
     claims = ex.get("claims") or []
     if not isinstance(claims, list):
@@ -153,6 +154,34 @@ def _exercise(path: Path, ex: Any, default_notes: Any, kinds: Collection[str]) -
     if not spec.claims and status != "unfinished":
         raise SpecError(path, ex.line, f"exercise {ex_id} has no claims (mark it `status: unfinished`?)")
     return spec
+
+
+def _line(value: Any, file: Path, line: int) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise SpecError(file, line, "line must be a positive integer")
+    return value
+
+
+def _definitions(path: Path, ex: Located) -> list[Definition]:
+    raw = ex.get("definitions")
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise SpecError(path, ex.line_of("definitions"), "`definitions:` must be a list of {line, latex}")
+    out = []
+    for d in raw:
+        if not isinstance(d, Located):
+            raise SpecError(path, ex.line_of("definitions"), "each definition must be a mapping {line, latex}")
+        _reject_unknown_keys(path, d, {"line", "latex", "notes"}, "definition")
+        for key in ("line", "latex"):
+            if key not in d:
+                raise SpecError(path, d.line, f"definition without {key}")
+        line = _line(d.get("line"), path, d.line_of("line"))
+        assert line is not None
+        notes = d.get("notes")
+        out.append(Definition(line=line, latex=_str(d["latex"], path, d.line_of("latex"), "latex"), spec_line=d.line,
+                              notes=None if notes is None else _str(notes, path, d.line_of("notes"), "notes")))
+    return out
 
 
 def _layout(value: Any, file: Path, line: int) -> str | None:
@@ -205,9 +234,7 @@ def _claim(path: Path, c: Any, ex_id: str, kinds: Collection[str]) -> ClaimSpec:
     for key in ("id", "latex"):
         if key not in c:
             raise SpecError(path, c.line, f"claim without {key}")
-    line = c.get("line")
-    if line is not None and (isinstance(line, bool) or not isinstance(line, int) or line < 1):
-        raise SpecError(path, c.line_of("line"), "line must be a positive integer")
+    line = _line(c.get("line"), path, c.line_of("line"))
     tol = c.get("tol")
     if tol is not None and (isinstance(tol, bool) or not isinstance(tol, (int, float)) or tol < 0):
         raise SpecError(path, c.line_of("tol"), "tol must be a non-negative number")

@@ -69,6 +69,17 @@ class ClaimSpec:
         return state
 
 
+@dataclass(frozen=True)
+class Definition:
+    """A display the notes use only to define something (`definitions:`): quoted, checked to be where the spec
+    says and to read under the grammar, but not a claim -- nothing in it can be right or wrong by itself."""
+
+    line: int
+    latex: str
+    spec_line: int
+    notes: str | None = None
+
+
 @dataclass
 class ExerciseSpec:
     id: str
@@ -81,6 +92,7 @@ class ExerciseSpec:
     given: dict[str, Any] = field(default_factory=dict)
     given_lines: dict[str, int] = field(default_factory=dict)
     claims: list[ClaimSpec] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
     status: str | None = None
     reason: str | None = None
     context: str | None = None

@@ -110,3 +110,16 @@ def test_claim_formula_is_parsed_once_and_not_shipped_to_workers(tmp_path: Path)
     assert isinstance(bad.parsed(), LatexParseError)
     clone = pickle.loads(pickle.dumps(good))
     assert "formula" not in vars(clone) and clone.formula.statements
+
+
+def test_definitions_are_read_with_their_lines_and_bad_ones_are_spec_errors(tmp_path: Path) -> None:
+    claim = "      - {id: a, latex: 'x', expect: 'x'}\n"
+    ex = load_file(_spec(tmp_path, claim, "    definitions:\n      - {line: 4, latex: 'y = x^2'}\n"))[0]
+    assert [(d.line, d.latex, d.spec_line) for d in ex.definitions] == [(4, "y = x^2", 5)]
+    for extra, message in [("    definitions: {line: 4}\n", "must be a list"),
+                           ("    definitions:\n      - {latex: 'y = x'}\n", "definition without line"),
+                           ("    definitions:\n      - {line: 0, latex: 'y = x'}\n", "positive integer"),
+                           ("    definitions:\n      - {line: 4, latex: 'y', expect: 'x'}\n",
+                            "unknown definition key 'expect'")]:
+        with pytest.raises(SpecError, match=message):
+            load_file(_spec(tmp_path, claim, extra))

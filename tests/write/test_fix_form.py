@@ -86,12 +86,14 @@ def test_the_rewritten_piece_keeps_boxed_and_alignment_marks_of_the_notes():
     assert text.split("\n")[3] == "<!-- derivcheck corrected: t/1 c: off by factor 1/10 -->"
 
 
-NOTES = "Intro\n\n\\[\\boxed{\\frac{d}{dz} z^3 = 3z^2 = 2z^2}\\]\n\nMiddle\n\n\\[ y = x^2 \\]\n"
+NOTES = "Intro\n\n\\[\\boxed{\\frac{d}{dz} z^3 = 3z^2 = 2z^2}\\]\n\nMiddle\n\n\\[ y = x^2 \\]\n\\[ f = z^3 \\]\n"
 SPEC = r"""
 notes: notes.md
 exercises:
   - id: t/1
     given: {f: 'z^3'}
+    definitions:
+      - {line: 8, latex: 'f = z^3'}   # a definition's line moves too
     claims:
       - id: chain
         line: 3
@@ -118,7 +120,8 @@ def test_fix_cli_round_trip_modes_and_spec_copies(tmp_path: Path):
     assert stat.S_IMODE((tmp_path / "fixed" / "notes.md").stat().st_mode) == 0o640
     assert stat.S_IMODE((tmp_path / "fixed" / "specs" / "t.yaml").stat().st_mode) == 0o604
     spec = (tmp_path / "fixed" / "specs" / "t.yaml").read_text()
-    assert "line: 8" in spec   # below the comment line fix added after the corrected formula
+    assert "line: 8, latex: 'y" in spec   # below the comment line fix added after the corrected formula
+    assert "{line: 9, latex: 'f = z^3'}" in spec
     assert spec.count("# a flow mapping") == 1   # the rest of the spec is as written
     # The round trip: the copies verify from the corrected notes, and every quote is at its line.
     again = _cli("verify", "fixed/specs", "--notes-dir", "fixed", "--no-cache", cwd=tmp_path)

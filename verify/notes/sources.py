@@ -30,28 +30,30 @@ class SourceProblem:
 
 
 def check_sources(exercises: list[ExerciseSpec], notes_dir: Path) -> tuple[int, list[SourceProblem]]:
-    """(number of claims checked, problems found); NotesReadError for notes that cannot be read."""
+    """(number of quotes checked, problems found): every claim's and every `definitions:` entry's quote.
+    NotesReadError for notes that cannot be read."""
     cache: dict[str, NotesText] = {}
     problems: list[SourceProblem] = []
     checked = 0
     for ex in exercises:
-        for claim in ex.claims:
-            notes = claim.notes or ex.notes
-            if notes is None or claim.line is None:
-                problems.append(SourceProblem(ex.id, claim.id, ex.spec_file, claim.spec_line,
-                                              "no notes file or line given"))
+        quotes = [(c.id, c.notes, c.line, c.latex, c.spec_line) for c in ex.claims]
+        quotes += [(f"definition (line {d.line})", d.notes, d.line, d.latex, d.spec_line) for d in ex.definitions]
+        for name, own_notes, line, latex, spec_line in quotes:
+            notes = own_notes or ex.notes
+            if notes is None or line is None:
+                problems.append(SourceProblem(ex.id, name, ex.spec_file, spec_line, "no notes file or line given"))
                 continue
             if notes not in cache:
                 cache[notes] = NotesText(read_notes_or_explain(notes_dir, notes))
             text = cache[notes]
             checked += 1
-            if text.at_line(claim.latex, claim.line) is not None:
+            if text.at_line(latex, line) is not None:
                 continue
-            found = list(dict.fromkeys(m.line for m in text.occurrences(claim.latex)))
+            found = list(dict.fromkeys(m.line for m in text.occurrences(latex)))
             if found:
                 where = ", ".join(map(str, found[:5]))
-                msg = f"quote is not on line {claim.line} of {notes}; it is on line {where}"
+                msg = f"quote is not on line {line} of {notes}; it is on line {where}"
             else:
-                msg = f"quote not found in {notes} (stated line {claim.line})"
-            problems.append(SourceProblem(ex.id, claim.id, ex.spec_file, claim.spec_line, msg))
+                msg = f"quote not found in {notes} (stated line {line})"
+            problems.append(SourceProblem(ex.id, name, ex.spec_file, spec_line, msg))
     return checked, problems

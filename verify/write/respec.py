@@ -33,28 +33,35 @@ def new_anchors(exercises: list[ExerciseSpec], fixed: list[FixedNotes]) -> dict[
     texts: dict[str, tuple[NotesText, NotesText]] = {}
     out: dict[tuple[str, str], Anchor] = {}
     for ex in exercises:
-        for claim in ex.claims:
-            name = claim.notes or ex.notes
-            if name not in by_name or claim.line is None:
+        quotes = [(c.id, c.notes, c.line, c.latex) for c in ex.claims]
+        quotes += [(_definition_key(k), d.notes, d.line, d.latex) for k, d in enumerate(ex.definitions)]
+        for key, own_notes, at, latex in quotes:
+            name = own_notes or ex.notes
+            if name not in by_name or at is None:
                 continue
             f = by_name[name]
             if name not in texts:
                 texts[name] = (NotesText(f.original), NotesText(f.text))
             old, new = texts[name]
-            if not 1 <= claim.line <= old.line_count:
+            if not 1 <= at <= old.line_count:
                 continue
-            line = new.line_of(f.edits.map(old.line_start(claim.line)))
-            c = corrected.get((ex.id, claim.id))
+            line = new.line_of(f.edits.map(old.line_start(at)))
+            c = corrected.get((ex.id, key))
             if c is not None:
-                out[(ex.id, claim.id)] = Anchor(line, c.new)
+                out[(ex.id, key)] = Anchor(line, c.new)
                 continue
-            m = old.at_line(claim.latex, claim.line)
+            m = old.at_line(latex, at)
             if m is not None and m.start < m.end and f.edits.touches(m.start, m.end):
                 start, end = f.edits.map(m.start), f.edits.map_end(m.end)
-                out[(ex.id, claim.id)] = Anchor(new.line_of(start), f.text[start:end])
-            elif line != claim.line:
-                out[(ex.id, claim.id)] = Anchor(line)
+                out[(ex.id, key)] = Anchor(new.line_of(start), f.text[start:end])
+            elif line != at:
+                out[(ex.id, key)] = Anchor(line)
     return out
+
+
+def _definition_key(index: int) -> str:
+    # '#' cannot be in a claim id (ids are `exercise#claim` references), so this key never names a claim.
+    return f"#definition-{index}"
 
 
 def _value(node: yaml.MappingNode, key: str) -> yaml.Node | None:
@@ -68,14 +75,10 @@ def respec_text(text: str, anchors: dict[tuple[str, str], Anchor]) -> str:
     edits: list[tuple[int, int, str]] = []
     for ex in exercises.value if isinstance(exercises, yaml.SequenceNode) else []:
         ex_id = _value(ex, "id") if isinstance(ex, yaml.MappingNode) else None
-        claims = _value(ex, "claims") if isinstance(ex, yaml.MappingNode) else None
-        if not isinstance(ex_id, yaml.ScalarNode) or not isinstance(claims, yaml.SequenceNode):
+        if not isinstance(ex_id, yaml.ScalarNode):
             continue
-        for claim in claims.value:
-            claim_id = _value(claim, "id") if isinstance(claim, yaml.MappingNode) else None
-            if not isinstance(claim_id, yaml.ScalarNode):
-                continue
-            anchor = anchors.get((ex_id.value, claim_id.value))
+        for key, claim in _quote_nodes(ex):
+            anchor = anchors.get((ex_id.value, key))
             if anchor is None:
                 continue
             line, latex = _value(claim, "line"), _value(claim, "latex")
@@ -89,6 +92,22 @@ def respec_text(text: str, anchors: dict[tuple[str, str], Anchor]) -> str:
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
     return text
+
+
+def _quote_nodes(ex: yaml.Node) -> list[tuple[str, yaml.MappingNode]]:
+    """(anchor key, YAML node) of every quote of an exercise node: its claims, then its definitions."""
+    if not isinstance(ex, yaml.MappingNode):
+        return []
+    out = []
+    claims, definitions = _value(ex, "claims"), _value(ex, "definitions")
+    for claim in claims.value if isinstance(claims, yaml.SequenceNode) else []:
+        claim_id = _value(claim, "id") if isinstance(claim, yaml.MappingNode) else None
+        if isinstance(claim_id, yaml.ScalarNode):
+            out.append((claim_id.value, claim))
+    for k, d in enumerate(definitions.value if isinstance(definitions, yaml.SequenceNode) else []):
+        if isinstance(d, yaml.MappingNode):
+            out.append((_definition_key(k), d))
+    return out
 
 
 def spec_copies(exercises: list[ExerciseSpec], fixed: list[FixedNotes]) -> dict[Path, str]:
