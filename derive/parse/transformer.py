@@ -77,7 +77,8 @@ class ToAst(Transformer_NonRecursive):
 
     def rel(self, children):
         tok = str(children[0])
-        return Node("rel", (_REL_NAMES.get(tok, tok),), text=tok)
+        # where the relation stands, so a reader can quote the sides of `A = B = C` as written
+        return Node("rel", (_REL_NAMES.get(tok, tok),), text=tok, column=getattr(children[0], "start_pos", 0) or 0)
 
     def amp(self, _):
         return Node("amp")

@@ -21,10 +21,10 @@ import re
 
 import sympy as sp
 
-from derive.parse.tree import Node
+from derive.parse.tree import Node, is_sep
 from derive.spec.networks import Network, RegionClaim
 from verify.claims.index.from_tree import Translator
-from verify.claims.index.indices import Reading, items_of
+from verify.claims.index.indices import Reading, items_of, strip_trailing
 from verify.claims.index.parse import (
     Alias,
     IndexError_,
@@ -142,6 +142,17 @@ def _at(value: sp.Expr, xs, point: tuple, data: dict, k: int) -> sp.Expr:
     return sp.simplify(value.xreplace(reps))
 
 
+def _label_sides(label: str, vocabulary: _Vocabulary) -> list[tuple[str, list[Node]]]:
+    """The sides of a row label `A = B = C` as (text as written, the grammar's items), split at its `=`."""
+    items = strip_trailing(items_of(vocabulary.tree(label)))
+    cuts = [k for k, item in enumerate(items) if is_sep(item, "rel") and item.args[0] == "="]
+    bounds = [-1, *cuts, len(items)]
+    starts = [0, *(items[k].column + len(items[k].text) for k in cuts)]
+    ends = [*(items[k].column for k in cuts), len(label)]
+    return [(label[a:b].strip(), items[lo + 1:hi])
+            for a, b, lo, hi in zip(starts, ends, bounds[:-1], bounds[1:], strict=True)]
+
+
 def check_row(latex: str, region: RegionClaim, values: NetworkValues) -> RegionVerdict:
     vocabulary = _Vocabulary(region.network, values, region.data)
     xs, data = values.inputs, vocabulary.data
@@ -149,12 +160,15 @@ def check_row(latex: str, region: RegionClaim, values: NetworkValues) -> RegionV
     reader = _Reader(vocabulary)
     m = re.fullmatch(r"\s*\$(?P<label>.*?)\$(?P<cells>.*)", latex, re.S)
     label, cells = (m.group("label"), m.group("cells").split()) if m else (latex, [])
-    parts = [p.strip() for p in re.split(r"(?<![<>\\])=", label)]
+    try:
+        parts = _label_sides(label.strip(), vocabulary)
+    except IndexError_ as exc:
+        return RegionVerdict("unparsed", f"label {label.strip()!r}: {exc}")
     sides, unread = [], []
-    for k, part in enumerate(parts):
+    translate = Translator(vocabulary.reading())
+    for k, (part, items) in enumerate(parts):
         try:
-            node = parse_claim(vocabulary.tree(part), vocabulary.reading())[0][0]
-            sides.append((part, reader.ev(node)))
+            sides.append((part, reader.ev(translate.operand(items))))
         except (IndexError_, ValueError, TypeError) as exc:
             if k == 0:
                 return RegionVerdict("unparsed", f"label {part!r}: {exc}")
