@@ -90,8 +90,9 @@ def entry(low: Lowerer, name: str, matrix: sp.MatrixBase, script: Node) -> sp.Ex
     raw = canonical_script(script)
     parts = raw.split(",") if "," in raw else list(raw)
     if not all(p.isdigit() for p in parts):
+        letter = next(p for p in parts if not p.isdigit())
         raise LoweringError(f"component {name}_{{{raw}}} with a symbolic index of a quantity checked "
-                            f"on concrete sizes")
+                            f"on concrete sizes (declare its range: `{letter}: {{range: [1, {matrix.shape[0]}]}}`)")
     idx = [int(p) - 1 for p in parts]
     if matrix.shape[1] == 1 and len(idx) == 1:
         idx.append(0)

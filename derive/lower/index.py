@@ -102,7 +102,7 @@ def component_indices(low: Lowerer, name: str, raw_parts: list[str]) -> list[int
             p = next((x for x in _LETTERS.findall(p) if x not in low.index_values), p)
             raw = ",".join(raw_parts) if any(len(x) > 1 for x in raw_parts) else "".join(raw_parts)
             raise UnboundIndex(p, f"component {name}_{{{raw}}} with a symbolic index of a quantity checked "
-                                  f"on concrete sizes")
+                                  f"on concrete sizes (declare its range: `{p}: {{range: [1, N]}}`)")
     return out
 
 

@@ -23,6 +23,7 @@ from derive.lower.bigops import declare_bound_counts
 from derive.lower.definitions import written_name
 from derive.lower.errors import LoweringError
 from derive.lower.lowerer import Lowerer
+from derive.lower.matcalc import instantiate
 from derive.parse.latex import LatexParseError, parse_latex
 from derive.spec.declarations import DeclarationError, Declarations, declare_symbols
 from verify.claims.context import claim_seed
@@ -71,10 +72,15 @@ def parse_symbols_option(text: str | None) -> dict[str, Any]:
     """`--symbols 'x: {indexed: i}, y: positive'` (YAML flow mapping, safe loader)."""
     if not text:
         return {}
+    # Braces are optional: `x: positive` and `{x: positive}` are the same mapping.
+    flow = text.strip() if text.strip().startswith("{") else "{" + text + "}"
     try:
-        data = yaml.safe_load("{" + text + "}")
+        data = yaml.safe_load(flow)
     except yaml.YAMLError as exc:
-        raise UsageError(f"--symbols: not a mapping: {str(exc).splitlines()[0]}") from None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at column {mark.column + 1}" if mark is not None else ""
+        raise UsageError(f"--symbols: not a YAML mapping ({problem}{where}): {text!r}") from None
     if not isinstance(data, dict):
         raise UsageError("--symbols must be a mapping like 'x: positive'")
     return data
@@ -137,6 +143,8 @@ def check_pair(a: Any, b: Any, symbols: dict[str, Any] | None, *, seed: int = 0,
                 raise EquivInputError("symbols must be a mapping")
             # keys written as in LaTeX (`\\hat{y}: positive`, `w^*: real`) name what the sides name
             declare_symbols(decls, {written_name(decls, str(k)) or k: v for k, v in symbols.items()})
+            if decls.shapes:   # `z: {shape: [3]}`: a vector of three entries, as in a spec
+                instantiate(decls)
         declare_bound_counts(decls, _operands(a) + _operands(b))   # T of \sum_{t=0}^{T-1} is a count on both sides
         ea, eb = _side(a, decls, "a"), _side(b, decls, "b")
         with time_limit(timeout), (always_proving() if prove else nullcontext()):

@@ -1,0 +1,31 @@
+"""`equiv --symbols`: declarations as in a spec, braces optional, shapes instantiated as a spec's are."""
+
+from __future__ import annotations
+
+import pytest
+
+from verify.commands.equiv import UsageError, check_pair, parse_symbols_option
+
+SIZES = parse_symbols_option("z: {shape: [3]}, i: {range: [1, 3]}, j: {range: [1, 3]}")
+
+
+def test_braces_are_optional_and_a_bad_mapping_says_where() -> None:
+    assert parse_symbols_option("{x: positive}") == parse_symbols_option("x: positive") == {"x": "positive"}
+    with pytest.raises(UsageError, match=r"not a YAML mapping \(.*column \d+\)"):
+        parse_symbols_option("{z: {shape: [3]}")
+
+
+def test_a_declared_shape_makes_the_name_a_vector_of_entries() -> None:
+    right = check_pair(r"\operatorname{softmax}(\mathbf{z})_2", r"\frac{e^{z_2}}{\sum_{j=1}^{3} e^{z_j}}", SIZES)
+    assert right["equivalent"] is True, right
+    by_letter = check_pair(r"\operatorname{softmax}(z)_i", r"\frac{e^{z_i}}{\sum_{j} e^{z_j}}", SIZES)
+    assert by_letter["equivalent"] is True, by_letter
+    wrong = check_pair(r"\operatorname{softmax}(z)_i", r"\frac{e^{z_i}}{\sum_{j} e^{z_i}}", SIZES)
+    assert wrong["equivalent"] is False and wrong["counterexample"], wrong
+    # a scalar z would make softmax(z) = 1: the declaration is what makes this a vector identity
+    assert check_pair(r"\operatorname{softmax}(z)_2", "1", SIZES)["equivalent"] is False
+
+
+def test_a_letter_index_without_a_range_asks_for_one() -> None:
+    out = check_pair(r"\operatorname{softmax}(z)_i", r"e^{z_i}", parse_symbols_option("z: {shape: [3]}"))
+    assert out["equivalent"] is None and "declare its range: `i: {range: [1, N]}`" in out["error"]
