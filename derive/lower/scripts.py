@@ -54,6 +54,11 @@ def sup(low: Lowerer, node: Node) -> Any:
             entry_value = labelled_component(low, node)   # z_j^{(\ell)} of a concrete z^{(\ell)}
             if entry_value is not None:
                 return entry_value
+        if base.kind == "sub" and uses_bound_index(low, base.args[1]):
+            # a_j^{(\ell-1)} inside \sum_j: the j-th entry of a^{(\ell-1)}, which the sum runs over -- as x_j is
+            stem = low.name_of(Node("sup", (base.args[0], script)))
+            if stem is not None:
+                return sp.IndexedBase(stem)[tuple(low.index_letters(base.args[1]))]
         name = low.name_of(node)
         if name is None:
             raise LoweringError("superscript label on an expression")

@@ -188,3 +188,14 @@ def test_sums_over_a_data_set_and_over_all_but_one_index() -> None:
     whole = _value(r"\sum_{i} x_i")
     (j,) = _value("j").free_symbols
     assert sp.simplify(whole - excluded - sp.IndexedBase("x")[j]) == 0   # the term i = j is left out
+
+
+def test_a_labelled_component_inside_a_sum_over_its_index_is_an_entry() -> None:
+    """`u_m^{(\\ell-1)}` inside `\\sum_m` is the m-th entry of u^{(\\ell-1)}, as `u_m` is: never one symbol that the
+    sum multiplies by its length (which made lint call the right derivative of such a sum wrong)."""
+    labelled = _value(r"\sum_{m=1}^{n} V_{km}^{(\ell)} u_m^{(\ell-1)}")
+    assert isinstance(labelled, sp.Sum)
+    (m,) = labelled.variables
+    assert all(m in factor.free_symbols for factor in labelled.function.args)
+    assert _equal(r"\sum_{m=1}^{n} u_m^{(2)}", r"n u_m^{(2)}") is not True
+    assert _equal(r"\sum_{m=1}^{n} u_m^{(2)}", r"\sum_{k=1}^{n} u_k^{(2)}") is True
