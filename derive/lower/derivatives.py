@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 from sympy.matrices.exceptions import ShapeError
 
+from derive.gradient import partials
 from derive.lower.errors import LoweringError, UndefinedQuantity
 from derive.lower.index import collapse
 from derive.lower.matcalc import by_intermediate, matrix_derivative
@@ -202,7 +203,7 @@ def gradient(value: Any, var: Any) -> Any:
                 return by_intermediate(value, var, "denominator")
             except ValueError as exc:
                 raise LoweringError(f"\\nabla with respect to a defined quantity: {exc}") from None
-        return var.applyfunc(lambda v: sp.diff(value, v))
+        return sp.ImmutableMatrix(var.shape[0], var.shape[1], partials(value, list(var)))
     if not isinstance(var, (sp.Symbol, sp.Indexed)):
         raise LoweringError("\\nabla with respect to something that is not a variable")
     return sp.diff(value, var)

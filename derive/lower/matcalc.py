@@ -14,6 +14,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.matrices.exceptions import ShapeError
 
+from derive.gradient import partials
 from derive.safe import as_expr
 from derive.spec.declarations import Declarations
 
@@ -119,7 +120,7 @@ def _matrix_derivative(y, x, layout: str | None):
     if xm and not all(isinstance(e, sp.Symbol) for e in x):
         return by_intermediate(y, x, layout)
     if not ym:
-        grad = x.applyfunc(lambda v: sp.diff(y, v))
+        grad = sp.Matrix(x.shape[0], x.shape[1], partials(y, list(x)))   # one reverse sweep for every entry
         return sp.ImmutableMatrix(grad if layout == "denominator" else grad.T)
     if ym and y.shape[1] != 1:
         raise ShapeError(f"the derivative of a {y.shape[0]} x {y.shape[1]} matrix is a tensor of order 3 or more, "
@@ -130,5 +131,5 @@ def _matrix_derivative(y, x, layout: str | None):
     if x.shape[1] != 1:
         raise ShapeError(f"the derivative of a vector ({y.shape[0]} entries) by a {x.shape[0]} x {x.shape[1]} matrix "
                          f"is a third-order tensor, not a matrix")
-    jac = sp.Matrix(y.shape[0], x.shape[0], lambda i, j: sp.diff(y[i], x[j]))
+    jac = sp.Matrix([partials(y[i], list(x)) for i in range(y.shape[0])])
     return sp.ImmutableMatrix(jac.T if layout == "denominator" else jac)

@@ -18,6 +18,9 @@ from derive.spec.errors import SpecError
 MAX_SPEC_BYTES = 2_000_000
 MAX_ALIAS_NODES = 50_000   # nodes built again through aliases, all aliases of a file together (specs use ~100s)
 MAX_YAML_DEPTH = 100       # mappings and lists inside one another (specs use < 10)
+# libyaml composes the node graph about 15 times faster than the pure-Python parser (0.03 s against 0.5 s for the
+# bundled specs: most of a warm run); it refuses nesting past 1000 levels itself. Same safe constructor either way.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Located(dict):
@@ -33,7 +36,7 @@ class Located(dict):
 class _Builder:
     """Python values of a composed YAML node graph, counting what aliases repeat."""
 
-    def __init__(self, loader: yaml.SafeLoader) -> None:
+    def __init__(self, loader: Any) -> None:
         self.loader = loader
         self.built: set[int] = set()   # ids of nodes built once (meeting one again is an alias)
         self.open: set[int] = set()    # ids of nodes being built (an alias to one of them is a cycle)
@@ -92,7 +95,7 @@ def load_yaml(path: Path) -> Any:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise SpecError(path, None, "not UTF-8 text") from None
-    loader = yaml.SafeLoader(text)
+    loader = _LOADER(text)
     loader.name = str(path)
     try:
         node = loader.get_single_node()
@@ -104,6 +107,8 @@ def load_yaml(path: Path) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
+        if "maximum nesting depth" in str(exc.problem):   # libyaml's own limit (1000 levels)
+            raise SpecError(path, line, f"broken YAML: nested deeper than {MAX_YAML_DEPTH} levels") from None
         raise SpecError(path, line, f"broken YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise SpecError(path, None, f"broken YAML: {exc}") from None
