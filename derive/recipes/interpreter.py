@@ -79,6 +79,9 @@ class Solutions:
         raise DerivationFailed(f"solve did not determine {name}")
 
 
+_LIMIT_SIDES = {"None": "+-", "both": "+-", "left": "-", "right": "+"}
+
+
 class RecipeInterpreter:
     def __init__(self, decls: Declarations) -> None:
         self.decls = decls
@@ -316,7 +319,15 @@ class RecipeInterpreter:
         return e.subs(mapping)
 
     def op_limit(self, e: sp.Expr, v: Any, point: Any, direction: Any = None) -> sp.Expr:
-        return sp.limit(e, self._var(v), point)
+        """`limit(e, x, a)` is two-sided (SymPy's own default is from the right, which would make the truth of
+        `lim 1/x = +oo` at 0 hold); `limit(e, x, a, left)` / `right` approach a from one side."""
+        side = _LIMIT_SIDES.get(str(direction)) if direction is None or isinstance(direction, sp.Symbol) else None
+        if side is None:
+            raise RecipeError(f"limit direction must be left, right or both, not {direction}")
+        try:
+            return sp.limit(e, self._var(v), point, side)
+        except ValueError as exc:   # SymPy: the one-sided limits differ
+            raise RecipeError(f"limit: {exc} (give a direction: left or right)") from None
 
     def op_sum(self, e: sp.Expr, limits: tuple) -> sp.Expr:
         if not (isinstance(limits, tuple) and len(limits) == 3):
