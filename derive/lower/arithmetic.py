@@ -110,6 +110,14 @@ def div(low: Lowerer, node: Node) -> Any:
     deriv = derivative_fraction(low, node.args[0], node.args[1], bare=True)
     if deriv is not None:
         return deriv
+    num = node.args[0]
+    if num.kind == "implicit" and num.args[-1].kind == "partial" and num.args[-1].args[1] is not None:
+        # `\alpha \partial L / \partial w` (an update rule written inline): the slash divides the differential
+        # it follows, as in print; the factors before it multiply the derivative
+        deriv = derivative_fraction(low, num.args[-1], node.args[1], bare=True)
+        if deriv is not None and not isinstance(deriv, DerivativeOperator):
+            rest = num.args[:-1]
+            return times(low.expr(rest[0] if len(rest) == 1 else Node("implicit", rest)), deriv)
     if (acted := _operator_reach(low, node)) is not None:
         return acted
     num, den = low.expr(node.args[0]), low.expr(node.args[1])

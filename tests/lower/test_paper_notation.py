@@ -199,3 +199,10 @@ def test_a_labelled_component_inside_a_sum_over_its_index_is_an_entry() -> None:
     assert all(m in factor.free_symbols for factor in labelled.function.args)
     assert _equal(r"\sum_{m=1}^{n} u_m^{(2)}", r"n u_m^{(2)}") is not True
     assert _equal(r"\sum_{m=1}^{n} u_m^{(2)}", r"\sum_{k=1}^{n} u_k^{(2)}") is True
+
+
+def test_a_slash_derivative_after_a_coefficient_is_the_coefficient_times_the_derivative() -> None:
+    # an update rule written inline: theta - alpha dL/dtheta
+    assert _equal(r"w - \alpha \partial (w^2 + 3w) / \partial w", r"w - \alpha (2w + 3)") is True
+    assert _equal(r"w - \alpha \partial (w^2 + 3w) / \partial w", r"w - (2w + 3) / \alpha") is False
+    assert _equal(r"2 \alpha \, \partial (w^3) / \partial w", r"6 \alpha w^2") is True
