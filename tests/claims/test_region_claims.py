@@ -198,3 +198,14 @@ def test_region_modules_import_downward_only():
 
     assert "verify.claims.regions" not in imports("region_tables")
     assert not {"verify.claims.regions", "verify.claims.region_tables"} & imports("network_values")
+
+
+def test_an_inequality_statement_in_a_region(tmp_path):
+    where = "        where: 'x_1 < 0'"   # left of the triangle: z^O is -1/2 or -3/2 there
+    assert _check(_two_d(tmp_path, "z^{0} < 0", where), "c").verdict == "correct"
+    assert _check(_two_d(tmp_path, "z^{0} \\le -0.5", where), "c").verdict == "correct"
+    v = _check(_two_d(tmp_path, "z^{0} \\ge -0.5", where), "c")
+    assert v.verdict == "wrong" and "z^{0} \\ge -0.5 fails at (x_1, x_2) = " in v.message, v.message
+    assert "z^{0} is -3/2" in v.message, v.message
+    rows = _check(_two_d(tmp_path, "$z^{0} < 0$ -1.5 -0.5", where + "\n        at: [[-1, 0], [-1, 2]]"), "c")
+    assert rows.verdict == "unverified" and "needs an equation" in rows.message, rows.message

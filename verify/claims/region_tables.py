@@ -142,15 +142,35 @@ def _at(value: sp.Expr, xs, point: tuple, data: dict, k: int) -> sp.Expr:
     return sp.simplify(value.xreplace(reps))
 
 
-def _label_sides(label: str, vocabulary: _Vocabulary) -> list[tuple[str, list[Node]]]:
-    """The sides of a row label `A = B = C` as (text as written, the grammar's items), split at its `=`."""
+def _label_sides(label: str, vocabulary: _Vocabulary) -> tuple[list[tuple[str, list[Node]]], list[str]]:
+    """The sides of a row label `A = B = C` (or a statement `z < 0`) as (text as written, the grammar's items),
+    split at its relations, and the relations between them."""
     items = strip_trailing(items_of(vocabulary.tree(label)))
-    cuts = [k for k, item in enumerate(items) if is_sep(item, "rel") and item.args[0] == "="]
+    cuts = [k for k, item in enumerate(items) if is_sep(item, "rel") and item.args[0] in _RELATIONS]
     bounds = [-1, *cuts, len(items)]
     starts = [0, *(items[k].column + len(items[k].text) for k in cuts)]
     ends = [*(items[k].column for k in cuts), len(label)]
-    return [(label[a:b].strip(), items[lo + 1:hi])
-            for a, b, lo, hi in zip(starts, ends, bounds[:-1], bounds[1:], strict=True)]
+    sides = [(label[a:b].strip(), items[lo + 1:hi])
+             for a, b, lo, hi in zip(starts, ends, bounds[:-1], bounds[1:], strict=True)]
+    return sides, [items[k].args[0] for k in cuts]
+
+
+_RELATIONS = {"=": sp.Eq, "<": sp.StrictLessThan, ">": sp.StrictGreaterThan, "<=": sp.LessThan, ">=": sp.GreaterThan,
+              "!=": sp.Ne}
+_SHOWN = {"<=": "\\le", ">=": "\\ge", "!=": "\\neq"}
+
+
+def _relations_hold(sides: list, ops: list[str], pts: list, xs, data: dict) -> list[str]:
+    """Each relation of a statement `A < B` (`A \\ge B`, ...) at every point: the first failure of each."""
+    problems = []
+    for (left, lv), op, (right, rv) in zip(sides, ops, sides[1:], strict=False):
+        for k, p in pts:
+            a, b = _at(lv, xs, p, data, k or 0), _at(rv, xs, p, data, k or 0)
+            if not bool(_RELATIONS[op](a, b)):
+                problems.append(f"{left} {_SHOWN.get(op, op)} {right} fails at {point_text(p, xs)}: {left} is {a}, "
+                                f"{right} is {b}")
+                break
+    return problems
 
 
 def check_row(latex: str, region: RegionClaim, values: NetworkValues) -> RegionVerdict:
@@ -161,7 +181,7 @@ def check_row(latex: str, region: RegionClaim, values: NetworkValues) -> RegionV
     m = re.fullmatch(r"\s*\$(?P<label>.*?)\$(?P<cells>.*)", latex, re.S)
     label, cells = (m.group("label"), m.group("cells").split()) if m else (latex, [])
     try:
-        parts = _label_sides(label.strip(), vocabulary)
+        parts, ops = _label_sides(label.strip(), vocabulary)
     except IndexError_ as exc:
         return RegionVerdict("unparsed", f"label {label.strip()!r}: {exc}")
     sides, unread = [], []
@@ -178,6 +198,10 @@ def check_row(latex: str, region: RegionClaim, values: NetworkValues) -> RegionV
         nums = [rat(c) for c in cells]
     except (IndexError_, ValueError, TypeError, SyntaxError) as exc:
         return RegionVerdict("unverified", f"cannot read the row: {exc}")
+    inequality = any(op != "=" for op in ops)
+    if inequality and (cells or unread):
+        why = "a row of values needs an equation as its label" if cells else f"not read: {'; '.join(unread)}"
+        return RegionVerdict("unverified", f"cannot check the statement: {why}")
     problems: list[str] = []
     name, truth = sides[0]
     uses_data = any(s.name.startswith("data:") for _, v in sides for s in v.free_symbols)
@@ -187,7 +211,9 @@ def check_row(latex: str, region: RegionClaim, values: NetworkValues) -> RegionV
         forms = [f for _, v in sides for f in boundaries(v, xs)] + [sp.expand(r.lhs - r.rhs) for r in where]
         pts = [(None, p) for p in (at or []) + points(forms, xs)
                if all(r.xreplace(dict(zip(xs, p, strict=True))) for r in where)]
-    for text, value in sides[1:]:
+    if inequality:
+        problems = _relations_hold(sides, ops, pts, xs, data)
+    for text, value in [] if inequality else sides[1:]:
         for k, p in pts:
             a, b = _at(truth, xs, p, data, k or 0), _at(value, xs, p, data, k or 0)
             if sp.simplify(a - b) != 0:
