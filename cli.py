@@ -76,8 +76,13 @@ def _unknown_arguments(extra: list[str], parser: argparse.ArgumentParser) -> Usa
     word = extra[0]
     if word.startswith("-"):
         known = _option_strings(parser)
+        command = parser.prog.split()[-1]
+        if not word.startswith("--") and (not word[1:2].isalpha() or any(c in word for c in "\\^_{}()+*/ ")):
+            # `-\infty`, `-x^2`: a formula that starts with a minus, not an option
+            return UsageError(f"'{word}' reads as an option; put `--` before formulas that start with '-' "
+                              f"(derivcheck {command} -- '{word}' ...)")
         return UsageError(f"unknown option {word.split('=')[0]}{did_you_mean(word.split('=')[0], known)} "
-                          f"(`derivcheck {parser.prog.split()[-1]} --help` lists the options)")
+                          f"(`derivcheck {command} --help` lists the options)")
     return UsageError(f"unexpected argument {word!r}")
 
 

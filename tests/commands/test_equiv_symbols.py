@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from verify.commands.equiv import UsageError, check_pair, parse_symbols_option
@@ -29,3 +33,19 @@ def test_a_declared_shape_makes_the_name_a_vector_of_entries() -> None:
 def test_a_letter_index_without_a_range_asks_for_one() -> None:
     out = check_pair(r"\operatorname{softmax}(z)_i", r"e^{z_i}", parse_symbols_option("z: {shape: [3]}"))
     assert out["equivalent"] is None and "declare its range: `i: {range: [1, N]}`" in out["error"]
+
+
+def test_infinite_sides_are_compared_as_the_values_they_are() -> None:
+    assert check_pair(r"\lim_{x \to 3^{+}} \frac{1}{x-3}", r"\infty", None)["equivalent"] is True
+    wrong = check_pair(r"\lim_{x \to 3^{-}} \frac{1}{x-3}", r"\infty", None)
+    assert wrong["equivalent"] is False and wrong["counterexample"]["claimed"] == "-oo", wrong
+    assert check_pair(r"\lim_{x \to \infty} x^2", "1", None)["equivalent"] is False
+    assert check_pair(r"\infty", "x", None)["equivalent"] is None
+
+
+def test_a_formula_that_starts_with_a_minus_is_told_to_come_after_double_dash() -> None:
+    cli = Path(__file__).resolve().parents[2] / "cli.py"
+    out = subprocess.run([sys.executable, str(cli), "equiv", "x", r"-\infty"], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 2
+    assert r"put `--` before formulas that start with '-' (derivcheck equiv -- '-\infty' ...)" in out.stderr

@@ -66,6 +66,8 @@ def compare(claimed: sp.Expr, expected: sp.Expr, *, seed: int, proof_seconds: fl
     claimed, expected = opaque_derivatives(claimed), opaque_derivatives(expected)
     if isinstance(claimed, sp.MatrixBase) or isinstance(expected, sp.MatrixBase):
         return _compare_matrices(claimed, expected, seed=seed, proof_seconds=proof_seconds)
+    if (infinite := _infinities(claimed, expected)) is not None:
+        return infinite
     try:
         numeric = sampled_comparison(claimed, expected, seed)
     except NumericError as exc:
@@ -96,6 +98,24 @@ def compare(claimed: sp.Expr, expected: sp.Expr, *, seed: int, proof_seconds: fl
     numeric.proven = proven
     numeric.evidence += "; proven symbolically" if proven else "; not proven symbolically (exact agreement decides)"
     return numeric
+
+
+def _infinities(claimed: sp.Basic, expected: sp.Basic) -> Comparison | None:
+    """Sides that are an infinity (a limit, `\\infty`) have no point to sample: +oo, -oo and the complex
+    infinity are compared as the values they are; None when neither side is one."""
+    sides = (claimed, expected)
+    if not any(isinstance(v, sp.Basic) and v in (sp.oo, -sp.oo, sp.zoo) for v in sides):
+        return None
+    if claimed == expected:
+        return Comparison(True, proven=True, evidence=f"both are {format_expr(claimed)} (exact)")
+    if all(isinstance(v, sp.Basic) and (v in (sp.oo, -sp.oo, sp.zoo) or v.is_number and v.is_finite) for v in sides):
+        return Comparison(False, counterexample=Counterexample({}, _infinite_show(claimed), _infinite_show(expected)),
+                          evidence=f"{format_expr(claimed)} is not {format_expr(expected)} (exact)")
+    return Comparison(None, reason="one side is infinite and the other depends on free names")
+
+
+def _infinite_show(value: sp.Basic) -> float | str:
+    return str(value) if value in (sp.oo, -sp.oo, sp.zoo) else float(value)
 
 
 def _depends_on(name: str) -> Comparison:
