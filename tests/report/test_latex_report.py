@@ -14,6 +14,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_text_and_rows_are_made_safe():
     assert escape_text("a_b 50% & #") == r"a\_b 50\% \& \#"
     assert display_math(r"\phi_0 &= 1").startswith(r"\[\begin{aligned}")
+    # a bare # or % in a quote (Markdown, a comment to TeX) is shown as source text, escaped
+    assert display_math(r"x = 1 \quad \text{# of units}") == \
+        r"\begin{quote}\texttt{x = 1 \textbackslash{}quad \textbackslash{}text\{\# of units\}}\end{quote}"
+    assert display_math(r"50\% = \frac{1}{2}") == r"\[50\% = \frac{1}{2}\]"
 
 
 def test_report_of_bundled_suite_compiles(tmp_path, bundled_report):

@@ -82,7 +82,8 @@ def display_math(latex: str) -> str:
     """Quoted notes LaTeX as a display; aligned rows (a quote with `&` or `\\\\`) get an environment.
     A fragment that would not compile is shown as source text instead."""
     body = latex.strip()
-    if not _balanced(body) or "$" in body:   # a table row quoted with its own inline math
+    # a table row quoted with its own inline math; a bare # or % (Markdown text, a comment to TeX) would not compile
+    if not _balanced(body) or "$" in body or re.search(r"(?<!\\)[#%]", body):
         return f"\\begin{{quote}}\\texttt{{{escape_text(body)}}}\\end{{quote}}"
     if body.startswith(r"\begin{aligned}") or body.startswith(r"\begin{align"):
         return f"\\[{body}\\]"
