@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from derive.spec.errors import SpecError
@@ -43,6 +44,14 @@ def notes_folder(value: str | None) -> Path | None:
     return notes_dir
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a container's or taskset's share, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):   # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def add_run_options(p: argparse.ArgumentParser, *, cache: bool = True) -> None:
     """The options of a checking run: seed, budgets, workers, cache, quiet."""
     p.add_argument("--seed", type=int, default=0, help="seed of the random points (same seed, same results)")
@@ -50,7 +59,8 @@ def add_run_options(p: argparse.ArgumentParser, *, cache: bool = True) -> None:
                    help="CPU seconds per claim (default 10); a claim over it is unverified")
     p.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
                    help=f"resident memory per worker process (default {DEFAULT_MEMORY_MB})")
-    p.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("-j", "--jobs", type=int, default=usable_cpus(),
+                   help=f"worker processes (default: the CPUs this process may use, {usable_cpus()} here)")
     if cache:
         p.add_argument("--cache-dir", default=".derivcheck_cache",
                        help="result cache (default .derivcheck_cache)")

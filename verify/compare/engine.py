@@ -101,21 +101,23 @@ def compare(claimed: sp.Expr, expected: sp.Expr, *, seed: int, proof_seconds: fl
 
 
 def _infinities(claimed: sp.Basic, expected: sp.Basic) -> Comparison | None:
-    """Sides that are an infinity (a limit, `\\infty`) have no point to sample: +oo, -oo and the complex
-    infinity are compared as the values they are; None when neither side is one."""
+    """Sides that are an infinity (a limit, `\\infty`) have no point to sample: +oo and -oo are compared as the
+    values they are; None when neither side is one."""
     sides = (claimed, expected)
-    if not any(isinstance(v, sp.Basic) and v in (sp.oo, -sp.oo, sp.zoo) for v in sides):
+    # (SymPy's complex infinity is what an undefined value such as log(0) or 1/0 evaluates to: no value, not one)
+    if not any(isinstance(v, sp.Basic) and v in (sp.oo, -sp.oo) for v in sides) \
+            or any(isinstance(v, sp.Basic) and v.has(sp.zoo, sp.nan) for v in sides):
         return None
     if claimed == expected:
         return Comparison(True, proven=True, evidence=f"both are {format_expr(claimed)} (exact)")
-    if all(isinstance(v, sp.Basic) and (v in (sp.oo, -sp.oo, sp.zoo) or v.is_number and v.is_finite) for v in sides):
+    if all(isinstance(v, sp.Basic) and (v in (sp.oo, -sp.oo) or v.is_number and v.is_finite) for v in sides):
         return Comparison(False, counterexample=Counterexample({}, _infinite_show(claimed), _infinite_show(expected)),
                           evidence=f"{format_expr(claimed)} is not {format_expr(expected)} (exact)")
     return Comparison(None, reason="one side is infinite and the other depends on free names")
 
 
 def _infinite_show(value: sp.Basic) -> float | str:
-    return str(value) if value in (sp.oo, -sp.oo, sp.zoo) else float(value)
+    return str(value) if value in (sp.oo, -sp.oo) else float(value)
 
 
 def _depends_on(name: str) -> Comparison:
