@@ -40,6 +40,10 @@ def implicit(low: Lowerer, node: Node) -> Any:
     factors = [f for f in node.args if not (f.kind == "text" and low.name_of(f) is None)]
     if not factors:
         raise LoweringError("prose is not mathematics")
+    if any(a.kind == "number" and b.kind == "number" for a, b in zip(factors, factors[1:], strict=False)):
+        # `0.5 \quad 0.2` is two numbers, never their product (digit groups `10\,000` are one number already)
+        shown = " ".join(f.args[0] for f in factors if f.kind == "number")
+        raise LoweringError(f"numbers side by side ({shown}): a list or a row vector? write [a, b]")
     return product(low, factors)
 
 

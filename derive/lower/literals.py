@@ -34,6 +34,9 @@ def bracket_vector(low: Lowerer, node: Node, rows: Node) -> sp.ImmutableMatrix |
     """`[a, b, c]` as a row vector; None for any other bracket or content."""
     if node.text != "[":
         return None
+    items = [i for row in rows.args for i in row.args] if rows.kind == "rows" else []
+    if len(items) == 1 and items[0].kind == "implicit" and all(f.kind == "number" for f in items[0].args):
+        return sp.ImmutableMatrix([[low.expr(f) for f in items[0].args]])   # `[0.5 \quad 0.2]`, `[0.7 \ 0.8]`
     args = split_arguments(rows)
     if len(args) < 2 or any(len(a) != 1 for a in args):
         return None

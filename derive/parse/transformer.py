@@ -8,6 +8,8 @@ formula writes, never its length (derive/parse/latex.py refuses a nesting deeper
 
 from __future__ import annotations
 
+import re
+
 from lark import Token, Transformer_NonRecursive, v_args
 
 from derive.parse.tree import Node
@@ -237,7 +239,8 @@ class ToAst(Transformer_NonRecursive):
     # ------------------------------------------------------------ atoms
     def number(self, children):
         # `1{,}000`, and `1,000` in a document (derive/parse/document.lark): the separator is no digit
-        return Node("number", (str(children[0]).replace("{,}", "").replace(",", ""),), text=str(children[0]))
+        digits = re.sub(r"\{,\}|\\[,;:]|\\thinspace|\s+|,", "", str(children[0]))
+        return Node("number", (digits,), text=str(children[0]))
 
     def letter(self, children):
         return Node("name", (str(children[0]),), text=str(children[0]))

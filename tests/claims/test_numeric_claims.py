@@ -206,3 +206,17 @@ def test_adam_recipe_takes_a_step_from_given_moments(tmp_path):
     assert float(scalar) == pytest.approx(-0.1 * 2 / (2 + 1e-8))
     with pytest.raises(RecipeError, match="counts from 1"):
         interp.run("adam(w, g, t=0)")
+
+
+def test_a_bracket_of_numbers_set_apart_by_spacing_is_a_row_vector(tmp_path):
+    results = run(tmp_path, r"""
+        - id: t/rows
+          given:
+            a: [[0.1], [0.2], [0.3]]
+            r: [[0.5, 0.2]]
+          claims:
+            - {id: outer, latex: '\begin{bmatrix} 0.1 \\ 0.2 \\ 0.3 \end{bmatrix} [0.5 \quad 0.2] = \begin{bmatrix} 0.05 & 0.02 \\ 0.10 & 0.04 \\ 0.15 & 0.06 \end{bmatrix}', expect: 'a * r'}
+            - {id: outer-wrong, latex: '\begin{bmatrix} 0.1 \\ 0.2 \\ 0.3 \end{bmatrix} [0.5 \ 0.2] = \begin{bmatrix} 0.05 & 0.02 \\ 0.10 & 0.04 \\ 0.15 & 0.07 \end{bmatrix}', expect: 'a * r'}
+        """)
+    assert results["outer"].verdict is Verdict.CORRECT, results["outer"].message
+    assert results["outer-wrong"].verdict is Verdict.WRONG and "entry (3,2)" in results["outer-wrong"].message

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
+from derive.lower.errors import LoweringError
 from derive.lower.lowerer import Lowerer
 from derive.parse.latex import parse_latex
 from derive.spec.declarations import Declarations, declare_symbols
@@ -206,3 +207,19 @@ def test_a_slash_derivative_after_a_coefficient_is_the_coefficient_times_the_der
     assert _equal(r"w - \alpha \partial (w^2 + 3w) / \partial w", r"w - \alpha (2w + 3)") is True
     assert _equal(r"w - \alpha \partial (w^2 + 3w) / \partial w", r"w - (2w + 3) / \alpha") is False
     assert _equal(r"2 \alpha \, \partial (w^3) / \partial w", r"6 \alpha w^2") is True
+
+
+@pytest.mark.parametrize(("a", "b", "equal"), [
+    # digit groups as TeX prints them: a thin space (or a space: math mode ignores it) before three digits
+    (r"10\,000", "10000", True),
+    (r"10\,000", "0", False),                 # once read as 10 times 000
+    (r"1\;234.5 - 1234", r"\frac{1}{2}", True),
+    (r"10 000", "10^4", True),
+    (r"12\,34", "1234", None),                # two groups that are no digit grouping: not one number
+])
+def test_digit_groups_are_one_number(a: str, b: str, equal: bool | None) -> None:
+    if equal is None:
+        with pytest.raises(LoweringError, match="numbers side by side"):
+            _value(a)
+        return
+    assert _equal(a, b) is equal
