@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -88,7 +89,10 @@ def parse_tree(text: str, document: bool = False) -> Node:
     try:
         tree = _parser(document).parse(text)
     except UnexpectedInput as exc:
-        raise _parse_error(text, exc) from None
+        error = _parse_error(text, exc)
+        if (damage := _escape_damage(text)) is not None:
+            error = LatexParseError(f"{error}; {damage}", error.column, error.token)
+        raise error from None
     with lark_unwrapped():
         rows = ToAst(text).transform(tree)
     deepest = nesting_depth(rows)
@@ -108,6 +112,21 @@ def nesting_depth(root: Node) -> int:
             deepest = max(deepest, depth)
         stack.extend((a, depth) for a in node.args if isinstance(a, Node))
     return deepest
+
+
+# What a programming language's string escapes leave of LaTeX: `\begin` -> backspace + "egin", `\text` -> tab +
+# "ext", `\frac` -> form feed + "rac", `\right` -> carriage return + "ight" (the control character often lost too).
+_DAMAGED = re.compile(r"[\x08\x0c\r]|(?<![A-Za-z\\])(egin|ext|rac)\s*\{|(?<![A-Za-z\\])ight\s*[\])|.]")
+
+
+def _escape_damage(text: str) -> str | None:
+    """A hint when the formula looks like LaTeX whose backslashes a string escape ate, else None."""
+    m = _DAMAGED.search(text)
+    if m is None:
+        return None
+    seen = m.group(0).strip() if m.group(0).strip() else repr(m.group(0))
+    return (f"the LaTeX looks escape-damaged ({seen!r}: a backslash command such as \\begin, \\text, \\frac or "
+            f"\\right lost its first letters to a string escape); correct the notes' source")
 
 
 def _parse_error(text: str, exc: UnexpectedInput) -> LatexParseError:

@@ -149,3 +149,12 @@ def test_plus_minus_subscript_is_a_label_not_a_value():
     assert lower(r"y_{\pm 1}") == S("y_pm1")
     assert lower(r"y_{\mp 1}") != lower(r"y_{\pm 1}")
     assert lower(r"\frac{y_{\pm 1} + 1}{2}") - (S("y_pm1") + 1) / 2 == 0
+
+
+def test_latex_that_a_string_escape_damaged_is_named_as_such():
+    # `\b`, `\t`, `\f`, `\r` eaten by a programming language's string escapes: egin{, ext{, rac{, ight]
+    with pytest.raises(LatexParseError, match=r"escape-damaged \('egin\{'"):
+        parse_latex(r"\left[egin{array}{c} a \ b \ \end{array}")
+    with pytest.raises(LatexParseError) as plain:
+        parse_latex(r"x + \end{array}")
+    assert "escape-damaged" not in str(plain.value)
