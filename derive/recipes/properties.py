@@ -394,6 +394,8 @@ def _same_limit(value: sp.Expr, target: sp.Expr) -> bool:
 
 
 def equals(a: Any, b: Any) -> Property:
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return _same_multiset(list(a), list(b))
     statement = f"{_show(a)} = {_show(b)}"
     raw = sp.Matrix(a) - sp.Matrix(b) if isinstance(a, sp.MatrixBase) else a - b
     # A difference of numbers is settled by its value first: simplify of a nested tanh's derivative at a point
@@ -417,6 +419,20 @@ def equals(a: Any, b: Any) -> Property:
             text = _point_text(point)
             return Property(statement, False, f"{where}they differ at {text} (exact)", {"point": text})
     return Property(statement, None, "the difference could not be shown to vanish or not")
+
+
+def _same_multiset(a: list, b: list) -> Property:
+    """Two lists as multisets (eigenvalues come in no particular order): each value matched with an equal one."""
+    statement = f"[{', '.join(_show(v) for v in a)}] = [{', '.join(_show(v) for v in b)}] (in any order)"
+    rest = list(b)
+    for v in a:
+        match = next((k for k, w in enumerate(rest) if sp.simplify(sp.sympify(v) - sp.sympify(w)) == 0), None)
+        if match is None:
+            return Property(statement, False, f"{_show(v)} is not among [{', '.join(_show(w) for w in rest)}] (exact)")
+        rest.pop(match)
+    if rest:
+        return Property(statement, False, f"[{', '.join(_show(w) for w in rest)}] left over (exact)")
+    return Property(statement, True, "the same values (exact)")
 
 
 def _differing_point(diff: sp.Expr) -> dict[sp.Symbol, Any] | None:

@@ -92,6 +92,46 @@ exercises:
         kind: property
         latex: 'the loss is small'
         expect: 'R'
+      - id: log-concave
+        kind: property
+        latex: 'minus the square is concave'
+        expect: 'concave(-t^2 - c, [t])'
+      - id: cosh-concave
+        kind: property
+        latex: 'cosh is concave'
+        expect: 'concave(k, [t])'
+      - id: tanh-strictly-concave
+        kind: property
+        latex: 'tanh is strictly concave on the whole line'
+        expect: 'strictly_concave(g, [t])'
+      - id: singular-det-rank
+        kind: property
+        latex: 'the determinant is zero, so one eigenvalue is zero and the rank is 1'
+        expect: 'all_of(equals(det(matrix([[1, 2], [2, 4]])), 0), equals(rank(matrix([[1, 2], [2, 4]])), 1), equals(eigenvals(matrix([[1, 2], [2, 4]])), [0, 5]))'
+      - id: rank-two
+        kind: property
+        latex: 'the matrix has full rank'
+        expect: 'equals(rank(matrix([[1, 2], [2, 4]])), 2)'
+      - id: h-min-right-end
+        kind: property
+        latex: 'on [0, 3] h is smallest at t = 0'
+        expect: 'equals(minimum(h, t, [0, 3]).at, 0)'
+      - id: h-min-wrong
+        kind: property
+        latex: 'on [0, 3] h is smallest at t = 3'
+        expect: 'equals(minimum(h, t, [0, 3]).at, 3)'
+      - id: eps-below
+        kind: property
+        latex: 'a relative step of 1e-8 is below float32 precision but above float64 precision'
+        expect: 'all_of(less(10^(-8), float_eps(float32)), less(float_eps(float64), 10^(-8)))'
+      - id: eps-wrong
+        kind: property
+        latex: 'float16 resolves relative steps of 1e-4'
+        expect: 'at_most(float_eps(float16), 10^(-4))'
+      - id: max-and-tiny
+        kind: property
+        latex: 'float16 holds 60000 but not 70000, and 1e-4 is above its smallest normal number (1e-5 is not)'
+        expect: 'all_of(at_most(60000, float_max(float16)), less(float_max(float16), 70000), less(float_tiny(float16), 10^(-4)), not_(less(float_tiny(float16), 10^(-5))))'
   - id: t/data
     symbols:
       t: {indexed: n}
@@ -114,6 +154,10 @@ EXPECTED = {
     "fp32-underflow": Verdict.CORRECT, "gram-psd": Verdict.CORRECT, "gram-pd": Verdict.WRONG,
     "not-a-property": Verdict.UNVERIFIED,
     "data-convex": Verdict.CORRECT, "data-strict": Verdict.CORRECT, "flat-strict": Verdict.WRONG,
+    "log-concave": Verdict.CORRECT, "cosh-concave": Verdict.WRONG, "tanh-strictly-concave": Verdict.WRONG,
+    "singular-det-rank": Verdict.CORRECT, "rank-two": Verdict.WRONG, "h-min-right-end": Verdict.CORRECT,
+    "h-min-wrong": Verdict.WRONG, "eps-below": Verdict.CORRECT, "eps-wrong": Verdict.WRONG,
+    "max-and-tiny": Verdict.CORRECT,
 }
 
 
@@ -135,6 +179,11 @@ def test_a_false_property_names_its_witness(results: dict) -> None:
     assert "q = " in results["geometric-wrong"].counterexample.point["point"]
     assert "\\infty" in results["geometric-wrong"].message
     assert "differ by" in results["h-max-wrong-place"].message
+    assert results["cosh-concave"].counterexample is not None
+    assert "t = " in str(results["tanh-strictly-concave"].counterexample.point)   # tanh is convex for t < 0
+    assert "differ by -1" in results["rank-two"].message
+    assert "differ by -3" in results["h-min-wrong"].message
+    assert "the difference is" in results["eps-wrong"].message
 
 
 def test_a_loss_over_data_is_judged_for_every_data_set_or_on_random_ones(results: dict) -> None:
