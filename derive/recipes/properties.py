@@ -29,11 +29,19 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from derive.recipes.comparisons import (
+    SAMPLES,
+    all_of,
+    equals,
+    exact_sign,
+    negation,
+    ordered,
+    point_text,
+    show,
+)
 from derive.recipes.errors import DerivationFailed, RecipeError
 from derive.recipes.floats import format_limits, overflows, underflows
 from derive.recipes.verdicts import Property
-
-SAMPLES = 48   # random rational points tried when looking for a witness
 
 
 @dataclass
@@ -57,10 +65,6 @@ def _symbols(vs: Any) -> list[sp.Symbol]:
     return items
 
 
-def _show(expr: Any) -> str:
-    return sp.latex(expr)
-
-
 def _domain_point(vs: list[sp.Symbol], rng: random.Random, positive: bool) -> dict[sp.Symbol, sp.Rational]:
     def draw() -> sp.Rational:
         q = sp.Rational(rng.randint(1, 400), rng.randint(1, 40))
@@ -74,18 +78,6 @@ def _data_point(symbols: list[sp.Symbol], rng: random.Random) -> dict[sp.Symbol,
     for o in symbols:
         point.update(_domain_point([o], rng, bool(o.is_positive or o.is_nonnegative)))
     return point
-
-
-def _exact_sign(value: sp.Expr) -> int | None:
-    """-1, 0, 1 for a value that evaluates exactly or to 50 digits; None otherwise."""
-    if value.is_Rational:
-        return int(sp.sign(value))
-    approx = sp.N(value, 50)
-    if not approx.is_real or not approx.is_number:
-        return None
-    if approx == 0:
-        return 0 if sp.simplify(value) == 0 else None
-    return 1 if approx > 0 else -1
 
 
 def _semidefinite(h: sp.Matrix, strict: bool) -> bool | None:
@@ -122,7 +114,7 @@ def _negative_direction(h: sp.Matrix, strict: bool) -> sp.Matrix | None:
             v = sp.Matrix([sp.Rational(Fraction(float(c)).limit_denominator(den)) for c in vec])
             if all(c == 0 for c in v):
                 continue
-            sign = _exact_sign((v.T * h * v)[0, 0])
+            sign = exact_sign((v.T * h * v)[0, 0])
             if sign is not None and (sign < 0 or (strict and sign == 0)):
                 return v
     return None
@@ -144,7 +136,7 @@ def _over_data(f: sp.Expr, vs: list[sp.Symbol], *, strict: bool, sign: int, doma
     """f sums over a data set (`\\sum_i (...)`, x_i): convex for every data set when its structure says so
     (a sum of convex terms); otherwise judged on random data sets of three items, exactly, as a reader
     judges "the surface" of a generic data set."""
-    statement = f"{_show(f)} is {name} in {', '.join(map(_show, vs))}"
+    statement = f"{show(f)} is {name} in {', '.join(map(show, vs))}"
     if not strict and convex_by_structure(sign * f, set(vs)):
         return Property(statement, True, "a sum of convex terms (squares, absolute values or exponentials of "
                         "affine functions, with nonnegative factors) for every data set (proven by structure)")
@@ -215,15 +207,15 @@ def _affine(f: sp.Expr, vs: set[sp.Symbol]) -> bool:
 def _definite(f: sp.Expr, vs: list[sp.Symbol], *, strict: bool, sign: int, domain: str,
               name: str) -> Property:
     hessian = sp.Matrix([[sp.diff(sign * f, a, b) for b in vs] for a in vs])
-    statement = f"{_show(f)} is {name} in {', '.join(map(_show, vs))}"
+    statement = f"{show(f)} is {name} in {', '.join(map(show, vs))}"
     positive = domain == "positive"
     where = "for positive values" if positive else "everywhere"
     if not hessian.free_symbols:   # a quadratic: the Hessian is one matrix, decided exactly
-        return _constant_hessian(hessian, statement, strict, f"the Hessian {_show(hessian * sign)}")
+        return _constant_hessian(hessian, statement, strict, f"the Hessian {show(hessian * sign)}")
     if strict and not hessian.free_symbols & set(vs) and sp.simplify(hessian.det()) == 0:
         # quadratic in the variables with a Hessian singular for every value of the data: f is linear along
         # its null direction, so never strictly convex
-        return Property(statement, False, f"the Hessian {_show(hessian * sign)} is singular for every value "
+        return Property(statement, False, f"the Hessian {show(hessian * sign)} is singular for every value "
                         "(determinant 0): f is flat along a direction", {})
     rng = random.Random(0)
     others = sorted(hessian.free_symbols - set(vs), key=str)   # data such as x, y: any allowed value
@@ -237,7 +229,7 @@ def _definite(f: sp.Expr, vs: list[sp.Symbol], *, strict: bool, sign: int, domai
         if direction is not None:
             return Property(statement, False, "the Hessian is not positive semidefinite at a point "
                             "(second derivative along the direction is negative, exactly)",
-                            {"point": _point_text(point), "direction": _show(direction.T)})
+                            {"point": point_text(point), "direction": show(direction.T)})
     assumed = _assume(hessian, vs, positive)
     proven = _semidefinite(assumed, strict)
     if proven:
@@ -254,8 +246,8 @@ def _constant_hessian(h: sp.Matrix, statement: str, strict: bool, what: str) -> 
     direction = _negative_direction(h, strict)
     if direction is not None:
         q = (direction.T * h * direction)[0, 0]
-        return Property(statement, False, f"{what} has vᵀHv = {_show(sp.nsimplify(q))} "
-                        f"{'≤' if strict else '<'} 0 along v (exact)", {"direction": _show(direction.T)})
+        return Property(statement, False, f"{what} has vᵀHv = {show(sp.nsimplify(q))} "
+                        f"{'≤' if strict else '<'} 0 along v (exact)", {"direction": show(direction.T)})
     proven = _semidefinite(h, strict)
     if proven:
         return Property(statement, True, f"{what} is positive {'definite' if strict else 'semidefinite'} "
@@ -269,17 +261,13 @@ def _assume(h: sp.Matrix, vs: list[sp.Symbol], positive: bool) -> sp.Matrix:
     return h.xreplace({v: sp.Symbol(v.name, **flags) for v in vs})
 
 
-def _point_text(point: dict[sp.Symbol, Any]) -> str:
-    return ", ".join(f"{k} = {_show(v)}" for k, v in point.items())
-
-
 def matrix_definite(m: Any, *, strict: bool) -> Property:
     """`psd(M)` / `pd(M)` of a matrix of numbers or symbols."""
     h = sp.Matrix(m) if not isinstance(m, sp.Matrix) else m
     if h.shape[0] != h.shape[1]:
         raise RecipeError(f"{'pd' if strict else 'psd'} takes a square matrix, got {h.shape[0]} x {h.shape[1]}")
     kind = "definite" if strict else "semidefinite"
-    statement = f"{_show(h)} is positive {kind}"
+    statement = f"{show(h)} is positive {kind}"
     if h != h.T:
         return Property(statement, False, "the matrix is not symmetric", {})
     if not h.free_symbols:
@@ -327,19 +315,19 @@ def _interval(interval: Any) -> tuple[sp.Expr, sp.Expr]:
 def monotone(f: sp.Expr, x: Any, interval: Any = None, *, increasing: bool) -> Property:
     x, xr, g, lo, hi, domain = _on_interval(f, x, interval)
     word = "increasing" if increasing else "decreasing"
-    statement = f"{_show(f)} is {word} on {_show(domain)}"
+    statement = f"{show(f)} is {word} on {show(domain)}"
     check: Callable[..., Any] = sp.is_increasing if increasing else sp.is_decreasing
     if check(g, domain, xr):
-        return Property(statement, True, f"the derivative {_show(sp.diff(g, xr))} has the right sign on "
-                        f"{_show(domain)} (proven)")
+        return Property(statement, True, f"the derivative {show(sp.diff(g, xr))} has the right sign on "
+                        f"{show(domain)} (proven)")
     slope = sp.diff(g, xr)
     rng = random.Random(0)
     for _ in range(SAMPLES):
         point = _point_in(lo, hi, rng)
-        sign = _exact_sign(slope.xreplace({xr: point}))
+        sign = exact_sign(slope.xreplace({xr: point}))
         if sign is not None and sign == (-1 if increasing else 1):
             return Property(statement, False, f"the derivative is {'negative' if increasing else 'positive'} at "
-                            f"{x} = {_show(point)} (exact)", {"point": f"{x} = {_show(point)}"})
+                            f"{x} = {show(point)} (exact)", {"point": f"{x} = {show(point)}"})
     return Property(statement, None, "no point where the derivative has the wrong sign was found, "
                     "and no proof either")
 
@@ -357,22 +345,22 @@ def tends_to(e: sp.Expr, t: Any, target: sp.Expr, where: Any = None) -> Property
     (t,) = _symbols(t)
     tt = sp.Symbol(t.name, positive=True)
     expr = e.xreplace({t: tt})
-    statement = f"{_show(e)} \\to {_show(target)} as {t} \\to \\infty"
+    statement = f"{show(e)} \\to {show(target)} as {t} \\to \\infty"
     if where is None:
         value = sp.limit(expr, tt, sp.oo)
         if value.has(sp.Limit):
             return Property(statement, None, "SymPy could not compute the limit")
         if _same_limit(value, target):
-            return Property(statement, True, f"the limit is {_show(value)} (computed exactly)")
-        return Property(statement, False, f"the limit is {_show(value)}, not {_show(target)} (exact)")
+            return Property(statement, True, f"the limit is {show(value)} (computed exactly)")
+        return Property(statement, False, f"the limit is {show(value)}, not {show(target)} (exact)")
     if not isinstance(where, (list, tuple)) or len(where) != 3 or not isinstance(where[0], sp.Symbol):
         raise RecipeError("where takes [name, low, high]")
     p, lo, hi = where
-    statement += f" for every {_show(p)} in ({_show(lo)}, {_show(hi)})"
+    statement += f" for every {show(p)} in ({show(lo)}, {show(hi)})"
     s = sp.Symbol("s_param", positive=True)
     value = sp.limit(expr.xreplace({p: lo + (hi - lo) / (1 + s)}), tt, sp.oo)
     if not value.has(sp.Limit) and _same_limit(value, target):
-        return Property(statement, True, f"the limit is {_show(target)} for every such {_show(p)} (computed "
+        return Property(statement, True, f"the limit is {show(target)} for every such {show(p)} (computed "
                         "exactly)")
     rng = random.Random(0)
     for k in range(12):
@@ -381,8 +369,8 @@ def tends_to(e: sp.Expr, t: Any, target: sp.Expr, where: Any = None) -> Property
         if at.has(sp.Limit):
             continue
         if not _same_limit(at, target):
-            return Property(statement, False, f"at {_show(p)} = {_show(q)} the limit is {_show(at)}, not "
-                            f"{_show(target)} (exact)", {"point": f"{p} = {_show(q)}"})
+            return Property(statement, False, f"at {show(p)} = {show(q)} the limit is {show(at)}, not "
+                            f"{show(target)} (exact)", {"point": f"{p} = {show(q)}"})
     return Property(statement, None, "the limit could not be computed for every value, and no value refutes it")
 
 
@@ -391,98 +379,6 @@ def _same_limit(value: sp.Expr, target: sp.Expr) -> bool:
     if value.is_infinite or target.is_infinite:
         return value == target
     return sp.simplify(value - target) == 0
-
-
-def equals(a: Any, b: Any) -> Property:
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return _same_multiset(list(a), list(b))
-    statement = f"{_show(a)} = {_show(b)}"
-    raw = sp.Matrix(a) - sp.Matrix(b) if isinstance(a, sp.MatrixBase) else a - b
-    # A difference of numbers is settled by its value first: simplify of a nested tanh's derivative at a point
-    # takes seconds, its 50-digit value milliseconds.
-    for k, entry in enumerate(raw if isinstance(raw, sp.MatrixBase) else [raw]):
-        if isinstance(entry, sp.Expr) and entry.is_number and _exact_sign(entry) not in (0, None):
-            where = f"entry ({k // raw.cols + 1}, {k % raw.cols + 1}): " if isinstance(raw, sp.MatrixBase) else ""
-            by = f"{_show(entry)} (exact)" if entry.is_Rational else f"{_show(sp.N(entry, 8))} (50-digit value)"
-            return Property(statement, False, f"{where}they differ by {by}")
-    diff = sp.simplify(sp.Matrix(a) - sp.Matrix(b)) if isinstance(a, sp.MatrixBase) else sp.simplify(a - b)
-    if diff == 0 or (isinstance(diff, sp.MatrixBase) and diff.is_zero_matrix):
-        return Property(statement, True, "equal (exact)")
-    cells = [(f"entry ({i + 1}, {j + 1}): ", diff[i, j]) for i in range(diff.rows) for j in range(diff.cols)] \
-        if isinstance(diff, sp.MatrixBase) else [("", diff)]
-    for where, entry in cells:
-        if entry.is_number and _exact_sign(entry) not in (0, None):
-            return Property(statement, False, f"{where}they differ by {_show(entry)} (exact)")
-    for where, entry in cells:   # an identity in free names is refuted by one value of them
-        point = _differing_point(entry)
-        if point is not None:
-            text = _point_text(point)
-            return Property(statement, False, f"{where}they differ at {text} (exact)", {"point": text})
-    return Property(statement, None, "the difference could not be shown to vanish or not")
-
-
-def _same_multiset(a: list, b: list) -> Property:
-    """Two lists as multisets (eigenvalues come in no particular order): each value matched with an equal one."""
-    statement = f"[{', '.join(_show(v) for v in a)}] = [{', '.join(_show(v) for v in b)}] (in any order)"
-    rest = list(b)
-    for v in a:
-        match = next((k for k, w in enumerate(rest) if sp.simplify(sp.sympify(v) - sp.sympify(w)) == 0), None)
-        if match is None:
-            return Property(statement, False, f"{_show(v)} is not among [{', '.join(_show(w) for w in rest)}] (exact)")
-        rest.pop(match)
-    if rest:
-        return Property(statement, False, f"[{', '.join(_show(w) for w in rest)}] left over (exact)")
-    return Property(statement, True, "the same values (exact)")
-
-
-def _differing_point(diff: sp.Expr) -> dict[sp.Symbol, Any] | None:
-    """Values within the names' declared signs and integrality where diff is exactly nonzero, or None."""
-    rng = random.Random(0)
-    for _ in range(SAMPLES if diff.free_symbols else 0):
-        point = {}
-        for v in sorted(diff.free_symbols, key=str):
-            q = sp.Integer(rng.randint(1, 9)) if v.is_integer else sp.Rational(rng.randint(1, 400), rng.randint(1, 40))
-            sign = 1 if v.is_positive or v.is_nonnegative else -1 if v.is_negative or v.is_nonpositive else \
-                rng.choice((1, -1))
-            point[v] = sign * q
-        if _exact_sign(diff.xreplace(point)) not in (0, None):
-            return point
-    return None
-
-
-def ordered(a: Any, b: Any, *, strict: bool) -> Property:
-    relation = "<" if strict else "\\le"
-    statement = f"{_show(a)} {relation} {_show(b)}"
-    sign = _exact_sign(sp.sympify(b - a)) if isinstance(a, sp.Basic) and (b - a).is_number else None
-    if sign is None:
-        return Property(statement, None, "not comparable exactly (free names or no value)")
-    holds = sign > 0 if strict else sign >= 0
-    gap = sp.sympify(b - a)
-    # the value, not a simplified form: simplify of a kernel's step through a network took seconds per message
-    shown = f"{_show(gap)} (exact)" if gap.is_Rational else f"{_show(sp.N(gap, 8))} (sign from its 50-digit value)"
-    return Property(statement, holds, f"the difference is {shown}")
-
-
-def all_of(*props: Property) -> Property:
-    if not props or not all(isinstance(p, Property) for p in props):
-        raise RecipeError("all_of takes properties")
-    failed = [p for p in props if p.holds is False]
-    if failed:
-        first = failed[0]
-        return Property(" and ".join(map(str, props)), False, f"fails: {first.statement}: {first.evidence}",
-                        first.witness)
-    unknown = [p for p in props if p.holds is None]
-    if unknown:
-        return Property(" and ".join(map(str, props)), None, f"undecided: {unknown[0].statement}: "
-                        f"{unknown[0].evidence}")
-    return Property(" and ".join(map(str, props)), True, "; ".join(f"{p.statement}: {p.evidence}" for p in props))
-
-
-def negation(p: Property) -> Property:
-    if not isinstance(p, Property):
-        raise RecipeError("not_ takes a property")
-    holds = None if p.holds is None else not p.holds
-    return Property(f"not ({p.statement})", holds, p.evidence, p.witness)
 
 
 def _conv(strict: bool, sign: int, name: str) -> Callable[..., Property]:
