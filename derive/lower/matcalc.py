@@ -99,7 +99,10 @@ def opaque_derivatives(expr):
 
     def subs(s: sp.Subs) -> sp.Basic:
         inner = opaque_derivatives(s.expr)
-        return inner.xreplace(dict(zip(s.variables, s.point, strict=True)))
+        try:
+            return inner.xreplace(dict(zip(s.variables, s.point, strict=True)))
+        except ValueError:   # d floor(u)/du at u = 1/x: a derivative by an expression stays a Subs
+            return s
 
     out = expr.replace(lambda e: isinstance(e, sp.Subs), subs)
     return out.replace(lambda e: isinstance(e, sp.Derivative), derivative)

@@ -115,3 +115,11 @@ def test_the_templates_mostly_read_to_values() -> None:
 
     filled = [t.format("x") for t in ONE_HOLE] + [t.format("x", "2") for t in TWO_HOLES]
     assert sum(map(reads, filled)) >= 0.8 * len(filled)
+
+
+@pytest.mark.parametrize("text", [
+    r"\log_2 \frac{d \lfloor \tfrac{1}x \rfloor}{d x} = 0",   # fuzz seed 7 #7749: SymPy's Subs by an expression
+])
+def test_inputs_the_fuzzer_once_crashed_on(text: str) -> None:
+    with time_limit(BUDGET):
+        read(text)
