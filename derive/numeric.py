@@ -152,6 +152,24 @@ def _gamma(v: np.ndarray) -> np.ndarray:
     return np.vectorize(one, otypes=[float])(v)
 
 
+_EXACT_UP_TO = 10_000   # binomial coefficients computed exactly up to this n, through log-gamma beyond
+
+
+def _float(value: object) -> float:
+    """A number as a double; one too large for a double is infinite (a claim with 1000! must not crash)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def _log_gamma_ratio(n: int, k: int) -> float:
+    try:
+        return math.exp(math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1))
+    except OverflowError:
+        return math.inf
+
+
 class Evaluator:
     """Evaluate an expression at all points of `pts`; returns an array of shape (n,)."""
 
@@ -165,10 +183,8 @@ class Evaluator:
         return np.broadcast_to(np.asarray(value, dtype=float), (self.pts.n,)).copy()
 
     def ev(self, e: sp.Basic):  # noqa: C901 - one dispatch over node types
-        if e.is_Integer or e.is_Rational:
-            return float(e)
-        if e.is_Float:
-            return float(e)
+        if e.is_Integer or e.is_Rational or e.is_Float:
+            return _float(e)
         if e is sp.E:
             return np.e
         if e is sp.pi:
@@ -248,11 +264,12 @@ class Evaluator:
             from math import comb
 
             n, k = self._int(e.args[0]), self._int(e.args[1])
-            return float(comb(n, k)) if 0 <= k <= n else 0.0
+            return _float(comb(n, k)) if 0 <= k <= n <= _EXACT_UP_TO else _log_gamma_ratio(n, k) if 0 <= k <= n else 0.0
         if isinstance(e, sp.factorial):
             from math import factorial
 
-            return float(factorial(self._int(e.args[0])))
+            n = self._int(e.args[0])
+            return _float(factorial(n)) if n <= 170 else math.inf   # 171! is past the largest double
         if isinstance(e, sp.besseli):
             return _bessel_i(self._int(e.args[0]), np.asarray(self.ev(e.args[1]), dtype=float))
         if isinstance(e, sp.erf):

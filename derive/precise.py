@@ -39,6 +39,9 @@ _RELATIONS = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, 
               ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
 
 
+_MAX_LOG_MAGNITUDE = 10**6
+
+
 class PointEvaluator(MemoWalk):
     """Evaluate expressions at point `k` of `pts` with `digits` significant digits (plus guard digits).
 
@@ -164,6 +167,10 @@ class PointEvaluator(MemoWalk):
         if base == 0:
             real = self._real(exponent)
             return mpmath.mpf(0) if real > 0 else mpmath.nan
+        # A power tower (x^{x^{x^...}}) reaches exponents whose exp needs memory in proportion to their size:
+        # a value beyond e^(10^6) is refused, as floating point refuses one beyond e^709.
+        if abs(exponent) * abs(mpmath.log(abs(base))) > _MAX_LOG_MAGNITUDE:
+            raise NumericError("a power too large to evaluate")
         return mpmath.power(base, exponent)
 
     @staticmethod

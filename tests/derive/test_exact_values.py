@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derive.exact import NotRational, rational_value
-from derive.numeric import SamplePoints, value_key
+from derive.numeric import NumericError, SamplePoints, value_key
+from derive.precise import precise_value
 
 x, y = sp.symbols("x y", real=True)
 n = sp.Symbol("n", integer=True, positive=True)
@@ -73,3 +74,11 @@ def test_polynomials_are_exact(coefficients, power):
     fx, fy = Fraction(float(pts.symbol_value(x)[1])), Fraction(float(pts.symbol_value(y)[1]))
     expected = sum(c * fx ** d for d, c in enumerate(coefficients)) * (1 + fy ** 2) ** power
     assert value == sp.Rational(expected.numerator, expected.denominator)
+
+
+def test_a_power_beyond_what_memory_can_hold_has_no_value_rather_than_exhausting_memory():
+    pts = SamplePoints(n=2, seed=3, positive_only=True)
+    tower = sp.Pow(10, sp.Pow(10, 7 + x ** 2, evaluate=False), evaluate=False)   # 10^(10^7): e^(2.3e7)
+    with pytest.raises(NumericError, match="too large"):
+        precise_value(tower, pts, 0, 50)
+    assert precise_value(sp.Pow(10, 3 + x ** 2, evaluate=False), pts, 0, 50) > 1000

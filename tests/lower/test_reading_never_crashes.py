@@ -119,6 +119,8 @@ def test_the_templates_mostly_read_to_values() -> None:
 
 @pytest.mark.parametrize("text", [
     r"\log_2 \frac{d \lfloor \tfrac{1}x \rfloor}{d x} = 0",   # fuzz seed 7 #7749: SymPy's Subs by an expression
+    r"(\max(L, 1000))! = b",                                  # fuzz seed 11 #18729: 1000! is no double
+    r"\binom{(42)!}{3} = 1",                                  # a binomial coefficient past the largest double
 ])
 def test_inputs_the_fuzzer_once_crashed_on(text: str) -> None:
     with time_limit(BUDGET):
