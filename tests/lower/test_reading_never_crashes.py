@@ -125,3 +125,9 @@ def test_the_templates_mostly_read_to_values() -> None:
 def test_inputs_the_fuzzer_once_crashed_on(text: str) -> None:
     with time_limit(BUDGET):
         read(text)
+
+
+def test_an_empty_side_is_unreadable_not_a_crash() -> None:
+    out = check_pair(".5", r"\left", {"i": {"range": [1, 3]}})   # fuzz seed 23 #1232
+    assert out["equivalent"] is None and out["unparsable"] and "empty" in out["error"]
+

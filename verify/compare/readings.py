@@ -103,6 +103,8 @@ def read_side(formula: Formula, low: Lowerer) -> Reading:
         if _has_logic(rows):
             return _logic(rows, low)
     statements = formula.statements
+    if not statements:   # `\left` alone, spacing only: nothing to read
+        raise ReadingError("an empty formula")
     if len(statements) == 1 and len(statements[0].operands) == 1 and _cut(statements[0].operands[0]) is None:
         node = statements[0].operands[0]
         if node.kind == "not":
