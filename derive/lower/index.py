@@ -140,12 +140,31 @@ def unroll(low: Lowerer, letter: str, start: sp.Expr, end: sp.Expr, body: Node, 
     if hi - lo + 1 > MAX_VALUES:
         raise LoweringError(f"sum over {letter} with more than {MAX_VALUES} terms to unroll")
     terms = [collapse(with_values(low, {letter: v}, lambda: low.expr(body))) for v in range(lo, hi + 1)]
+    if product and any(isinstance(t, sp.MatrixBase) for t in terms):
+        return _matrix_product(terms, letter)
     if product:
         return sp.Mul(*terms)
     total = terms[0] if terms else sp.Integer(0)
     for t in terms[1:]:
         total = total + t
     return total
+
+
+def _matrix_product(terms: list, letter: str) -> Any:
+    """Π over matrices. Notes write the chain rule's product of Jacobians as \\prod_{j=k+1}^{t} meaning the
+    factor of the largest j first, as often as in increasing order: when the two orders give different
+    matrices the product is not read (either verdict could be a false alarm)."""
+    rising = terms[0]
+    for t in terms[1:]:
+        rising = rising * t
+    falling = terms[-1]
+    for t in reversed(terms[:-1]):
+        falling = falling * t
+    gap = rising - falling
+    if isinstance(gap, sp.MatrixBase) and not all(sp.expand(g) == 0 for g in gap):
+        raise LoweringError(f"a product of matrices over {letter}: the order of its factors is not written (by "
+                            f"increasing or decreasing {letter}), and the two orders differ")
+    return collapse(rising)
 
 
 def extremum(low: Lowerer, func: str, letter: str, operand: Node) -> sp.Expr:

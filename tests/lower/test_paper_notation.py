@@ -223,3 +223,30 @@ def test_digit_groups_are_one_number(a: str, b: str, equal: bool | None) -> None
             _value(a)
         return
     assert _equal(a, b) is equal
+
+
+def test_a_product_of_matrices_over_an_index_is_read_only_when_its_order_does_not_matter(tmp_path: Path) -> None:
+    """Notes write the chain rule's product of Jacobians as a \\prod meaning the largest index first as often as the
+    smallest: when the two orders give different matrices, neither verdict would be safe."""
+    spec = textwrap.dedent(r"""
+        exercises:
+          - id: t/prod
+            given:
+              A_1: [[1, 1], [0, 1]]
+              A_2: [[1, 0], [1, 1]]
+              D_1: [[2, 0], [0, 3]]
+              D_2: [[5, 0], [0, 7]]
+            symbols: {j: {range: [1, 2]}}
+            claims:
+              - {id: ordered, latex: '\prod_{j=1}^{2} A_j = \begin{bmatrix} 2 & 1 \\ 1 & 1 \end{bmatrix}'}
+              - {id: diagonal, latex: '\prod_{j=1}^{2} D_j = \begin{bmatrix} 10 & 0 \\ 0 & 21 \end{bmatrix}'}
+              - {id: diagonal-wrong, latex: '\prod_{j=1}^{2} D_j = \begin{bmatrix} 10 & 0 \\ 0 & 20 \end{bmatrix}'}
+        """)
+    path = tmp_path / "spec.yaml"
+    path.write_text(spec, encoding="utf-8")
+    (ex,) = load_file(path)
+    results = {r.claim: r for r in check_exercise(ex)}
+    assert results["ordered"].verdict is Verdict.UNPARSED
+    assert "the order of its factors is not written" in results["ordered"].message
+    assert results["diagonal"].verdict is Verdict.CORRECT
+    assert results["diagonal-wrong"].verdict is Verdict.WRONG
