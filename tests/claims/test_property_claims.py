@@ -92,6 +92,14 @@ exercises:
         kind: property
         latex: 'the loss is small'
         expect: 'R'
+      - id: fp32-no-overflow
+        kind: property
+        latex: 'e^{80} overflows float32'
+        expect: 'overflows(exp(80), float32)'
+      - id: fp32-no-underflow
+        kind: property
+        latex: 'e^{-80} underflows to zero in float32'
+        expect: 'underflows(exp(-80), float32)'
       - id: log-concave
         kind: property
         latex: 'minus the square is concave'
@@ -157,7 +165,7 @@ EXPECTED = {
     "log-concave": Verdict.CORRECT, "cosh-concave": Verdict.WRONG, "tanh-strictly-concave": Verdict.WRONG,
     "singular-det-rank": Verdict.CORRECT, "rank-two": Verdict.WRONG, "h-min-right-end": Verdict.CORRECT,
     "h-min-wrong": Verdict.WRONG, "eps-below": Verdict.CORRECT, "eps-wrong": Verdict.WRONG,
-    "max-and-tiny": Verdict.CORRECT,
+    "max-and-tiny": Verdict.CORRECT, "fp32-no-overflow": Verdict.WRONG, "fp32-no-underflow": Verdict.WRONG,
 }
 
 
