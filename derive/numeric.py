@@ -264,7 +264,9 @@ class Evaluator:
             from math import comb
 
             n, k = self._int(e.args[0]), self._int(e.args[1])
-            return _float(comb(n, k)) if 0 <= k <= n <= _EXACT_UP_TO else _log_gamma_ratio(n, k) if 0 <= k <= n else 0.0
+            if not 0 <= k <= n:
+                return 0.0
+            return _float(comb(n, k)) if n <= _EXACT_UP_TO else _log_gamma_ratio(n, k)
         if isinstance(e, sp.factorial):
             from math import factorial
 

@@ -124,7 +124,7 @@ def _escape_damage(text: str) -> str | None:
     m = _DAMAGED.search(text)
     if m is None:
         return None
-    seen = m.group(0).strip() if m.group(0).strip() else repr(m.group(0))
+    seen = m.group(0).strip() or m.group(0)   # a lone control character is shown by !r below
     return (f"the LaTeX looks escape-damaged ({seen!r}: a backslash command such as \\begin, \\text, \\frac or "
             f"\\right lost its first letters to a string escape); correct the notes' source")
 

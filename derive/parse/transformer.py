@@ -53,6 +53,9 @@ def _group_call(head: Node, rows: Node) -> Node:
         return Node("call", (head, items[0].args[0]), text="(")
     return Node("call", (head, rows), text="(")
 
+# what may stand between the digit groups of one number (`1{,}000`, `10\,000`, `10 000`, a document's `1,000`)
+_DIGIT_SEPARATORS = re.compile(r"\{,\}|\\[,;:]|\\thinspace|\s+|,")
+
 
 class ToAst(Transformer_NonRecursive):
     """Builds `Node`s. The source text is kept for subscripts (names are built from it)."""
@@ -239,8 +242,9 @@ class ToAst(Transformer_NonRecursive):
     # ------------------------------------------------------------ atoms
     def number(self, children):
         # `1{,}000`, and `1,000` in a document (derive/parse/document.lark): the separator is no digit
-        digits = re.sub(r"\{,\}|\\[,;:]|\\thinspace|\s+|,", "", str(children[0]))
-        return Node("number", (digits,), text=str(children[0]))
+        text = str(children[0])
+        digits = text if text.replace(".", "").isdigit() else _DIGIT_SEPARATORS.sub("", text)
+        return Node("number", (digits,), text=text)
 
     def letter(self, children):
         return Node("name", (str(children[0]),), text=str(children[0]))

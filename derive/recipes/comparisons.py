@@ -45,16 +45,14 @@ def equals(a: Any, b: Any) -> Property:
     raw = sp.Matrix(a) - sp.Matrix(b) if isinstance(a, sp.MatrixBase) else a - b
     # A difference of numbers is settled by its value first: simplify of a nested tanh's derivative at a point
     # takes seconds, its 50-digit value milliseconds.
-    for k, entry in enumerate(raw if isinstance(raw, sp.MatrixBase) else [raw]):
+    for where, entry in _cells(raw):
         if isinstance(entry, sp.Expr) and entry.is_number and exact_sign(entry) not in (0, None):
-            where = f"entry ({k // raw.cols + 1}, {k % raw.cols + 1}): " if isinstance(raw, sp.MatrixBase) else ""
             by = f"{show(entry)} (exact)" if entry.is_Rational else f"{show(sp.N(entry, 8))} (50-digit value)"
             return Property(statement, False, f"{where}they differ by {by}")
-    diff = sp.simplify(sp.Matrix(a) - sp.Matrix(b)) if isinstance(a, sp.MatrixBase) else sp.simplify(a - b)
+    diff = sp.simplify(raw)
     if diff == 0 or (isinstance(diff, sp.MatrixBase) and diff.is_zero_matrix):
         return Property(statement, True, "equal (exact)")
-    cells = [(f"entry ({i + 1}, {j + 1}): ", diff[i, j]) for i in range(diff.rows) for j in range(diff.cols)] \
-        if isinstance(diff, sp.MatrixBase) else [("", diff)]
+    cells = _cells(diff)
     for where, entry in cells:
         if entry.is_number and exact_sign(entry) not in (0, None):
             return Property(statement, False, f"{where}they differ by {show(entry)} (exact)")
@@ -64,6 +62,13 @@ def equals(a: Any, b: Any) -> Property:
             text = point_text(point)
             return Property(statement, False, f"{where}they differ at {text} (exact)", {"point": text})
     return Property(statement, None, "the difference could not be shown to vanish or not")
+
+
+def _cells(diff: Any) -> list[tuple[str, Any]]:
+    """(where, entry) of a difference: each entry of a matrix, named; a scalar unnamed."""
+    if isinstance(diff, sp.MatrixBase):
+        return [(f"entry ({i + 1}, {j + 1}): ", diff[i, j]) for i in range(diff.rows) for j in range(diff.cols)]
+    return [("", diff)]
 
 
 def _same_multiset(a: list, b: list) -> Property:
@@ -98,11 +103,11 @@ def _differing_point(diff: sp.Expr) -> dict[sp.Symbol, Any] | None:
 def ordered(a: Any, b: Any, *, strict: bool) -> Property:
     relation = "<" if strict else "\\le"
     statement = f"{show(a)} {relation} {show(b)}"
-    sign = exact_sign(sp.sympify(b - a)) if isinstance(a, sp.Basic) and (b - a).is_number else None
+    gap = sp.sympify(b - a) if isinstance(a, sp.Basic) else None
+    sign = exact_sign(gap) if gap is not None and gap.is_number else None
     if sign is None:
         return Property(statement, None, "not comparable exactly (free names or no value)")
     holds = sign > 0 if strict else sign >= 0
-    gap = sp.sympify(b - a)
     # the value, not a simplified form: simplify of a kernel's step through a network took seconds per message
     shown = f"{show(gap)} (exact)" if gap.is_Rational else f"{show(sp.N(gap, 8))} (sign from its 50-digit value)"
     return Property(statement, holds, f"the difference is {shown}")

@@ -79,7 +79,7 @@ class Solutions:
         raise DerivationFailed(f"solve did not determine {name}")
 
 
-_LIMIT_SIDES = {"None": "+-", "both": "+-", "left": "-", "right": "+"}
+_LIMIT_SIDES = {"both": "+-", "left": "-", "right": "+"}
 
 
 class RecipeInterpreter:
@@ -321,7 +321,8 @@ class RecipeInterpreter:
     def op_limit(self, e: sp.Expr, v: Any, point: Any, direction: Any = None) -> sp.Expr:
         """`limit(e, x, a)` is two-sided (SymPy's own default is from the right, which would make the truth of
         `lim 1/x = +oo` at 0 hold); `limit(e, x, a, left)` / `right` approach a from one side."""
-        side = _LIMIT_SIDES.get(str(direction)) if direction is None or isinstance(direction, sp.Symbol) else None
+        side = "+-" if direction is None else _LIMIT_SIDES.get(str(direction)) \
+            if isinstance(direction, sp.Symbol) else None
         if side is None:
             raise RecipeError(f"limit direction must be left, right or both, not {direction}")
         try:
