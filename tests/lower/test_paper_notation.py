@@ -215,6 +215,7 @@ def test_a_slash_derivative_after_a_coefficient_is_the_coefficient_times_the_der
     (r"10\,000", "0", False),                 # once read as 10 times 000
     (r"1\;234.5 - 1234", r"\frac{1}{2}", True),
     (r"10 000", "10^4", True),
+    (r"10\, 000 + 1\thinspace 000", "11000", True),   # a space may follow the thin space
     (r"12\,34", "1234", None),                # two groups that are no digit grouping: not one number
 ])
 def test_digit_groups_are_one_number(a: str, b: str, equal: bool | None) -> None:
