@@ -214,6 +214,8 @@ def _failure(future: Any) -> str:
         exc = future.exception(timeout=CLOSE_SECONDS)
     except Exception as err:  # noqa: BLE001 - whatever it is, it is the reason
         exc = err
+    if exc is None:   # cancelled or lost without an error of its own (a dependency gone with a killed worker)
+        return f"the task ended {future.status} without an error"
     return f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
