@@ -176,8 +176,11 @@ class DaskExecutor:
         from distributed import wait
 
         stream = iter(payloads)
-        pending: dict[Any, Any] = {}
+        pending: dict[Any, tuple[Any, int]] = {}   # future -> (payload, times submitted)
         exhausted = False
+
+        def submit(payload: Any, attempt: int) -> None:
+            pending[self.client.submit(fn, shared, payload, 1, pure=False)] = (payload, attempt)
 
         def fill() -> None:
             nonlocal exhausted
@@ -186,7 +189,7 @@ class DaskExecutor:
                 if payload is _END:
                     exhausted = True
                     return
-                pending[self.client.submit(fn, shared, payload, 1, pure=False)] = payload
+                submit(payload, 1)
 
         fill()
         while pending:
@@ -195,10 +198,17 @@ class DaskExecutor:
             except TimeoutError:
                 raise TimeoutError(f"no task finished in {self.stall_seconds:g} s") from None
             for future in done:
-                payload = pending.pop(future)
+                payload, attempt = pending.pop(future)
+                status = future.status
                 outcome: Any
-                if future.status == "finished":
+                if status == "finished":
                     outcome = future.result()
+                elif status != "error" and attempt < RESUBMITS:
+                    # Lost or cancelled with no error of its own: its result went with a killed worker (the
+                    # future may even have been done a moment before). The task is pure: run it again.
+                    future.release()
+                    submit(payload, attempt + 1)
+                    continue
                 else:
                     outcome = TaskFailed(_failure(future))
                 future.release()
@@ -207,6 +217,7 @@ class DaskExecutor:
 
 
 _END = object()
+RESUBMITS = 3   # times a task whose result was lost (not one that raised) is submitted in all
 
 
 def _failure(future: Any) -> str:

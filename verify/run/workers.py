@@ -111,7 +111,7 @@ def _serve(conn: Connection, work: Job, limits: Limits, parent_end: Connection |
     while True:
         try:
             task = conn.recv()
-        except EOFError:
+        except (EOFError, ConnectionResetError):   # the parent is gone (a Dask worker killed outright)
             return
         if task is None:
             return
