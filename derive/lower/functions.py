@@ -30,7 +30,12 @@ def _many(fn: Callable[..., sp.Expr], name: str, minimum: int = 2) -> Builder:
 
 
 def relu(z: sp.Expr) -> sp.Expr:
-    return sp.Max(0, z)
+    # Max's constructor compares its arguments under assumptions to drop dominated ones; on a deep network's
+    # pre-activation that costs far more than the rest of the lowering and rarely decides anything. Only a
+    # number or a sign SymPy knows from the symbols' declarations settles it here.
+    if z.is_number or z.is_nonnegative is not None:
+        return sp.Max(0, z)
+    return sp.Max(0, z, evaluate=False)
 
 
 def sigmoid(z: sp.Expr) -> sp.Expr:
