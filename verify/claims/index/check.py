@@ -30,6 +30,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
+from derive.gradient import partials
 from derive.safe import as_expr, number_list
 from verify.claims.context import ClaimContext
 from verify.claims.index import hints
@@ -335,17 +336,19 @@ class Eval:
         var = held.ref(den[1], den[2], env)
         ta, va = np.asarray(top, dtype=object), np.asarray(var, dtype=object)
         out = np.empty(ta.shape + va.shape, dtype=object)
+        cells = list(np.ndindex(*va.shape))
         for a in np.ndindex(*ta.shape):
-            for b in np.ndindex(*va.shape):
-                d = sp.diff(ta[a], va[b])
+            # every entry of the variable in one reverse sweep over the component (derive/gradient.py)
+            for b, d in zip(cells, partials(as_expr(ta[a]), [va[b] for b in cells]), strict=True):
                 out[a + b] = _unhold(d, self.m, den[1]) if den[1] in self.m.defs else d
         return out[()] if out.shape == () else out
 
 
 def _unhold(expr: sp.Expr, model: Model, name: str) -> sp.Expr:
     reps = {}
+    free = expr.free_symbols
     for (n, idx), sym in list(model.syms.items()):
-        if n == name and sym in expr.free_symbols:
+        if n == name and sym in free:
             reps[sym] = Eval(model).component(name, idx)
     return expr.xreplace(reps)
 
