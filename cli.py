@@ -1,5 +1,7 @@
 """derivcheck command line: the entry point. Each subcommand is one module of `verify/commands/` with
-`register(subparsers)` and `run(args) -> int`; only the chosen one is imported, so start-up stays quick.
+`register(subparsers)` and `run(args) -> int`; only the chosen one is imported, so start-up stays quick. A module
+may instead be a light half with `quick(args) -> int | None` (an answer without the checker, e.g. from a memo)
+and `FULL`, the module whose `run` does the work, imported only when `quick` returns None.
 
 Exit codes (verify/exit_codes.py): 0 all decided and right, 1 a finding (a claim whose verdict is in
 `--fail-on`, not equivalent, a lint finding, drifted quotes), 2 bad input (one line: `file:line: message` or
@@ -119,6 +121,12 @@ def main(argv: list[str] | None = None) -> int:
         if extra:
             assert chosen is not None
             raise _unknown_arguments(extra, chosen)
+        quick = getattr(module, "quick", None)
+        if quick is not None and (code := quick(args)) is not None:
+            return code
+        full = getattr(module, "FULL", None)
+        if full is not None:   # the command's heavy half, imported only now (verify/commands/verify.py)
+            module = importlib.import_module(full)
         return module.run(args)
     except UsageError as exc:
         print(exc.line(), file=sys.stderr)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from derive.spec.errors import SpecError
-from derive.spec.load import SPEC_SUFFIXES
+from derive.spec.files import SPEC_SUFFIXES
 from derive.spec.model import ExerciseSpec
 from verify.claims.registry import load_file
 from verify.exit_codes import DEFAULT_FAIL_ON, UsageError, parse_fail_on

@@ -17,11 +17,11 @@ from derive.spec.claim_data import ClaimDataError
 from derive.spec.code_claims import CODE_KEYS, read_code_claim
 from derive.spec.declarations import NAME_RE
 from derive.spec.errors import SpecError
+from derive.spec.files import SPEC_SUFFIXES, spec_files
 from derive.spec.model import ClaimRef, ClaimSpec, Definition, ExerciseSpec
 from derive.spec.networks import REGION_KEYS, read_region_claim
 from derive.spec.yaml_lines import Located, load_yaml
 
-SPEC_SUFFIXES = (".yaml", ".yml")
 _EXERCISE_KEYS = {"id", "title", "symbols", "functions", "given", "claims", "status", "reason", "notes",
                   "context", "unknowns", "labels", "layout", "definitions"}
 _CLAIM_KEYS = {"id", "line", "latex", "expect", "context", "tol", "notes", "reason", "unknowns", "status",
@@ -312,18 +312,6 @@ def _link_references(path: Path, exercises: list[ExerciseSpec]) -> None:
 
 def _without_references(ex: ExerciseSpec) -> ExerciseSpec:
     return replace(ex, references=[])
-
-
-def spec_files(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.suffix in SPEC_SUFFIXES and f.is_file()))
-        elif p.is_file():
-            files.append(p)
-        else:
-            raise SpecError(p, None, "no such file or directory")
-    return files
 
 
 def load_specs(paths: list[Path], *, kinds: Collection[str]) -> list[ExerciseSpec]:

@@ -110,7 +110,12 @@ def load_yaml(path: Path) -> Any:
         if "maximum nesting depth" in str(exc.problem):   # libyaml's own limit (1000 levels)
             raise SpecError(path, line, f"broken YAML: nested deeper than {MAX_YAML_DEPTH} levels") from None
         raise SpecError(path, line, f"broken YAML: {exc.problem or exc.context}") from None
+    except yaml.reader.ReaderError as exc:   # a character YAML does not allow (a NUL byte, a control code)
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        raise SpecError(path, line, f"broken YAML: character #x{code:04x} is not allowed in YAML "
+                                    f"({exc.reason})") from None
     except yaml.YAMLError as exc:
-        raise SpecError(path, None, f"broken YAML: {exc}") from None
+        raise SpecError(path, None, "broken YAML: " + " ".join(str(exc).split())) from None
     finally:
         loader.dispose()

@@ -52,7 +52,17 @@ def test_each_module_registers_its_subcommand_and_runs_it(name):
     parser = module.register(sub)
     assert isinstance(parser, argparse.ArgumentParser) and sub.choices[name] is parser
     assert sub._choices_actions[0].help == help_line  # what `derivcheck --help` shows without importing it
+    if hasattr(module, "FULL"):   # a light half: answers what it can, its full module runs the rest
+        assert callable(module.quick)
+        module = importlib.import_module(module.FULL)
     assert callable(module.run)
+
+
+def test_a_light_half_imports_nothing_heavy():
+    loaded = _modules_after("verify", "--help")
+    assert {m for m in loaded if m.startswith("verify.commands.")} == {"verify.commands.verify",
+                                                                      "verify.commands.options"}
+    assert "sympy" not in loaded and "numpy" not in loaded and "yaml" not in loaded
 
 
 def test_exit_codes_and_usage_error_are_defined_once():

@@ -14,8 +14,11 @@ import xml.dom.minidom
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from verify.report import FORMATS, finding_location, render
+from verify.report import text as text_report
 from verify.report.github import escape_data, escape_property
 from verify.result import (
     FINDING_CODES,
@@ -399,3 +402,36 @@ def test_concise_sorted_with_codes() -> None:
     assert lines[2].startswith("notes/calculus.md:12:5: DC001 wrong [calculus/derivative-1 c2] ")
     assert all("\n" not in line for line in lines)
     assert "50%, not given second line" in lines[4]
+
+
+def _rich_plain(report: Report, width: int) -> list[str]:
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=False, color_system=None, no_color=True, width=width,
+                      highlight=False, markup=False, emoji=False)
+    console.print(text_report.rich_table(report, width, tty=False))
+    return [line.rstrip() for line in buffer.getvalue().splitlines()]
+
+
+_WORDS = st.text(alphabet="abcXYZ019\\{}_^()=.,:;-+≤∂ü", min_size=1, max_size=45)
+_CELL = st.lists(st.tuples(_WORDS, st.sampled_from([" ", "  ", "   "])), min_size=0, max_size=8).map(
+    lambda parts: "".join(w + sep for w, sep in parts).strip())
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.tuples(_WORDS, _WORDS, st.sampled_from(list(Verdict)), _CELL), min_size=1, max_size=6),
+       width=st.integers(min_value=60, max_value=160))
+def test_the_direct_plain_table_is_what_rich_draws(rows, width: int) -> None:
+    """The plain table is drawn without rich (speed); every cell width, wrap and fold must be rich's."""
+    report = Report(results=[ClaimResult(exercise=e, claim=c, verdict=v, message=m, location=Location(file="n.md", line=1)) for e, c, v, m in rows])
+    plain = text_report.plain_table(report, width)
+    assert plain is not None
+    assert plain == _rich_plain(report, width)
+
+
+def test_wide_characters_are_left_to_rich() -> None:
+    report = Report(results=[ClaimResult(exercise="ex/1", claim="c", verdict=Verdict.WRONG, message="値が違う",
+                                     location=Location(file="n.md", line=1))])
+    assert text_report.plain_table(report, 120) is None
+    assert "値が違う" in render_to_string("text", report)

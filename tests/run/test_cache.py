@@ -4,7 +4,7 @@ from pathlib import Path
 
 import verify.run.runner as runner
 from verify.claims.registry import load_suite
-from verify.run.cache import fingerprinted_files
+from verify.run.fingerprint import fingerprinted_files
 from verify.run.runner import RunOptions, run_suite
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -72,3 +72,15 @@ def test_the_loader_answers_every_file_with_exercises_or_a_spec_error(data: byte
         else:
             assert isinstance(loaded, list)
         assert time.process_time() - start < 2.0
+
+
+def test_a_control_character_is_one_line_at_its_line(tmp_path: Path) -> None:
+    for data, line in ((b"\x00", 1), (b"exercises:\n  - id: a\x01\n", 2)):
+        spec = tmp_path / "spec.yaml"
+        spec.write_bytes(data)
+        try:
+            load_file(spec)
+        except SpecError as exc:
+            assert str(exc).startswith(f"{spec}:{line}: broken YAML: character #x000") and "\n" not in str(exc)
+        else:
+            raise AssertionError("a control character must be a spec error")

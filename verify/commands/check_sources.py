@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from verify.commands.specs import load_exercises, notes_folder
+from verify.commands.options import notes_folder
+from verify.commands.specs import load_exercises
 from verify.exit_codes import EXIT_FINDINGS, EXIT_OK, UsageError
 from verify.notes.files import NotesReadError
 from verify.notes.sources import check_sources

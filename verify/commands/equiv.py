@@ -35,8 +35,8 @@ from verify.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNDECIDED, EXIT_USAGE
 from verify.report import format_counterexample, one_line
 from verify.result import Counterexample
 from verify.run.progress import ProgressLine
-from verify.run.runner import DEFAULT_MEMORY_MB, overrun_message
-from verify.run.workers import Job, Limits, Overrun, run_jobs
+from verify.run.runner import overrun_message
+from verify.run.workers import DEFAULT_MEMORY_MB, Job, Limits, Overrun, run_jobs
 from verify.write.latex import to_latex
 
 FORMATS = ("text", "json")

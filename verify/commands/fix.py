@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 from derive.spec.model import ExerciseSpec
-from verify.commands.specs import add_run_options, load_exercises, notes_folder, run_checks, run_options
+from verify.commands.options import add_run_options, notes_folder
+from verify.commands.specs import load_exercises, run_checks, run_options
 from verify.exit_codes import EXIT_OK, UsageError
 from verify.notes.files import NotesPathError, NotesReadError, notes_path
 from verify.run.progress import ProgressLine

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 from derive.spec.errors import SpecError
-from verify.commands.specs import add_run_options, load_exercises, run_options, spec_error
+from verify.commands.options import add_run_options
+from verify.commands.specs import load_exercises, run_options, spec_error
 from verify.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from verify.grade.executors import add_executor_options, open_executor
 from verify.grade.feedback import FEEDBACK, write_feedback

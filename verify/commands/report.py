@@ -12,7 +12,8 @@ import os
 import sys
 from pathlib import Path
 
-from verify.commands.specs import add_run_options, load_exercises, notes_folder, run_checks, run_options
+from verify.commands.options import add_run_options, notes_folder
+from verify.commands.specs import load_exercises, run_checks, run_options
 from verify.exit_codes import EXIT_OK, EXIT_USAGE, UsageError
 from verify.report.html.builder import HtmlReportError, write_html_report
 from verify.report.latex import PdfError, compile_pdf, latex_document

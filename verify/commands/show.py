@@ -8,7 +8,8 @@ import json
 from derive.lower.definitions import build_declarations
 from derive.spec.errors import SpecError
 from verify.claims.context import derive_expected
-from verify.commands.specs import add_run_options, load_exercises, run_checks, run_options, spec_error
+from verify.commands.options import add_run_options
+from verify.commands.specs import load_exercises, run_checks, run_options, spec_error
 from verify.exit_codes import EXIT_OK, UsageError
 from verify.result import Verdict
 from verify.write.latex import to_latex

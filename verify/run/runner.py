@@ -27,11 +27,11 @@ from verify.compare.curves import collecting_plots, unplotted
 from verify.result import ClaimResult, Report, Verdict
 from verify.run.cache import ResultCache, cache_key
 from verify.run.check import check_one, exercise_notation
-from verify.run.workers import DIED, MEMORY, STUCK, TIME, Job, Limits, Overrun, run_jobs
+from verify.run.memo import remember
+from verify.run.workers import DEFAULT_MEMORY_MB, DIED, MEMORY, STUCK, TIME, Job, Limits, Overrun, run_jobs
 from verify.version import VERSION
 
 TOOL_VERSION = VERSION
-DEFAULT_MEMORY_MB = 2048
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class RunOptions:
     allow_code: bool = False
     plots: bool = False  # curve data of wrong claims in the results (for the HTML report); costs time
     memory_mb: int | None = DEFAULT_MEMORY_MB   # resident memory per worker process
+    memo_key: str | None = None   # remember the whole report under this key (verify/run/memo.py)
 
     @property
     def limits(self) -> Limits:
@@ -161,25 +162,29 @@ def run_suite(exercises: list[ExerciseSpec], opts: RunOptions,
         if cache:
             cache.put(keys[n], results)
 
-    found = _run(exercises, selections, opts, cached, store, progress)
-    return Report(results=[r for batch in found for r in batch], tool_version=TOOL_VERSION, seed=opts.seed)
+    stopped: set[int] = set()
+    found = _run(exercises, selections, opts, cached, store, progress, stopped)
+    report = Report(results=[r for batch in found for r in batch], tool_version=TOOL_VERSION, seed=opts.seed)
+    if cache and opts.memo_key and not stopped:
+        remember(cache.directory, opts.memo_key, report)
+    return report
 
 
 def check_claims(exercises: list[ExerciseSpec], selections: list[list[int]], opts: RunOptions,
                  progress: Callable[[int, int], None] | None = None) -> list[list[ClaimResult]]:
     """The results of the claims numbered in `selections[n]` of `exercises[n]` (the rest of each exercise is
     there for `from_claim` references, not checked), under the same limits as `run_suite`; no cache."""
-    return _run(exercises, [list(sel) for sel in selections], opts, {}, None, progress)
+    return _run(exercises, [list(sel) for sel in selections], opts, {}, None, progress, set())
 
 
 def _run(exercises: list[ExerciseSpec], selections: list[list[int]], opts: RunOptions,
          cached: dict[int, list[ClaimResult]], store: Callable[[int, list[ClaimResult]], None] | None,
-         progress: Callable[[int, int], None] | None) -> list[list[ClaimResult]]:
+         progress: Callable[[int, int], None] | None, stopped: set[int]) -> list[list[ClaimResult]]:
+    """`stopped` receives the exercises with a claim stopped from outside (their results are not cached)."""
     results: dict[int, dict[int, ClaimResult]] = {n: dict(enumerate(hit)) for n, hit in cached.items()}
     todo = [n for n in range(len(exercises)) if n not in cached and selections[n]]
     finished = len(exercises) - len(todo)
     errors: dict[int, Exception] = {}
-    stopped: set[int] = set()   # exercises with a claim stopped from outside: not cached
 
     def report_progress() -> None:
         if progress:

@@ -39,6 +39,7 @@ PREPARE = -1           # the step number of a job's preparation
 
 # Why a worker was stopped in the middle of a step.
 TIME, MEMORY, DIED, STUCK = "time", "memory", "died", "stuck"
+DEFAULT_MEMORY_MB = 2048   # resident memory per worker process unless --memory says otherwise
 
 
 @dataclass(frozen=True)
