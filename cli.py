@@ -11,12 +11,14 @@ Exit codes (verify/exit_codes.py): 0 all decided and right, 1 a finding (a claim
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import re
 import sys
 import warnings
 
-from verify.exit_codes import EXIT_USAGE, UsageError, did_you_mean
+from verify.exit_codes import EXIT_BROKEN_PIPE, EXIT_USAGE, UsageError, did_you_mean
 from verify.version import VERSION
 
 # Subcommand -> (module, help line), in the order `--help` lists them. The help line is here too so that
@@ -133,6 +135,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`derivcheck ... | head -1`): nothing more can be said to it. Point stdout at
+        # /dev/null so that the interpreter's final flush does not raise a second time, and exit as `head`
+        # expects of a writer it cut off (128 + SIGPIPE).
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

@@ -67,6 +67,9 @@ def _post_order(expr: sp.Basic, wanted: frozenset) -> tuple[list[sp.Basic], dict
     return order, depends
 
 
+_NOT_HOLOMORPHIC = (sp.Abs, sp.sign, sp.re, sp.im, sp.arg, sp.conjugate)
+
+
 def _local_partials(node: sp.Basic, depends: dict[int, bool]) -> list[tuple[sp.Basic, sp.Expr]] | None:
     """(argument, d node / d argument) for the arguments that depend on a wanted symbol; None: no local rule."""
     args = node.args
@@ -82,6 +85,8 @@ def _local_partials(node: sp.Basic, depends: dict[int, bool]) -> list[tuple[sp.B
         if depends[id(exp)]:
             out.append((exp, node * sp.log(base)))
         return out
+    if isinstance(node, _NOT_HOLOMORPHIC) and not all(a.is_extended_real for a in args):
+        return None   # |u|' = sign(u) u' holds for real u only; for complex u SymPy's own rule applies
     if isinstance(node, sp.Function) and not isinstance(node, sp.Piecewise) \
             and all(isinstance(a, sp.Expr) for a in args):
         out = []

@@ -40,6 +40,16 @@ _RELATIONS = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, 
 
 
 _MAX_LOG_MAGNITUDE = 10**6
+_CANCELLATION_HEADROOM = 10**15   # terms this much larger than their sum: count the digits lost
+MAX_ESCALATED_DIGITS = 2000        # digits a cancelling sum may ask for; beyond, the point is no evidence
+
+
+class LostPrecision(Exception):
+    """A sum cancelled more digits than the working precision kept; `extra` more digits would keep them."""
+
+    def __init__(self, extra: int) -> None:
+        super().__init__(f"cancellation needs {extra} more digits")
+        self.extra = extra
 
 
 class PointEvaluator(MemoWalk):
@@ -52,10 +62,11 @@ class PointEvaluator(MemoWalk):
     def __init__(self, pts: SamplePoints, k: int, digits: int) -> None:
         super().__init__()
         self.pts, self.k, self.digits = pts, k, digits
+        self.extra_digits = 0   # beyond digits + GUARD_DIGITS, for sums that cancel (_watch_cancellation)
         self.point: dict[str, object] = {}
 
     def __call__(self, expr: sp.Basic) -> mpmath.mpf | mpmath.mpc:
-        with mpmath.workdps(self.digits + self.GUARD_DIGITS):
+        with mpmath.workdps(self.digits + self.GUARD_DIGITS + self.extra_digits):
             value = self._ev(expr)
             if isinstance(value, bool):
                 raise NumericError("a condition, not a value")
@@ -102,7 +113,10 @@ class PointEvaluator(MemoWalk):
                 return mpmath.mpf(self._bound[e])
             return self._symbol(e)
         if isinstance(e, sp.Add):
-            return mpmath.fsum(self._ev(a) for a in e.args)
+            terms = [self._ev(a) for a in e.args]
+            total = mpmath.fsum(terms)
+            self._watch_cancellation(terms, total)
+            return total
         if isinstance(e, sp.Mul):
             return mpmath.fprod(self._ev(a) for a in e.args)
         if isinstance(e, sp.Pow):
@@ -155,6 +169,21 @@ class PointEvaluator(MemoWalk):
         if isinstance(e, AppliedUndef):
             return self._oracle(str(e.func), [self._ev(a) for a in e.args])
         raise NumericError(f"cannot evaluate {type(e).__name__}")
+
+    def _watch_cancellation(self, terms: list, total) -> None:
+        """Terms of 10^160 that cancel to 1 (cosh^2 x - sinh^2 x far from 0) leave only rounding error at any
+        precision short of 160 digits, and the same rounding error at two precisions looks like a true value.
+        A sum whose rounding error (its largest term times the working precision) is not far below its own size
+        asks for more digits (LostPrecision, caught by the callers below)."""
+        if not all(isinstance(t, (mpmath.mpf, mpmath.mpc)) and mpmath.isfinite(t) for t in terms):
+            return
+        largest = max(abs(t) for t in terms)
+        size = max(mpmath.mpf(1), abs(total))
+        if largest <= size * _CANCELLATION_HEADROOM:
+            return
+        lost = int(mpmath.log10(largest / size)) + 1
+        if lost > self.extra_digits + self.GUARD_DIGITS - 5:
+            raise LostPrecision(lost + 10)
 
     def _power(self, e: sp.Pow):
         base = self._ev(e.base)
@@ -236,20 +265,31 @@ class ValuesEvaluator(PointEvaluator):
 
 def value_with(expr: sp.Basic, values: Mapping[sp.Symbol, Fraction], digits: int) -> mpmath.mpf | mpmath.mpc:
     """`expr` to `digits` digits with each free symbol at its exact value; NumericError when it has none."""
-    try:
-        return ValuesEvaluator(values, digits)(expr)
-    except (ZeroDivisionError, OverflowError, ValueError, TypeError) as exc:
-        raise NumericError(f"cannot evaluate at the point ({exc})") from None
+    return _escalating(lambda d: ValuesEvaluator(values, d), expr, digits, None)
 
 
 def precise_value(expr: sp.Basic, pts: SamplePoints, k: int, digits: int,
                   point: dict[str, object] | None = None) -> mpmath.mpf | mpmath.mpc:
     """`expr` at sample point k to `digits` digits; the coordinates used are added to `point`."""
-    ev = PointEvaluator(pts, k, digits)
-    try:
-        value = ev(expr)
-    except (ZeroDivisionError, OverflowError, ValueError, TypeError) as exc:
-        raise NumericError(f"cannot evaluate at the point ({exc})") from None
-    if point is not None:
-        point.update(ev.point)
-    return value
+    return _escalating(lambda d: PointEvaluator(pts, k, d), expr, digits, point)
+
+
+def _escalating(make, expr: sp.Basic, digits: int, point: dict[str, object] | None):
+    """Evaluate with the evaluator `make(digits)` builds, again with more digits while a sum cancels more than
+    they keep (LostPrecision), up to MAX_ESCALATED_DIGITS."""
+    extra = 0
+    while True:
+        ev = make(digits)
+        ev.extra_digits = extra
+        try:
+            value = ev(expr)
+        except LostPrecision as lost:
+            extra = max(lost.extra, extra + 10)
+            if digits + extra > MAX_ESCALATED_DIGITS:
+                raise NumericError(f"terms cancel beyond {MAX_ESCALATED_DIGITS} digits") from None
+            continue
+        except (ZeroDivisionError, OverflowError, ValueError, TypeError) as exc:
+            raise NumericError(f"cannot evaluate at the point ({exc})") from None
+        if point is not None:
+            point.update(ev.point)
+        return value

@@ -19,6 +19,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_UNDECIDED = 3
+EXIT_BROKEN_PIPE = 141   # 128 + SIGPIPE: the reader of stdout closed the pipe (`derivcheck ... | head`)
 
 # The verdicts a `--fail-on` list may name, and the default: an unparsed claim is a bug to fix (in the notes or
 # in derivcheck), so it fails a run like a wrong one; `unverified` (the budget ran out, code claims without

@@ -14,7 +14,7 @@ import pytest
 import cli
 import verify.commands.equiv as equiv
 from verify.compare.budget import time_limit
-from verify.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNDECIDED, EXIT_USAGE
+from verify.exit_codes import EXIT_BROKEN_PIPE, EXIT_FINDINGS, EXIT_OK, EXIT_UNDECIDED, EXIT_USAGE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,3 +104,12 @@ def test_equiv_batch_goes_on_after_a_stuck_pair(monkeypatch, capsys, tmp_path, j
     assert [line["id"] for line in lines] == [0, 1, 2, 3]   # input order
     assert [line["equivalent"] for line in lines] == [True, None, True, True]
     assert lines[1]["error"] == "time budget of 1 s ran out"
+
+
+def test_a_reader_that_closes_the_pipe_gets_no_traceback() -> None:
+    """`derivcheck ... | head -1`: the reader is gone before the answer is written (its end closed at once)."""
+    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "equiv", "--format", "json", "x", "x+1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == EXIT_BROKEN_PIPE and b"Traceback" not in err, err.decode()

@@ -60,3 +60,10 @@ def test_a_shared_subexpression_is_swept_once_and_counted_for_each_use():
     for v, d in zip(VARS, partials(expr, VARS), strict=True):
         assert _same(d, sp.diff(expr, v))
     assert partials(sp.Integer(4), VARS) == [0, 0, 0] and partials(x, [x, y]) == [1, 0]
+
+
+def test_absolute_value_of_a_complex_quantity_is_left_to_sympy():
+    """|u|' = sign(u) u' only for real u: an unspecified (complex) f takes SymPy's rule, a real one the local rule."""
+    g = sp.Function("g", real=True)
+    assert partials(sp.Abs(f(x)), [x]) == [sp.diff(sp.Abs(f(x)), x)]
+    assert partials(sp.Abs(g(x)), [x]) == [sp.sign(g(x)) * sp.Derivative(g(x), x)]

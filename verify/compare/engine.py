@@ -21,6 +21,15 @@ from derive.lower.matcalc import opaque_derivatives
 from derive.nodes import atoms_of, free_symbols_of
 from derive.numeric import Evaluator, NumericError, SamplePoints
 from derive.precise import precise_value
+from verify.compare.agreement import (
+    AGREE_DIGITS,
+    agree_to_data_digits,
+    agree_to_digits,
+    confirm_difference,
+    decided_numbers,
+    number_shown,
+    value_shown,
+)
 from verify.compare.algebra import merge_sums
 from verify.compare.budget import time_limit
 from verify.compare.diagnose import diagnose, format_expr
@@ -31,7 +40,6 @@ from verify.result import Counterexample
 POINTS_PER_TRIAL = 32
 TRIALS = 5
 RTOL = 1e-7
-AGREE_DIGITS = 50     # agreement: both sides to this many digits, relative difference below 10^-(AGREE_DIGITS - 20)
 MIN_AGREEING = 16     # agreeing points needed before the exact re-evaluation
 WIDE_TRIALS = 3       # trials of the wide pass (magnitudes 10^-3 .. 10^3, both signs)
 COMPLEX_POINTS = 2    # points per trial where a side is not real, compared as principal complex values
@@ -222,7 +230,7 @@ def _sampled_trial(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, tally
     for k in np.argsort(-gap * bad)[: 3 if bad.any() else 0]:
         if not bad[k]:
             continue
-        confirmed = _confirm(claimed, expected, pts, int(k))
+        confirmed = confirm_difference(claimed, expected, pts, int(k))
         if confirmed is not None:
             return Comparison(False, counterexample=confirmed,
                               evidence=f"differs at a point (confirmed to {CONFIRM_DIGITS} digits)")
@@ -259,12 +267,6 @@ def _precise_trial(claimed: sp.Expr, expected: sp.Expr, seed: int, tally: _Tally
     return None
 
 
-def _show(value: mpmath.mpf | mpmath.mpc) -> float | str:
-    if isinstance(value, mpmath.mpc) and value.imag != 0:
-        return f"{mpmath.nstr(value.real, 10)} {'+' if value.imag >= 0 else '-'} {mpmath.nstr(abs(value.imag), 10)}i"
-    return float(mpmath.re(value))
-
-
 def _precise_point(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, k: int) -> Comparison | str | None:
     """Both sides at point k with mpmath (principal complex values where not real), at PRECISE_DIGITS and at twice
     that: a disagreement that stays put is confirmed (a Comparison); "real" or "complex" when they agree (with
@@ -286,7 +288,7 @@ def _precise_point(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, k: in
     if abs((c1 - e1) - (c2 - e2)) > tiny:
         return None   # the difference moves with the precision: not confirmed
     how = f"confirmed to {PRECISE_DIGITS} digits" + ("" if real else ", principal complex values")
-    return Comparison(False, counterexample=Counterexample(dict(sorted(point.items())), _show(c2), _show(e2)),
+    return Comparison(False, counterexample=Counterexample(dict(sorted(point.items())), value_shown(c2), value_shown(e2)),
                       evidence=f"differs at a point ({how})")
 
 
@@ -303,7 +305,7 @@ def _exact_agreement(claimed: sp.Expr, expected: sp.Expr, tally: _Tally) -> Comp
     here. Expressions carrying floating-point data (kernel outputs) can agree only to the digits they hold."""
     agree, witnesses = tally.agree + tally.complex_agree, tally.witnesses
     float_digits = _float_digits(claimed, expected)
-    rel = sp.Float(10) ** -(AGREE_DIGITS - 20) if float_digits is None else sp.Float(10) ** -(float_digits - 3)
+    constant = not (free_symbols_of(claimed) or free_symbols_of(expected))
     exact = digits = 0
     for pts, k in witnesses[:EXACT_POINTS]:
         point: dict[str, object] = {}
@@ -312,22 +314,23 @@ def _exact_agreement(claimed: sp.Expr, expected: sp.Expr, tally: _Tally) -> Comp
             ve = exact_value(expected, pts, k, point, digits=AGREE_DIGITS + 10)
         except (NumericError, TypeError, ValueError, ZeroDivisionError):
             continue
-        if not _decided_numbers(vc, ve):
+        if not decided_numbers(vc, ve):
             continue
         if vc.is_Rational and ve.is_Rational:
             if vc != ve:
-                return Comparison(False, counterexample=Counterexample(dict(sorted(point.items())), _num(vc), _num(ve)),
+                return Comparison(False, counterexample=Counterexample(dict(sorted(point.items())), number_shown(vc), number_shown(ve)),
                                   evidence=f"differs exactly at a point (by {sp.nsimplify(vc - ve)})")
             exact += 1
             continue
-        try:
-            differs = bool(abs(vc - ve) > rel * max(1, abs(vc), abs(ve)))
-        except TypeError:   # a value whose size cannot be compared at this point: no evidence either way
+        if float_digits is not None:
+            verdict = agree_to_data_digits(vc, ve, float_digits)
+        else:
+            verdict = agree_to_digits(claimed, expected, pts, k, (vc, ve), constant)
+        if verdict is None:
             continue
-        if differs:
-            return Comparison(False, counterexample=Counterexample(dict(sorted(point.items())), _num(vc), _num(ve)),
-                              evidence=f"differs at a point by {sp.N(abs(vc - ve), 3)} "
-                                       f"(confirmed to {AGREE_DIGITS} digits)")
+        if verdict is not True:
+            return Comparison(False, counterexample=Counterexample(dict(sorted(point.items())), number_shown(vc), number_shown(ve)),
+                              evidence=f"differs at a point by {sp.N(abs(vc - ve), 3)} ({verdict})")
         digits += 1
     if exact + digits == 0:
         return Comparison(None, reason=f"agrees at {agree} random points in floating point only: no point could be "
@@ -389,24 +392,6 @@ def _too_big_to_prove(*exprs: sp.Basic, limit: int = 20_000) -> bool:
     return False
 
 
-def _confirm(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, k: int) -> Counterexample | None:
-    """Re-evaluate both sides exactly (rationals, then 40 digits); None if the difference was noise."""
-    point: dict[str, object] = {}
-    try:
-        vc = exact_value(claimed, pts, k, point)
-        ve = exact_value(expected, pts, k, point)
-    except (NumericError, TypeError, ValueError, ZeroDivisionError):
-        return None
-    if not _decided_numbers(vc, ve):
-        return None
-    try:
-        if abs(vc - ve) <= sp.Float(10) ** (-20) * max(1, abs(vc), abs(ve)):
-            return None
-    except TypeError:   # a condition that cannot be decided at this point (an indicator of a complex value)
-        return None
-    return Counterexample(point=dict(sorted(point.items())), claimed=_num(vc), expected=_num(ve))
-
-
 def _exact_difference(claimed: sp.Expr, expected: sp.Expr) -> Comparison | None:
     """Two sides whose difference SymPy reduces to a nonzero rational (`e^{e^5} + 10^{-20}` against `e^{e^5}`):
     different everywhere, whatever their size, with the difference as the evidence."""
@@ -420,26 +405,13 @@ def _exact_difference(claimed: sp.Expr, expected: sp.Expr) -> Comparison | None:
     point = {s: sp.Integer(-1 if s.is_negative else 1) for e in (claimed, expected) for s in e.free_symbols
              if isinstance(s, sp.Symbol)}
     try:
-        values = [_num(sp.N(v.xreplace(point), 30)) for v in (claimed, expected)]
+        values = [number_shown(sp.N(v.xreplace(point), 30)) for v in (claimed, expected)]
     except (TypeError, ValueError):
         return None
     return Comparison(False, counterexample=Counterexample({str(k): int(v) for k, v in sorted(point.items(),
                                                                                               key=str)}, *values),
                       diagnosis=f"differs by {format_expr(difference)}",
                       evidence=f"differs exactly by {sp.sstr(difference)} everywhere")
-
-
-def _decided_numbers(*values: sp.Expr | None) -> bool:
-    """Finite numbers (not an undecided condition such as an indicator of a complex value, not infinite)."""
-    return all(v is not None and v.is_number and v.is_finite for v in values)
-
-
-def _num(v: sp.Expr) -> float | str:
-    """A value for a counterexample: a float, or `a + bi` text for a complex value."""
-    re_part, im_part = v.as_real_imag()
-    if im_part != 0:
-        return _show(mpmath.mpc(float(sp.Float(re_part, 17)), float(sp.Float(im_part, 17))))
-    return float(sp.Float(re_part, 17))
 
 
 def _concrete_combinatorics(expr: sp.Expr) -> bool:

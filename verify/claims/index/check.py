@@ -323,12 +323,11 @@ class Eval:
                    tuple(self.index(a, env) for a in den[2]), self.hold)
         except IndexError_:
             key = None
-        if key is not None and key in self.m.cache:
-            return self.m.cache[key]
-        value = self._deriv_new(num, den, env)
-        if key is not None:
-            self.m.cache[key] = value
-        return value
+        if key is None:
+            return self._deriv_new(num, den, env)
+        if key not in self.m.cache:
+            self.m.cache[key] = self._deriv_new(num, den, env)
+        return self.m.cache[key]
 
     def _deriv_new(self, num, den, env):
         held = Eval(self.m, self.hold | {den[1]})
@@ -336,9 +335,8 @@ class Eval:
         var = held.ref(den[1], den[2], env)
         ta, va = np.asarray(top, dtype=object), np.asarray(var, dtype=object)
         out = np.empty(ta.shape + va.shape, dtype=object)
-        cells = list(np.ndindex(*va.shape))
+        cells = list(np.ndindex(*va.shape))   # every entry of the variable in one reverse sweep (derive/gradient.py)
         for a in np.ndindex(*ta.shape):
-            # every entry of the variable in one reverse sweep over the component (derive/gradient.py)
             for b, d in zip(cells, partials(as_expr(ta[a]), [va[b] for b in cells]), strict=True):
                 out[a + b] = _unhold(d, self.m, den[1]) if den[1] in self.m.defs else d
         return out[()] if out.shape == () else out
@@ -346,7 +344,7 @@ class Eval:
 
 def _unhold(expr: sp.Expr, model: Model, name: str) -> sp.Expr:
     reps = {}
-    free = expr.free_symbols
+    free = expr.free_symbols   # (computed once: SymPy walks the expression for it every time)
     for (n, idx), sym in list(model.syms.items()):
         if n == name and sym in free:
             reps[sym] = Eval(model).component(name, idx)
