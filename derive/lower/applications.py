@@ -33,6 +33,10 @@ def call(low: Lowerer, node: Node) -> Any:
         return value
     # Not a function: brackets group, and juxtaposition multiplies.
     head, rows = node.args
+    if head.kind == "sub" and head.args[0].kind == "func":
+        # \min_x [f(x)], \max_{x \in [0, 1]} (...): an optimisation over a variable, never a name min_x times
+        raise LoweringError(f"\\{head.args[0].args[0]} with a subscript applied to a group (an optimum over a "
+                            f"variable) is not read here; a spec states it with a recipe (minimum, argmin)")
     return times(low.expr(head), low.expr(single_expression(rows)))   # u^T (x - x_0) is a number
 
 
@@ -63,6 +67,11 @@ def application(low: Lowerer, node: Node) -> Any:
         special = special_call(low, node)   # f'(z); \ell(\hat y, y) names the quantity
         if special is not None:
             return special
+    if head.kind == "sub" and head.args[0].kind == "func" and head.args[0].args[0] == "log":
+        args = [low.argument(a) for a in split_arguments(rows)]   # \log_2(x): to base 2, never a name log_2 times x
+        if len(args) != 1:
+            raise LoweringError("a logarithm of several arguments")
+        return operator(low, head)(args)
     if (special := head_operator(low, head)) is not None:   # argmin_phi[...], functions of vectors
         return special([low.argument(a) for a in split_arguments(rows)])
     fn = low.function(name) if head.kind != "number" else None

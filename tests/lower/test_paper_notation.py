@@ -251,3 +251,17 @@ def test_a_product_of_matrices_over_an_index_is_read_only_when_its_order_does_no
     assert "the order of its factors is not written" in results["ordered"].message
     assert results["diagonal"].verdict is Verdict.CORRECT
     assert results["diagonal-wrong"].verdict is Verdict.WRONG
+
+
+def test_an_optimum_over_a_variable_applied_to_a_group_is_never_a_product() -> None:
+    """`\\min_x [x^2 + 2x]` is the least value over x, not a symbol `min_x` times the bracket (which made
+    `\\min_x[a + b] = \\min_x[a] + \\min_x[b]` "equivalent")."""
+    for text in (r"\min_x \left[x^2 + 2x\right]", r"\max_{x \in [0, 1]} (x (1 - x))", r"\min_x (x^2)"):
+        with pytest.raises(LoweringError, match="optimum over a variable"):
+            _value(text)
+
+
+def test_a_logarithm_to_a_base_applied_to_a_group() -> None:
+    assert _equal(r"\log_2(8)", "3") is True
+    assert _equal(r"\log_2(x) + \log_2(y)", r"\log_2(x + y)") is False
+    assert _value(r"\log_2(x)") == _value(r"\log_2 x")
