@@ -58,9 +58,10 @@ class SamplePoints:
         rng = np.random.default_rng(_stable_seed(self.seed, name))
         flags = sym.assumptions0
         if flags.get("integer"):
-            lo = 0 if flags.get("nonnegative") and not flags.get("positive") else 1
             # Successive trials walk through 5 consecutive values, so sizes and counts >= 2 always occur
-            # (k! = 1 for k in {0, 1} must not hide a dropped factorial).
+            # (k! = 1 for k in {0, 1} must not hide a dropped factorial); an integer of no declared sign takes
+            # negative values and 0 too (|n| = n holds only for n >= 0).
+            lo = 1 if flags.get("positive") else 0 if flags.get("nonnegative") else -2
             value = lo + (_stable_seed(name) + self.trial) % 5
             self.integers[name] = value
             return value
