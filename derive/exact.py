@@ -135,11 +135,11 @@ class RationalEvaluator(MemoWalk):
         return int(v)
 
     def _loop(self, e: sp.Basic) -> Fraction:
-        var, lo, hi = e.limits[0]
+        var, lo, hi = e.limits[-1]   # the last limit is the outermost (SymPy's order)
         start, end = self._int(lo), self._int(hi)
         if end - start + 1 > MAX_SUM_TERMS:
             raise NotRational("a sum with too many terms")
-        inner = e.func(e.function, *e.limits[1:]) if len(e.limits) > 1 else e.function
+        inner = e.func(e.function, *e.limits[:-1]) if len(e.limits) > 1 else e.function
         if isinstance(e, sp.Sum):
             return sum(self._terms(var, start, end, inner), Fraction(0))
         out = Fraction(1)

@@ -298,11 +298,11 @@ class Evaluator:
 
     def _sum(self, e: sp.Basic):
         body = e.function
-        var, lo, hi = e.limits[0]
+        var, lo, hi = e.limits[-1]   # the last limit is the outermost (SymPy's order)
         start, end = self._int(lo), self._int(hi)
         if end - start + 1 > MAX_SUM_TERMS:
             raise NumericError("sum with too many terms to evaluate")
-        inner = e.func(body, *e.limits[1:]) if len(e.limits) > 1 else body
+        inner = e.func(body, *e.limits[:-1]) if len(e.limits) > 1 else body
         acc = 0.0 if isinstance(e, sp.Sum) else 1.0
         saved = self.bound.get(var)
         try:
