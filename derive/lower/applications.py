@@ -124,6 +124,28 @@ def _items(rows: Node) -> list[Node]:
     return [i for r in rows.args for i in r.args]
 
 
+_ARGUMENT_KINDS = frozenset({"number", "name", "sub", "sup", "accent", "style", "bold", "frac"})
+
+
+def _argument_end(low: Lowerer, factors: list[Node], start: int) -> int:
+    """Where the argument of a function name written without brackets ends: after the factor at `start`, and
+    after every following letter, number, script or fraction that is not itself a function or an operator."""
+    end = start + 1
+    while end < len(factors):
+        g = factors[end]
+        base = g.args[0] if g.kind in ("sub", "sup") else g
+        if g.kind not in _ARGUMENT_KINDS or base.kind in ("func", "text") and base is not g \
+                or base.kind == "name" and base.args[0] in ("D", "nabla", "partial"):
+            break   # another function (`\sin^2`, `\log_2`, `\operatorname{f}^{2}`) or an operator (`\nabla_x`)
+        try:
+            if operator(low, g) is not None:
+                break
+        except LoweringError:
+            break
+        end += 1
+    return end
+
+
 def product(low: Lowerer, factors: list[Node]) -> Any:
     """Juxtaposed factors, where an operator or a function name acts on what follows it."""
     result: Any = sp.Integer(1)
@@ -152,11 +174,13 @@ def product(low: Lowerer, factors: list[Node]) -> Any:
                 raise LoweringError("a derivative operator needs something to act on")
             return result * op.apply(product(low, rest))
         if op is not None and i + 1 < len(factors):
-            # `\log x_i`: a function name applies to the next factor only.
-            arg = low.expr(factors[i + 1])
-            value = op([arg])
-            result = result * value
-            i += 2
+            # A function name without brackets applies to the letters, numbers and fractions that follow it, up
+            # to the next function or operator: `\sin 2x` is sin(2x), `\log 2\pi e \sigma^2` one logarithm,
+            # `\sin x \cos x` two factors (as textbooks and SymPy's parser read them).
+            end = _argument_end(low, factors, i + 1)
+            arg = low.expr(factors[i + 1]) if end == i + 2 else product(low, factors[i + 1:end])
+            result = result * op([arg])
+            i = end
             continue
         if op is not None and getattr(op, "names_a_value", False):
             result = times(result, low.expr(f))   # `2 f_5` ends a product: f_5 is the quantity, not f(5, .)
