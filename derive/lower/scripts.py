@@ -11,7 +11,7 @@ from derive.lower.applications import acting_operator, application, indicator_va
 from derive.lower.arithmetic import MAX_NUMBER_BITS, number_bits
 from derive.lower.components import entry, labelled_component, lower_subscript
 from derive.lower.errors import LoweringError, TooLarge
-from derive.lower.syntax import canonical_script, script_text, times
+from derive.lower.syntax import canonical_script, script_inner, script_text, times
 from derive.parse.tree import Node
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ def sup(low: Lowerer, node: Node) -> Any:
     labelled = low.labelled_indexed(node)
     if labelled is not None:
         return labelled
+    if (power := _constant_power(low, base, script)) is not None:
+        return power
     if low.is_label(script):
         if base.kind == "sub" and (low.decls.constants or low.decls.given):
             entry_value = labelled_component(low, node)   # z_j^{(\ell)} of a concrete z^{(\ell)}
@@ -117,3 +119,19 @@ def prime(low: Lowerer, node: Node) -> Any:
     if name is None:
         raise LoweringError("prime on an expression")
     return low.symbol(name)
+
+
+def _constant_power(low: Lowerer, base: Node, script: Node) -> Any:
+    """`\\mathrm{i}^{\\mathrm{i}}`, `e^{\\mathrm{i}}`, `2^{\\mathrm{e}}`: an upright i or e over a number is a power of the
+    imaginary unit or of Euler's number. Over a name it stays a label (`h^{\\mathrm{e}}`, an encoder's state)."""
+    inner = script_inner(script)
+    if inner is None or inner.kind != "text" or low.name_of(inner) not in ("i", "e") \
+            or low.name_of(inner) in low.decls.given or low.name_of(inner) in low.decls.labels:
+        return None
+    try:
+        value = low.expr(base)
+    except LoweringError:
+        return None
+    if not isinstance(value, sp.Expr) or not value.is_number:
+        return None
+    return value ** low.expr(inner)

@@ -278,3 +278,10 @@ def test_a_logarithm_to_a_base_applied_to_a_group() -> None:
 ])
 def test_a_function_without_brackets_takes_the_letters_and_numbers_after_it(a: str, b: str, equal: bool) -> None:
     assert _equal(a, b) is equal
+
+
+def test_an_upright_i_or_e_over_a_number_is_a_power_and_over_a_name_a_label() -> None:
+    assert _equal(r"\mathrm{i}^{\mathrm{i}}", r"\mathrm{e}^{-\pi/2}") is True
+    assert _equal(r"\mathrm{e}^{\mathrm{i}}", r"\cos 1 + \mathrm{i}\sin 1") is True
+    assert _equal(r"\mathrm{e}^{\mathrm{i}}", r"\cos 1 - \mathrm{i}\sin 1") is False
+    assert str(_value(r"h^{\mathrm{e}}")) == "h^e"   # an encoder's state: a label, never h to the power e
