@@ -51,6 +51,9 @@ def sup(low: Lowerer, node: Node) -> Any:
         return labelled
     if (power := _constant_power(low, base, script)) is not None:
         return power
+    inner = script_inner(script)
+    if inner is not None and inner.kind == "name" and inner.args[0] == "circ":
+        return low.expr(base) * sp.pi / 180   # 30^\circ: degrees, in the radians trigonometric functions take
     if low.is_label(script):
         if base.kind == "sub" and (low.decls.constants or low.decls.given):
             entry_value = labelled_component(low, node)   # z_j^{(\ell)} of a concrete z^{(\ell)}

@@ -285,3 +285,9 @@ def test_an_upright_i_or_e_over_a_number_is_a_power_and_over_a_name_a_label() ->
     assert _equal(r"\mathrm{e}^{\mathrm{i}}", r"\cos 1 + \mathrm{i}\sin 1") is True
     assert _equal(r"\mathrm{e}^{\mathrm{i}}", r"\cos 1 - \mathrm{i}\sin 1") is False
     assert str(_value(r"h^{\mathrm{e}}")) == "h^e"   # an encoder's state: a label, never h to the power e
+
+
+def test_degrees() -> None:
+    assert _equal(r"\sin 30^\circ", r"\frac{1}{2}") is True
+    assert _equal(r"\cos 60^{\circ}", r"\frac{\sqrt{3}}{2}") is False
+    assert _equal(r"180^\circ", r"\pi") is True
