@@ -40,9 +40,9 @@ class Argmin(sp.Function):
     def eval(cls, loss, wrt):  # noqa: ARG003 - never evaluates
         return None
 
-    def _latex(self, printer) -> str:
+    def _latex(self, printer, exp: str | None = None) -> str:
         wrt = ", ".join(printer._print(w) for w in self.args[1])
-        return rf"\operatorname*{{argmin}}_{{{wrt}}} \left[{printer._print(self.args[0])}\right]"
+        return _power(rf"\operatorname*{{argmin}}_{{{wrt}}} \left[{printer._print(self.args[0])}\right]", exp)
 
 
 class ArgminClass(sp.Function):
@@ -54,9 +54,15 @@ class ArgminClass(sp.Function):
     def eval(cls, loss, wrt):  # noqa: ARG003
         return None
 
-    def _latex(self, printer) -> str:
+    def _latex(self, printer, exp: str | None = None) -> str:
         wrt = ", ".join(printer._print(w) for w in self.args[1])
-        return rf"{printer._print(self.args[0])} \quad (\text{{up to a positive factor and a constant in }} {wrt})"
+        return _power(rf"{printer._print(self.args[0])} \quad (\text{{up to a positive factor and a constant in }} {wrt})",
+                      exp)
+
+
+def _power(text: str, exp: str | None) -> str:
+    """SymPy's printer passes `exp` when the application is raised to a power: `(argmin ...)^{2}`."""
+    return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
 
 
 def parameters(wrt: Any) -> sp.Tuple:
@@ -98,9 +104,10 @@ def op_likelihood_equiv(likelihood: sp.Expr, wrt: Any) -> ArgminClass:
 class LikelihoodClass(ArgminClass):
     """Every likelihood whose negative log is argmin-equivalent to -log args[0]."""
 
-    def _latex(self, printer) -> str:
+    def _latex(self, printer, exp: str | None = None) -> str:
         wrt = ", ".join(printer._print(w) for w in self.args[1])
-        return rf"{printer._print(self.args[0])} \quad (\text{{up to what does not move the maximum in }} {wrt})"
+        return _power(rf"{printer._print(self.args[0])} \quad (\text{{up to what does not move the maximum in }} {wrt})",
+                      exp)
 
 
 RECIPE_OPS: dict[str, Callable[..., Any]] = {

@@ -76,3 +76,15 @@ exercises:
 """
     v = {k: r.verdict for k, r in _results(tmp_path, spec).items()}
     assert v == {"pmf": Verdict.CORRECT, "nll": Verdict.CORRECT, "nll-wrong": Verdict.WRONG}
+
+
+def test_a_power_of_an_argmin_prints() -> None:
+    """SymPy's printer passes `exp=` for a power of an application; it once raised inside `equiv`."""
+    import sympy as sp
+
+    from derive.lower.argmin import Argmin, ArgminClass
+    from verify.write.latex import to_latex
+
+    w = sp.Symbol("w")
+    for cls in (Argmin, ArgminClass):
+        assert to_latex(cls((w - 3) ** 2, sp.Tuple(w)) ** 2).endswith("\\right)^{2}")
