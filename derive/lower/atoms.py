@@ -73,7 +73,11 @@ def paren(low: Lowerer, node: Node) -> Any:
 
 
 def absolute(low: Lowerer, node: Node) -> sp.Expr:
-    return sp.Abs(low.expr(single_expression(node.args[0])))
+    value = low.expr(single_expression(node.args[0]))
+    if isinstance(value, sp.MatrixBase):
+        # |A| is a determinant in some texts, entrywise absolute values or a cardinality in others
+        raise LoweringError(r"bars around a matrix: write \det(A) for its determinant (or vmatrix)")
+    return sp.Abs(value)
 
 
 def floor(low: Lowerer, node: Node) -> sp.Expr:

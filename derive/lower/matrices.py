@@ -20,6 +20,12 @@ def env(low: Lowerer, node: Node) -> Any:
     name, rows = node.args
     if name in ("cases", "dcases"):
         return cases(low, rows)
+    if name in ("vmatrix", "Vmatrix"):
+        # bars: the determinant (|A|) or, doubled, a norm; neither is the matrix itself
+        value = matrix(low, rows)
+        if name == "Vmatrix" or not isinstance(value, sp.MatrixBase) or not value.is_square:
+            raise LoweringError(f"{name}: only the determinant of a square matrix (vmatrix) is read")
+        return value.det()
     if name.endswith("matrix") or name == "array":
         return matrix(low, rows)
     raise LoweringError(f"environment {name} inside an expression")

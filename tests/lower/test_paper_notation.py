@@ -291,3 +291,10 @@ def test_degrees() -> None:
     assert _equal(r"\sin 30^\circ", r"\frac{1}{2}") is True
     assert _equal(r"\cos 60^{\circ}", r"\frac{\sqrt{3}}{2}") is False
     assert _equal(r"180^\circ", r"\pi") is True
+
+
+def test_determinant_bars() -> None:
+    assert _equal(r"\begin{vmatrix} a & b \\ c & d \end{vmatrix}", "ad - bc") is True
+    assert _equal(r"\begin{vmatrix} 1 & 2 \\ 3 & 4 \end{vmatrix}", "2") is False
+    with pytest.raises(LoweringError, match="bars around a matrix"):
+        _value(r"\left|\begin{matrix} 1 & 2 \\ 3 & 4 \end{matrix}\right|")
