@@ -80,6 +80,9 @@ def _unknown_arguments(extra: list[str], parser: argparse.ArgumentParser) -> Usa
     word = extra[0]
     if word.startswith("-"):
         known = _option_strings(parser)
+        if word.split("=")[0] in known:   # `equiv -- -a b --symbols ...`: after `--` nothing is an option
+            return UsageError(f"{word.split('=')[0]} comes after `--`, where everything is a formula: put options "
+                              f"before `--`")
         command = parser.prog.split()[-1]
         if not word.startswith("--") and (not word[1:2].isalpha() or any(c in word for c in "\\^_{}()+*/ ")):
             # `-\infty`, `-x^2`: a formula that starts with a minus, not an option

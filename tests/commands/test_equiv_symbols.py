@@ -49,3 +49,12 @@ def test_a_formula_that_starts_with_a_minus_is_told_to_come_after_double_dash() 
                          timeout=120)
     assert out.returncode == 2
     assert r"put `--` before formulas that start with '-' (derivcheck equiv -- '-\infty' ...)" in out.stderr
+
+
+def test_an_option_after_double_dash_is_told_to_come_before_it(capsys) -> None:
+    from cli import main
+
+    assert main(["equiv", "--", "-a", "b", "--symbols", "a: positive"]) == 2
+    assert "--symbols comes after `--`, where everything is a formula: put options before `--`" in \
+        capsys.readouterr().err
+    assert main(["equiv", "--symbols", "a: positive", "--", "-a", "-a"]) == 0
