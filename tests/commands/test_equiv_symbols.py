@@ -58,3 +58,14 @@ def test_an_option_after_double_dash_is_told_to_come_before_it(capsys) -> None:
     assert "--symbols comes after `--`, where everything is a formula: put options before `--`" in \
         capsys.readouterr().err
     assert main(["equiv", "--symbols", "a: positive", "--", "-a", "-a"]) == 0
+
+
+def test_a_function_letter_before_a_bracket_decides_only_when_both_readings_agree() -> None:
+    """`f(x + y)` against `f(x) + f(y)`: an identity if f is a factor, not one if f is a function. Neither
+    reading is assumed: the answer stands when both give it (undecided otherwise)."""
+    for a, b in ((r"f(x + y)", r"f(x) + f(y)"), (r"g'(x)", r"x g'"), (r"\sigma(-x)", r"1 - \sigma(x)")):
+        answer = check_pair(a, b, None)
+        assert answer["equivalent"] is None and "reads two ways" in answer["error"], (a, b)
+    assert check_pair(r"f(x + y)", r"f(y + x)", None)["equivalent"] is True
+    assert check_pair(r"a(b + c)", r"ab + ac", None)["equivalent"] is True   # not a function letter: a product
+    assert check_pair(r"f(x + y)", r"f(x) + f(y)", {"f": "real"})["equivalent"] is True   # declared a factor

@@ -22,15 +22,18 @@ import yaml
 from derive.lower.bigops import declare_bound_counts
 from derive.lower.definitions import written_name
 from derive.lower.errors import LoweringError
+from derive.lower.functions import opaque_function
 from derive.lower.lowerer import Lowerer
 from derive.lower.matcalc import instantiate
 from derive.parse.latex import LatexParseError, parse_latex
+from derive.parse.tree import Node
 from derive.spec.declarations import DeclarationError, Declarations, declare_symbols
 from verify.claims.context import claim_seed
 from verify.compare.budget import time_limit
 from verify.compare.engine import always_proving
 from verify.compare.readings import Reading, ReadingError, SetBuilder, SetOp, read_side
 from verify.compare.sides import compare_readings
+from verify.compare.types import Comparison
 from verify.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNDECIDED, EXIT_USAGE, UsageError, did_you_mean
 from verify.report import format_counterexample, one_line
 from verify.result import Counterexample
@@ -149,6 +152,9 @@ def check_pair(a: Any, b: Any, symbols: dict[str, Any] | None, *, seed: int = 0,
         ea, eb = _side(a, decls, "a"), _side(b, decls, "b")
         with time_limit(timeout), (always_proving() if prove else nullcontext()):
             comp = compare_readings(ea, eb, seed=seed, proof_seconds=min(3.0, timeout / 3))
+            letters = sorted(_applied_letters(a, decls) | _applied_letters(b, decls))
+            if letters and comp.equal is not None:
+                comp = _as_functions_too(a, b, decls, letters, comp, seed=seed, proof_seconds=min(3.0, timeout / 3))
     except (EquivInputError, DeclarationError, ReadingError) as exc:
         out["error"] = str(exc)
         out["unparsable"] = True
@@ -165,6 +171,51 @@ def check_pair(a: Any, b: Any, symbols: dict[str, Any] | None, *, seed: int = 0,
     if comp.equal is None:
         out["error"] = comp.reason
     return out
+
+
+# Letters most texts apply as functions (f(x), g'(t), \phi(z), \sigma(z)), which a product reading multiplies out.
+_FUNCTION_LETTERS = frozenset({"f", "g", "h", "F", "G", "H", "phi", "varphi", "psi", "Phi", "Psi", "sigma", "ell"})
+
+
+def _applied_letters(text: Any, decls: Declarations) -> set[str]:
+    """The undeclared function letters of `text` written before a bracket (`f(x + y)`, `g'(x)`)."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if not isinstance(node, Node):
+            return
+        if node.kind == "call":
+            head = node.args[0].args[0] if node.args[0].kind == "prime" else node.args[0]
+            if head.kind == "name" and head.args[0] in _FUNCTION_LETTERS:
+                found.add(head.args[0])
+        for child in node.args:
+            walk(child)
+
+    for operand in _operands(text):
+        walk(operand)
+    return {n for n in found if n not in decls.assumptions and n not in decls.given and n not in decls.functions}
+
+
+def _as_functions_too(a: str, b: str, decls: Declarations, letters: list[str], comp: Any, *, seed: int,
+                      proof_seconds: float) -> Any:
+    """`f(x + y)` against `f(x) + f(y)`: read as products the pair is an identity; read as applications of a
+    function it is not. Both readings are compared, and the answer stands only when they agree."""
+    as_functions = decls.copy()
+    for name in letters:
+        as_functions.functions[name] = opaque_function(name, unknown=f"{name}(...), an undeclared letter")
+    try:
+        other = compare_readings(_side(a, as_functions, "a"), _side(b, as_functions, "b"), seed=seed,
+                                 proof_seconds=proof_seconds)
+    except EquivInputError:
+        return comp   # only the product reading reads: it is the answer
+    if other.equal == comp.equal:
+        return comp
+    shown = {True: "equivalent", False: "not equivalent", None: "undecided"}
+    spelled = [n if len(n) == 1 else f"\\{n}" for n in letters]
+    names = ", ".join(spelled)
+    return Comparison(None, reason=f"{names} before a bracket reads two ways: as a product the pair is "
+                                   f"{shown[comp.equal]}, as a function {shown[other.equal]}; write "
+                                   f"{spelled[0]} \\cdot (...) for a product")
 
 
 def _batch_item(lineno: int, line: str, seed: int, timeout: float, prove: bool = False) -> dict[str, Any]:
