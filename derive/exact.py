@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from derive.numeric import MAX_SUM_TERMS, NumericError, SamplePoints, value_key
+from derive.numeric import MAX_SUM_TERMS, NumericError, SamplePoints, data_sign, value_key
 from derive.walk import MemoWalk
 
 MAX_EXPONENT = 4096     # x^6000 is rational but its digits are not worth the time: evaluated to 60 digits instead
@@ -169,7 +169,7 @@ class PointEvaluator(RationalEvaluator):
 
     def _indexed(self, e: sp.Indexed) -> Fraction:
         key = value_key(str(e.base.label), tuple(self._int(i) for i in e.indices))
-        return self._coordinate(key, self.pts.keyed_value(key)[self.k])
+        return self._coordinate(key, self.pts.keyed_value(key, data_sign(e.base))[self.k])
 
 
 def as_rational(value: Fraction) -> sp.Rational:

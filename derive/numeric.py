@@ -27,6 +27,11 @@ def _stable_seed(*parts: object) -> int:
     return int.from_bytes(digest, "little")
 
 
+def data_sign(base: sp.IndexedBase) -> str:
+    """The sign a data array was declared with (`p: {indexed: i, positive: true}`), for sampling its entries."""
+    return next((flag for flag in ("positive", "nonnegative", "negative") if base.assumptions0.get(flag)), "")
+
+
 def value_key(base: str, indices: tuple[int, ...]) -> str:
     """`theta[1,0]` and the symbol `theta_10` share one value; so do `x[3]` and `x_3`."""
     parts = [str(i) for i in indices]
@@ -90,13 +95,17 @@ class SamplePoints:
             return -magnitude
         return np.where(rng.random(self.n) < 0.5, -magnitude, magnitude)
 
-    def keyed_value(self, key: str) -> np.ndarray:
+    def keyed_value(self, key: str, sign: str = "") -> np.ndarray:
+        """The values of one entry of a data array (`x_3`, `theta[1,0]`); `sign` is the array's declared sign
+        ("positive", "nonnegative", "negative" or ""), see `data_sign`."""
         if key not in self.scalars:
             rng = np.random.default_rng(_stable_seed(self.seed, key))
             if self.wide:
-                self.scalars[key] = self._wide(rng, {})
+                self.scalars[key] = self._wide(rng, {sign: True} if sign else {})
+            elif sign == "negative":
+                self.scalars[key] = -rng.uniform(0.2, 2.0, self.n)
             else:
-                low = 0.2 if self.positive_only else -2.0
+                low = 0.2 if self.positive_only or sign == "positive" else 0.0 if sign == "nonnegative" else -2.0
                 self.scalars[key] = rng.uniform(low, 2.0, self.n)
         return self.scalars[key]
 
@@ -258,7 +267,7 @@ class Evaluator:
             return self._sum(e)
         if isinstance(e, sp.Indexed):
             idx = tuple(self._int(i) for i in e.indices)
-            return self.pts.keyed_value(value_key(str(e.base.label), idx))
+            return self.pts.keyed_value(value_key(str(e.base.label), idx), data_sign(e.base))
         if isinstance(e, sp.KroneckerDelta):
             return np.where(np.asarray(self.ev(e.args[0])) == np.asarray(self.ev(e.args[1])), 1.0, 0.0)
         if isinstance(e, sp.binomial):

@@ -20,7 +20,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derive.numeric import MAX_SUM_TERMS, NumericError, SamplePoints, value_key
+from derive.numeric import MAX_SUM_TERMS, NumericError, SamplePoints, data_sign, value_key
 from derive.walk import MemoWalk
 
 _UNARY = {
@@ -105,7 +105,7 @@ class PointEvaluator(MemoWalk):
 
     def _indexed(self, e: sp.Indexed):
         key = value_key(str(e.base.label), tuple(self._int(i) for i in e.indices))
-        return self._scalar(key, self.pts.keyed_value(key)[self.k])
+        return self._scalar(key, self.pts.keyed_value(key, data_sign(e.base))[self.k])
 
     def _node(self, e: sp.Basic):  # noqa: C901 - one dispatch over node types, as in derive/numeric.py
         if isinstance(e, sp.Symbol):

@@ -94,7 +94,7 @@ def _over_pairs(low: Lowerer, pair: Node, data: str, body: Node) -> Any:
     k = sp.Symbol(f"k_{data}", integer=True)
     size = sp.Symbol(f"N_{data}", integer=True, positive=True)
     value = low.expr(body)
-    items = {s: sp.IndexedBase(s.name)[k] for s in value.free_symbols
+    items = {s: low.indexed_base(s.name)[k] for s in value.free_symbols
              if isinstance(s, sp.Symbol) and s.name in names}
     return sp.Sum(value.xreplace(items), (k, 1, size))
 

@@ -354,6 +354,13 @@ class Lowerer:
             return False
         return inner.kind == "top" or (inner.kind == "name" and inner.args[0] == "T")
 
+    def indexed_base(self, name: str) -> sp.IndexedBase:
+        """The data array `name`, with the sign its declaration gives (`p: {indexed: i, positive: true}`), so that
+        its entries are sampled with that sign and SymPy knows it (log of a product of positive entries)."""
+        flags = {k: True for k in ("positive", "nonnegative", "negative")
+                 if self.decls.assumptions.get(name, {}).get(k)}
+        return sp.IndexedBase(name, real=True, **flags) if flags else sp.IndexedBase(name)
+
     def labelled_indexed(self, node: Node) -> sp.Expr | None:
         """`w_{1,i}^{2,0}` for a base declared in `labels:`: the superscript indexes (layer, unit), it is
         no power; the quantity is w[2, 0, 1, i] (superscript indices first), so sums over i bind it."""

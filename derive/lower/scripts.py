@@ -106,7 +106,7 @@ def sub(low: Lowerer, node: Node) -> Any:
         return entry(low, base_name, concrete, script)
     if base_name in low.decls.indexed or uses_bound_index(low, script):
         indices = low.index_letters(script)
-        return sp.IndexedBase(base_name)[tuple(indices)]
+        return low.indexed_base(base_name)[tuple(indices)]
     return low.symbol(f"{base_name}_{canonical_script(script)}")
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import sympy as sp
 
 from derive.exact import NotRational, rational_value
-from derive.numeric import Evaluator, NumericError, SamplePoints, value_key
+from derive.numeric import Evaluator, NumericError, SamplePoints, data_sign, value_key
 from derive.precise import precise_value
 
 CONFIRM_DIGITS = 40
@@ -48,7 +48,7 @@ def exact_value(expr: sp.Expr, pts: SamplePoints, k: int, point: dict[str, objec
         if not all(i.is_Integer for i in atom.indices):
             return None
         key = value_key(str(atom.base.label), tuple(int(i) for i in atom.indices))
-        val = float(pts.keyed_value(key)[k])
+        val = float(pts.keyed_value(key, data_sign(atom.base))[k])
         subs[atom] = sp.Rational(val)
         point[key] = round(val, 6)
     labels = {a.base.label for a in e.atoms(sp.Indexed)}
