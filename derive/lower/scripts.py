@@ -106,6 +106,9 @@ def sub(low: Lowerer, node: Node) -> Any:
         return entry(low, base_name, concrete, script)
     if base_name in low.decls.indexed or uses_bound_index(low, script):
         indices = low.index_letters(script)
+        declared = low.decls.indexed.get(base_name, ())
+        if len(declared) == 1 and len(indices) > 1 and script_text(script)[:1].isdigit():
+            indices = [low.script_value(script)]   # x_{2i} of a one-index array: entry 2i, not x[2, i]
         return low.indexed_base(base_name)[tuple(indices)]
     return low.symbol(f"{base_name}_{canonical_script(script)}")
 
