@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from derive.numeric import MAX_SUM_TERMS, NumericError, SamplePoints, data_sign, value_key
+from derive.numeric import MAX_SUM_TERMS, NumericError, SamplePoints, data_sign, double_factorial, value_key
 from derive.walk import MemoWalk
 
 MAX_EXPONENT = 4096     # x^6000 is rational but its digits are not worth the time: evaluated to 60 digits instead
@@ -120,6 +120,11 @@ class RationalEvaluator(MemoWalk):
             if n < 0 or n > MAX_EXPONENT:
                 raise NotRational("factorial out of range")
             return Fraction(factorial(n))
+        if isinstance(e, sp.factorial2):
+            n = self._int(e.args[0])
+            if n > MAX_EXPONENT:
+                raise NotRational("double factorial out of range")
+            return Fraction(double_factorial(n))
         if isinstance(e, sp.floor):
             return Fraction(floor(self._ev(e.args[0])))
         if isinstance(e, sp.ceiling):

@@ -27,6 +27,13 @@ def _stable_seed(*parts: object) -> int:
     return int.from_bytes(digest, "little")
 
 
+def double_factorial(n: int) -> int:
+    """n!! = n (n - 2) (n - 4) ... down to 1 or 2; 0!! = (-1)!! = 1. NumericError below -1."""
+    if n < -1:
+        raise NumericError(f"double factorial of {n}")
+    return math.prod(range(n, 0, -2))
+
+
 def data_sign(base: sp.IndexedBase) -> str:
     """The sign a data array was declared with (`p: {indexed: i, positive: true}`), for sampling its entries."""
     return next((flag for flag in ("positive", "nonnegative", "negative") if base.assumptions0.get(flag)), "")
@@ -282,6 +289,9 @@ class Evaluator:
 
             n = self._int(e.args[0])
             return _float(factorial(n)) if n <= 170 else math.inf   # 171! is past the largest double
+        if isinstance(e, sp.factorial2):
+            n = self._int(e.args[0])
+            return _float(double_factorial(n)) if n <= 300 else math.inf   # 301!! is past the largest double
         if isinstance(e, sp.besseli):
             return _bessel_i(self._int(e.args[0]), np.asarray(self.ev(e.args[1]), dtype=float))
         if isinstance(e, sp.erf):

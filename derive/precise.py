@@ -20,7 +20,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derive.numeric import MAX_SUM_TERMS, NumericError, SamplePoints, data_sign, value_key
+from derive.numeric import MAX_SUM_TERMS, NumericError, SamplePoints, data_sign, double_factorial, value_key
 from derive.walk import MemoWalk
 
 _UNARY = {
@@ -164,6 +164,8 @@ class PointEvaluator(MemoWalk):
             return mpmath.mpf(comb(n, k) if 0 <= k <= n else 0)
         if isinstance(e, sp.factorial):
             return mpmath.mpf(factorial(self._int(e.args[0])))
+        if isinstance(e, sp.factorial2):
+            return mpmath.mpf(double_factorial(self._int(e.args[0])))
         if isinstance(e, sp.besseli):
             return mpmath.besseli(self._int(e.args[0]), self._ev(e.args[1]))
         if isinstance(e, AppliedUndef):

@@ -160,6 +160,13 @@ def factorial(low: Lowerer, node: Node) -> sp.Expr:
     """`k!`, `(n+1)!`: the factorial (the gamma function's integer values for symbolic arguments). In
     `2 \\left(n + 1\\right)!` the factorial binds to the group, as a power does in `x(1-x)^2`."""
     inner = node.args[0]
+    if inner.kind == "factorial":   # `n!!` is the double factorial n (n-2) (n-4) ...; `(n!)!` is written so
+        value = low.expr(inner.args[0])
+        if value.is_Integer and value > MAX_FACTORIAL:
+            raise TooLarge(f"double factorial of {value}")
+        if value.is_number and (value.is_Integer is False or value < -1):
+            raise LoweringError(f"double factorial of {value}")
+        return sp.factorial2(value)
     if inner.kind == "call" and application(low, inner) is None:
         head, rows = inner.args
         return times(low.expr(head), low.expr(Node("factorial", (Node("paren", (rows,), text="("),))))
