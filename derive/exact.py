@@ -15,13 +15,21 @@ from __future__ import annotations
 import operator
 from collections.abc import Mapping
 from fractions import Fraction
-from math import ceil, comb, factorial, floor
+from math import ceil, factorial, floor
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
-from derive.numeric import MAX_SUM_TERMS, NumericError, SamplePoints, data_sign, double_factorial, value_key
+from derive.numeric import (
+    MAX_SUM_TERMS,
+    NumericError,
+    SamplePoints,
+    data_sign,
+    double_factorial,
+    integer_binomial,
+    value_key,
+)
 from derive.walk import MemoWalk
 
 MAX_EXPONENT = 4096     # x^6000 is rational but its digits are not worth the time: evaluated to 60 digits instead
@@ -114,7 +122,7 @@ class RationalEvaluator(MemoWalk):
             return Fraction(1 if self._ev(e.args[0]) == self._ev(e.args[1]) else 0)
         if isinstance(e, sp.binomial):
             n, k = self._int(e.args[0]), self._int(e.args[1])
-            return Fraction(comb(n, k) if 0 <= k <= n else 0)
+            return Fraction(integer_binomial(n, k))
         if isinstance(e, sp.factorial):
             n = self._int(e.args[0])
             if n < 0 or n > MAX_EXPONENT:
@@ -142,6 +150,8 @@ class RationalEvaluator(MemoWalk):
     def _loop(self, e: sp.Basic) -> Fraction:
         var, lo, hi = e.limits[-1]   # the last limit is the outermost (SymPy's order)
         start, end = self._int(lo), self._int(hi)
+        if end < start - 1:   # SymPy reads such a sum as minus the sum the other way round (Karr); no evidence
+            raise NotRational("a sum or product whose upper limit is below its lower one")
         if end - start + 1 > MAX_SUM_TERMS:
             raise NotRational("a sum with too many terms")
         inner = e.func(e.function, *e.limits[:-1]) if len(e.limits) > 1 else e.function

@@ -27,6 +27,16 @@ def _stable_seed(*parts: object) -> int:
     return int.from_bytes(digest, "little")
 
 
+def integer_binomial(n: int, k: int) -> int:
+    """C(n, k) as SymPy defines it for integers: n (n-1) ... (n-k+1) / k! for k >= 0, also for negative n
+    (C(-2, 2) = 3), so that C(n, 2) = n (n - 1) / 2 holds at every integer; 0 for negative k."""
+    if k < 0:
+        return 0
+    if n >= 0:
+        return math.comb(n, k) if k <= n else 0
+    return (-1) ** k * math.comb(k - n - 1, k)
+
+
 def double_factorial(n: int) -> int:
     """n!! = n (n - 2) (n - 4) ... down to 1 or 2; 0!! = (-1)!! = 1. NumericError below -1."""
     if n < -1:
@@ -281,6 +291,8 @@ class Evaluator:
             from math import comb
 
             n, k = self._int(e.args[0]), self._int(e.args[1])
+            if n < 0 and 0 <= k <= _EXACT_UP_TO:
+                return _float(integer_binomial(n, k))
             if not 0 <= k <= n:
                 return 0.0
             return _float(comb(n, k)) if n <= _EXACT_UP_TO else _log_gamma_ratio(n, k)
@@ -288,9 +300,13 @@ class Evaluator:
             from math import factorial
 
             n = self._int(e.args[0])
+            if n < 0:
+                return math.nan   # outside the factorial's domain (an integer symbol takes negative values)
             return _float(factorial(n)) if n <= 170 else math.inf   # 171! is past the largest double
         if isinstance(e, sp.factorial2):
             n = self._int(e.args[0])
+            if n < -1:
+                return math.nan
             return _float(double_factorial(n)) if n <= 300 else math.inf   # 301!! is past the largest double
         if isinstance(e, sp.besseli):
             return _bessel_i(self._int(e.args[0]), np.asarray(self.ev(e.args[1]), dtype=float))
@@ -319,6 +335,8 @@ class Evaluator:
         body = e.function
         var, lo, hi = e.limits[-1]   # the last limit is the outermost (SymPy's order)
         start, end = self._int(lo), self._int(hi)
+        if end < start - 1:   # SymPy reads such a sum as minus the sum the other way round (Karr); no evidence
+            raise NumericError("a sum or product whose upper limit is below its lower one")
         if end - start + 1 > MAX_SUM_TERMS:
             raise NumericError("sum with too many terms to evaluate")
         inner = e.func(body, *e.limits[:-1]) if len(e.limits) > 1 else body

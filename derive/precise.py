@@ -13,14 +13,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
-from math import comb, factorial
+from math import factorial
 
 import mpmath
 import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derive.numeric import MAX_SUM_TERMS, NumericError, SamplePoints, data_sign, double_factorial, value_key
+from derive.numeric import (
+    MAX_SUM_TERMS,
+    NumericError,
+    SamplePoints,
+    data_sign,
+    double_factorial,
+    integer_binomial,
+    value_key,
+)
 from derive.walk import MemoWalk
 
 _UNARY = {
@@ -161,7 +169,7 @@ class PointEvaluator(MemoWalk):
             return mpmath.mpf(1 if self._ev(e.args[0]) == self._ev(e.args[1]) else 0)
         if isinstance(e, sp.binomial):
             n, k = self._int(e.args[0]), self._int(e.args[1])
-            return mpmath.mpf(comb(n, k) if 0 <= k <= n else 0)
+            return mpmath.mpf(integer_binomial(n, k))
         if isinstance(e, sp.factorial):
             return mpmath.mpf(factorial(self._int(e.args[0])))
         if isinstance(e, sp.factorial2):
@@ -228,6 +236,8 @@ class PointEvaluator(MemoWalk):
         body = e.function
         var, lo, hi = e.limits[-1]   # the last limit is the outermost (SymPy's order)
         start, end = self._int(lo), self._int(hi)
+        if end < start - 1:   # SymPy reads such a sum as minus the sum the other way round (Karr); no evidence
+            raise NumericError("a sum or product whose upper limit is below its lower one")
         if end - start + 1 > MAX_SUM_TERMS:
             raise NumericError("sum with too many terms to evaluate")
         inner = e.func(body, *e.limits[:-1]) if len(e.limits) > 1 else body
