@@ -71,11 +71,11 @@ def agree_to_digits(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, k: i
     """True when the sides agree to AGREE_DIGITS digits at point k; a description of the evidence when they
     differ; None when neither is shown.
 
-    The sides are evaluated again with twice the digits (constants: twice more). Rounding error shrinks as the
-    digits grow; a true difference does not, however small (e^{-1000} against 0, x + 10^{-40} sin x against x).
-    So a difference that stays the same at the last two precisions is a difference, and agreement needs the
-    difference at the highest precision below 10^-AGREE_DIGITS of the values' size (or of 1, since a side that
-    cancels to 0 carries the rounding error of its terms)."""
+    Agreement needs the difference below 10^-AGREE_DIGITS of the values' size (or of 1, since a side that cancels
+    to 0 carries the rounding error of its terms). A larger difference is evaluated again with twice the digits:
+    rounding error shrinks as the digits grow, a true difference does not, however small (x + 10^{-40} sin x
+    against x), so a difference that stays the same at two precisions is a difference. Constants always take
+    the ladder, to four times the digits: one point is all they have (tanh(100) against 1, e^{-1000} against 0)."""
     try:
         gap = abs(first[0] - first[1])
         if not constant and bool(gap <= sp.Float(10) ** -AGREE_DIGITS * max(1, abs(first[0]), abs(first[1]))):
@@ -102,8 +102,6 @@ def agree_to_digits(claimed: sp.Expr, expected: sp.Expr, pts: SamplePoints, k: i
         return True if bool(gap <= sp.Float(10) ** -AGREE_DIGITS * scale) else None
     except TypeError:   # a value whose size cannot be compared at this point: no evidence either way
         return None
-
-
 
 
 __all__ = ["AGREE_DIGITS", "agree_to_data_digits", "agree_to_digits", "confirm_difference", "decided_numbers",
