@@ -288,14 +288,12 @@ class Evaluator:
         if isinstance(e, sp.KroneckerDelta):
             return np.where(np.asarray(self.ev(e.args[0])) == np.asarray(self.ev(e.args[1])), 1.0, 0.0)
         if isinstance(e, sp.binomial):
-            from math import comb
-
             n, k = self._int(e.args[0]), self._int(e.args[1])
-            if n < 0 and 0 <= k <= _EXACT_UP_TO:
+            if n <= _EXACT_UP_TO and k <= _EXACT_UP_TO:
                 return _float(integer_binomial(n, k))
             if not 0 <= k <= n:
                 return 0.0
-            return _float(comb(n, k)) if n <= _EXACT_UP_TO else _log_gamma_ratio(n, k)
+            return _log_gamma_ratio(n, k)
         if isinstance(e, sp.factorial):
             from math import factorial
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cli import main
 from verify.commands.equiv import UsageError, check_pair, parse_symbols_option
 
 SIZES = parse_symbols_option("z: {shape: [3]}, i: {range: [1, 3]}, j: {range: [1, 3]}")
@@ -52,8 +53,6 @@ def test_a_formula_that_starts_with_a_minus_is_told_to_come_after_double_dash() 
 
 
 def test_an_option_after_double_dash_is_told_to_come_before_it(capsys) -> None:
-    from cli import main
-
     assert main(["equiv", "--", "-a", "b", "--symbols", "a: positive"]) == 2
     assert "--symbols comes after `--`, where everything is a formula: put options before `--`" in \
         capsys.readouterr().err

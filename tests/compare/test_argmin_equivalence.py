@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sympy as sp
+
+from derive.lower.argmin import Argmin, ArgminClass
 from verify.claims.registry import load_file
 from verify.result import Verdict
 from verify.run.check import check_exercise
+from verify.write.latex import to_latex
 
 
 def _results(tmp_path: Path, text: str) -> dict:
@@ -80,11 +84,6 @@ exercises:
 
 def test_a_power_of_an_argmin_prints() -> None:
     """SymPy's printer passes `exp=` for a power of an application; it once raised inside `equiv`."""
-    import sympy as sp
-
-    from derive.lower.argmin import Argmin, ArgminClass
-    from verify.write.latex import to_latex
-
     w = sp.Symbol("w")
     for cls in (Argmin, ArgminClass):
         assert to_latex(cls((w - 3) ** 2, sp.Tuple(w)) ** 2).endswith("\\right)^{2}")
