@@ -70,3 +70,35 @@ def test_a_task_lost_every_time_fails_after_its_resubmissions(monkeypatch) -> No
     [(payload, outcome)] = results
     assert payload == 5 and isinstance(outcome, TaskFailed) and "lost" in outcome.reason
     assert client.submitted.count(5) == RESUBMITS
+
+
+def test_futures_the_scheduler_forgot_run_again_with_the_shared_data_scattered_anew(monkeypatch) -> None:
+    """A killed worker can take the shared data's copies with it: `wait` then raises for the cancelled futures
+    (it does not return them). They run again, on the data scattered again."""
+
+    class Forgotten(Exception):
+        pass
+
+    calls = {"wait": 0}
+
+    def wait(futures, **kw):
+        calls["wait"] += 1
+        if calls["wait"] == 1:
+            raise Forgotten
+        return set(futures), set()
+
+    class Shared:
+        key, status = "shared-1", "lost"
+
+    monkeypatch.setattr(distributed, "wait", wait)
+    monkeypatch.setattr(distributed.client, "FuturesCancelledError", Forgotten)
+    executor = DaskExecutor(workers=1)
+    client = _Client({1: ["cancelled"], 2: ["cancelled"]})
+    scattered: list[object] = []
+    client.scatter = lambda data, **kw: scattered.append(data) or type("S", (), {"key": "shared-2",
+                                                                                "status": "finished"})()
+    executor.client = client
+    executor._scattered["shared-1"] = {"key": "data"}
+    results = list(executor.run(lambda shared, p, jobs: p * 10, Shared(), [1, 2]))
+    assert sorted(results) == [(1, 10), (2, 20)]
+    assert scattered == [{"key": "data"}]   # scattered again once, not per task

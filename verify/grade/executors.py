@@ -113,6 +113,7 @@ class DaskExecutor:
         self.stall_seconds, self.in_flight = stall_seconds, in_flight
         self.cluster: Any = None
         self.client: Any = None
+        self._scattered: dict[str, Any] = {}   # key of each shared future -> its data
         self._config: Any = None
 
     def __enter__(self) -> DaskExecutor:
@@ -170,16 +171,22 @@ class DaskExecutor:
 
     def share(self, data: Any) -> Any:
         # hash=False: the data's content is not hashed into its key (the key is big; nothing else uses it).
-        return self.client.scatter(data, broadcast=True, hash=False)
+        future = self.client.scatter(data, broadcast=True, hash=False)
+        self._scattered[future.key] = data   # to scatter again if the cluster loses it (workers killed)
+        return future
 
     def run(self, fn: Task, shared: Any, payloads: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
         from distributed import wait
+        from distributed.client import FuturesCancelledError
 
         stream = iter(payloads)
         pending: dict[Any, tuple[Any, int]] = {}   # future -> (payload, times submitted)
         exhausted = False
 
         def submit(payload: Any, attempt: int) -> None:
+            nonlocal shared
+            if getattr(shared, "status", "finished") != "finished" and shared.key in self._scattered:
+                shared = self.share(self._scattered.pop(shared.key))   # its every copy went with killed workers
             pending[self.client.submit(fn, shared, payload, 1, pure=False)] = (payload, attempt)
 
         def fill() -> None:
@@ -197,6 +204,8 @@ class DaskExecutor:
                 done, _ = wait(list(pending), timeout=self.stall_seconds, return_when="FIRST_COMPLETED")
             except TimeoutError:
                 raise TimeoutError(f"no task finished in {self.stall_seconds:g} s") from None
+            except FuturesCancelledError:   # the scheduler forgot them (their input went with a killed worker)
+                done = {f for f in pending if f.status != "pending"}
             for future in done:
                 payload, attempt = pending.pop(future)
                 status = future.status
